@@ -1,0 +1,60 @@
+# The decision the gateway asks for on every call: data.airlock.decision.
+# Each concern (models, budgets, pii, risk, residency) adds to the partial sets `deny`, `holds` and `routes`;
+# this file only combines them, so a compliance team can read one rule file per concern.
+package airlock
+
+import rego.v1
+
+decision := {
+	"allow": allow,
+	"deny": sort(deny),
+	"hold": hold,
+	"redact": redact,
+	"route": route,
+	"labels": labels,
+}
+
+default allow := false
+
+allow if {
+	count(deny) == 0
+	count(holds) == 0
+}
+
+# A denial outranks a hold: nobody should be asked to approve a call that policy refuses anyway.
+default hold := null
+
+hold := sort(holds)[0] if {
+	count(deny) == 0
+	count(holds) > 0
+}
+
+default route := null
+
+route := sort(routes)[0] if count(routes) > 0
+
+labels := {
+	"team": team_name,
+	"bundle": "airlock-default",
+}
+
+team_name := object.get(input.principal, "team", "")
+
+# A team missing from the config gets the default team's settings.
+team := data.governance.teams[team_name]
+
+default team := {}
+
+team_setting(name) := object.get(team, name, object.get(data.governance.default_team, name, null))
+
+hold_for(reason) := {
+	"reason": reason,
+	"approver_role": data.governance.risk.approver_role,
+	"quorum": 1,
+	"expires_in_s": data.governance.risk.hold_expiry_seconds,
+}
+
+glob_any(patterns, name) if {
+	some pattern in patterns
+	glob.match(pattern, [], name)
+}

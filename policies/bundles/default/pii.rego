@@ -1,0 +1,21 @@
+# Personal data: redact it in prompts by default; teams marked no_pii_egress may not send any to a provider that
+# is not approved for personal data, even redacted.
+package airlock
+
+import rego.v1
+
+redact := {
+	"entities": data.governance.redaction.entities,
+	"mode": data.governance.redaction.mode,
+}
+
+pii_found contains entity if {
+	some entity, n in object.get(input.call, "pii", {})
+	n > 0
+}
+
+deny contains sprintf("team %q may not send personal data (%s) to provider %q", [team_name, concat(", ", sort(pii_found)), input.call.provider]) if {
+	team_setting("no_pii_egress") == true
+	count(pii_found) > 0
+	not input.call.provider in data.governance.providers.pii_approved
+}
