@@ -1,0 +1,75 @@
+/**
+ * The document the gateway passes as `input` when it asks `data.airlock.decision`. Bundle authors write against
+ * this shape; policies/README.md shows it as JSON Schema (schemas/policy-input.schema.json, generated from here).
+ */
+import { z } from 'zod';
+
+export const ENTITY_TYPES = [
+  'EMAIL',
+  'PHONE',
+  'CREDIT_CARD',
+  'IBAN',
+  'SSN',
+  'IP_ADDRESS',
+  'URL',
+  'API_KEY',
+  'PERSON',
+  'LOCATION',
+  'DATE_OF_BIRTH',
+] as const;
+export const EntityTypeSchema = z.enum(ENTITY_TYPES);
+export type EntityType = z.infer<typeof EntityTypeSchema>;
+
+const UsageFiguresSchema = z
+  .object({
+    spend_today_micros: z.number().int().nonnegative().describe('Cost so far today (UTC), in micro-dollars'),
+    requests_today: z.number().int().nonnegative(),
+    requests_this_minute: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export const PolicyInputSchema = z
+  .object({
+    principal: z
+      .object({
+        key_id: z.string().describe('The virtual key id (never the key itself)'),
+        tenant: z.string(),
+        team: z.string(),
+        user: z.string(),
+        roles: z.array(z.string()),
+      })
+      .strict(),
+    call: z
+      .object({
+        id: z.string().describe('The call id, as in x-airlock-call-id'),
+        api: z
+          .enum(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages', 'http'])
+          .describe('The API the client called; "http" for bot and API calls through /api/:system'),
+        provider: z.string().describe('The provider serving the requested model, or "http" for API calls'),
+        model: z.string().describe('The model the client asked for; empty for API calls'),
+        stream: z.boolean(),
+        tools: z.array(z.string()).describe('Names of the tools offered to the model'),
+        tool_calls: z
+          .array(z.object({ name: z.string(), arguments: z.unknown() }).strict())
+          .describe('Tool calls in the request (assistant turns), arguments parsed from JSON where possible'),
+        target: z
+          .object({ system: z.string(), host: z.string(), path: z.string(), method: z.string() })
+          .strict()
+          .nullable()
+          .describe('For API calls: where the request goes'),
+        estimated_tokens: z.number().int().nonnegative(),
+        pii: z.record(z.string(), z.number().int().nonnegative()).describe('PII entities found in the request, by type'),
+      })
+      .strict(),
+    workflow: z.object({ id: z.string(), run: z.string(), step: z.string() }).strict(),
+    usage: z.object({ key: UsageFiguresSchema, team: UsageFiguresSchema }).strict(),
+    time: z
+      .object({
+        now_ns: z.number().describe('Nanoseconds since the epoch (as a float: use time.* builtins for exact work)'),
+        rfc3339: z.string(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type PolicyInput = z.infer<typeof PolicyInputSchema>;
