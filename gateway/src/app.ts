@@ -1,0 +1,83 @@
+/**
+ * buildApp assembles the gateway from its config; it never listens (server.ts does), so tests can inject or listen
+ * on port 0 as they need.
+ */
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { FileKeyStore, type KeyStore } from './auth/key-store.js';
+import { createAuthenticator } from './auth/principal.js';
+import type { GatewayConfig } from './config/load.js';
+import { GatewayError, renderError, type ErrorShape } from './errors.js';
+import type { StageDeps } from './pipeline/deps.js';
+import type { Stage } from './pipeline/stage.js';
+import { STAGES } from './pipeline/stages.js';
+import { createProviders, type Providers } from './providers/registry.js';
+import { registerApiProxy } from './routes/api-proxy.js';
+import { registerV1Routes } from './routes/v1/index.js';
+
+export interface BuildAppOptions {
+  readonly config: GatewayConfig;
+  readonly keyStore?: KeyStore;
+  readonly providers?: Providers;
+  readonly stages?: readonly Stage[];
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    shape?: ErrorShape;
+  }
+}
+
+function shapeFor(url: string, configured: ErrorShape | undefined): ErrorShape {
+  return configured ?? (url.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+}
+
+/** Fastify's own errors (body parsing, limits) in our codes. */
+function toGatewayError(error: FastifyError): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new GatewayError('GW_ERR_BODY_TOO_LARGE', 'The request body is larger than the gateway accepts.');
+  if (status === 415) return new GatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE', `Unsupported content type: ${error.message}`);
+  if (status === 400 && (error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError)) {
+    return new GatewayError('GW_ERR_MALFORMED_JSON', `The request body is not valid JSON: ${error.message}`);
+  }
+  if (status >= 400 && status < 500) return new GatewayError('GW_ERR_INVALID_REQUEST', error.message, { status });
+  return new GatewayError('GW_ERR_INTERNAL', 'Internal gateway error.', { cause: error });
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  const providers = options.providers ?? createProviders();
+  const keyStore = options.keyStore ?? new FileKeyStore(config.keysFile);
+  const deps: StageDeps = {
+    config,
+    authenticator: createAuthenticator({ store: keyStore, adminKey: config.adminKey, tenant: config.tenant }),
+    providers,
+  };
+  const stages = options.stages ?? STAGES;
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const ge = toGatewayError(error);
+    if (ge.code === 'GW_ERR_INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    return reply.code(ge.status).headers(ge.headers).send(renderError(ge, shapeFor(request.url, request.routeOptions.config.shape)));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const ge = new GatewayError('GW_ERR_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+    return reply.code(404).send(renderError(ge, shapeFor(request.url, undefined)));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(registerV1Routes, { stages, deps });
+  await app.register(registerApiProxy, { stages, deps });
+  app.addHook('onClose', async () => {
+    await providers.close();
+  });
+  return app;
+}

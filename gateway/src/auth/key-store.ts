@@ -1,0 +1,134 @@
+/**
+ * Virtual API keys. Only a SHA-256 of each key is stored; the plain key is shown once, at creation.
+ * The KeyStore interface lets a shared store (ClickHouse, for several replicas) replace the local file store.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+export const KEY_PREFIX = 'alk_';
+const RELOAD_INTERVAL_MS = 1_000;
+
+export const KeyRecordSchema = z
+  .object({
+    id: z.string(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    prefix: z.string(),
+    tenant: z.string(),
+    team: z.string(),
+    user: z.string(),
+    roles: z.array(z.string()),
+    created_at: z.string(),
+    revoked_at: z.string().nullable(),
+  })
+  .strict();
+export type KeyRecord = z.infer<typeof KeyRecordSchema>;
+
+export interface NewKey {
+  readonly tenant: string;
+  readonly team: string;
+  readonly user: string;
+  readonly roles: readonly string[];
+}
+
+export interface KeyStore {
+  create(key: NewKey): Promise<{ record: KeyRecord; plainKey: string }>;
+  list(): Promise<KeyRecord[]>;
+  /** Returns false when no such key exists. */
+  revoke(id: string): Promise<boolean>;
+  findByHash(hash: string): Promise<KeyRecord | undefined>;
+}
+
+export function hashKey(plainKey: string): string {
+  return createHash('sha256').update(plainKey).digest('hex');
+}
+
+export function generateKey(): string {
+  return KEY_PREFIX + randomBytes(24).toString('base64url');
+}
+
+/** A JSON file rewritten atomically (write to a temp file, then rename), serialised through one promise chain. */
+export class FileKeyStore implements KeyStore {
+  #records: KeyRecord[] | undefined;
+  #byHash = new Map<string, KeyRecord>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #loadedAt = Date.now();
+
+  constructor(private readonly path: string) {}
+
+  async #load(): Promise<KeyRecord[]> {
+    if (this.#records) return this.#records;
+    let records: KeyRecord[] = [];
+    try {
+      records = z.array(KeyRecordSchema).parse(JSON.parse(await readFile(this.path, 'utf8')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`key store ${this.path} is unreadable`, { cause: error });
+    }
+    this.#records = records;
+    this.#byHash = new Map(records.map((r) => [r.hash, r]));
+    return records;
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #save(records: KeyRecord[]): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(records, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, this.path);
+    this.#records = records;
+    this.#byHash = new Map(records.map((r) => [r.hash, r]));
+  }
+
+  create(key: NewKey): Promise<{ record: KeyRecord; plainKey: string }> {
+    return this.#exclusive(async () => {
+      const records = await this.#load();
+      const plainKey = generateKey();
+      const record: KeyRecord = {
+        id: `key_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+        hash: hashKey(plainKey),
+        prefix: plainKey.slice(0, KEY_PREFIX.length + 4),
+        tenant: key.tenant,
+        team: key.team,
+        user: key.user,
+        roles: [...key.roles],
+        created_at: new Date().toISOString(),
+        revoked_at: null,
+      };
+      await this.#save([...records, record]);
+      return { record, plainKey };
+    });
+  }
+
+  async list(): Promise<KeyRecord[]> {
+    return [...(await this.#load())];
+  }
+
+  revoke(id: string): Promise<boolean> {
+    return this.#exclusive(async () => {
+      const records = await this.#load();
+      const found = records.find((r) => r.id === id);
+      if (!found) return false;
+      if (!found.revoked_at) {
+        await this.#save(records.map((r) => (r.id === id ? { ...r, revoked_at: new Date().toISOString() } : r)));
+      }
+      return true;
+    });
+  }
+
+  /** A miss re-reads the file (at most once a second), so keys created by `airlock keys create` work at once. */
+  async findByHash(hash: string): Promise<KeyRecord | undefined> {
+    await this.#load();
+    const hit = this.#byHash.get(hash);
+    if (hit || Date.now() - this.#loadedAt < RELOAD_INTERVAL_MS) return hit;
+    this.#loadedAt = Date.now();
+    this.#records = undefined;
+    await this.#load();
+    return this.#byHash.get(hash);
+  }
+}

@@ -1,0 +1,52 @@
+import { timingSafeEqual } from 'node:crypto';
+import { GatewayError } from '../errors.js';
+import { hashKey, type KeyStore } from './key-store.js';
+
+export interface Principal {
+  readonly keyId: string;
+  readonly tenant: string;
+  readonly team: string;
+  readonly user: string;
+  readonly roles: readonly string[];
+}
+
+export const ADMIN_ROLE = 'admin';
+
+/** Reads the key from `x-api-key` (Anthropic style) or `Authorization: Bearer` (OpenAI style, also sent by Anthropic's SDK). */
+export function presentedKey(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey) return apiKey.trim();
+  const auth = headers.authorization;
+  if (typeof auth === 'string') {
+    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (match) return match[1]!.trim();
+  }
+  return undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface Authenticator {
+  authenticate(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<Principal>;
+}
+
+/** Keys resolve through an in-memory cache in front of the store, so the hot path costs one hash and one map lookup. */
+export function createAuthenticator(options: { store: KeyStore; adminKey: string | undefined; tenant: string }): Authenticator {
+  return {
+    async authenticate(headers) {
+      const key = presentedKey(headers);
+      if (!key) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key".');
+      if (options.adminKey && sameSecret(key, options.adminKey)) {
+        return { keyId: 'admin', tenant: options.tenant, team: 'admin', user: 'admin', roles: [ADMIN_ROLE] };
+      }
+      const record = await options.store.findByHash(hashKey(key));
+      if (!record) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Invalid API key.');
+      if (record.revoked_at) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'This API key has been revoked.');
+      return { keyId: record.id, tenant: record.tenant, team: record.team, user: record.user, roles: record.roles };
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * Every `airlock` command, in the order `airlock --help` lists them. One line per command.
+ */
+import type { Command } from '../command.js';
+import { keysCommand } from './keys.js';
+import { serveCommand } from './serve.js';
+
+export const COMMANDS: readonly Command[] = [serveCommand, keysCommand];

@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import type { Deployment, ProviderKind } from '../providers/provider.js';
+import { ConfigFileSchema, DEFAULT_CONFIG, DEFAULT_TIMEOUTS, type ConfigFile } from './schema.js';
+
+export interface SystemTarget {
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly methods: ReadonlySet<string>;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ModelRoute {
+  /** The canonical model name (aliases resolve to it). */
+  readonly name: string;
+  readonly ownedBy: string;
+  readonly deployments: readonly (Deployment & { readonly weight: number })[];
+}
+
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  /** Model name or alias → route. */
+  readonly models: ReadonlyMap<string, ModelRoute>;
+  readonly systems: ReadonlyMap<string, SystemTarget>;
+  readonly keysFile: string;
+  readonly tenant: string;
+  readonly adminKey: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: readonly string[]) {
+    super(`invalid config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}
+
+const DEFAULT_BASE_URLS: Record<ProviderKind, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  demo: 'demo://local',
+};
+
+function expandEnv(value: string, env: Readonly<Record<string, string | undefined>>, where: string, problems: string[]): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined) problems.push(`${where}: environment variable ${name} is not set`);
+    return v ?? '';
+  });
+}
+
+/** Validates a parsed config document and resolves it against the environment. */
+export function resolveConfig(
+  raw: unknown,
+  options: { source: string; env: Readonly<Record<string, string | undefined>>; baseDir: string },
+): GatewayConfig {
+  const parsed = ConfigFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(options.source, describeIssues(parsed.error.issues));
+  const file: ConfigFile = parsed.data;
+  const problems: string[] = [];
+  const models = new Map<string, ModelRoute>();
+
+  for (const [name, model] of Object.entries(file.models)) {
+    const deployments = model.deployments.flatMap((d, i) => {
+      const where = `models.${name}.deployments.${i}`;
+      const provider = file.providers[d.provider];
+      if (!provider) {
+        problems.push(`${where}.provider: unknown provider "${d.provider}" (define it under providers)`);
+        return [];
+      }
+      let apiKey: string | undefined;
+      if (provider.api_key_env) {
+        apiKey = options.env[provider.api_key_env];
+        if (!apiKey) problems.push(`providers.${d.provider}.api_key_env: environment variable ${provider.api_key_env} is not set`);
+      }
+      const t = { ...DEFAULT_TIMEOUTS, ...provider.timeouts, ...d.timeouts };
+      const headers = Object.fromEntries(
+        Object.entries(provider.headers ?? {}).map(([k, v]) => [k, expandEnv(v, options.env, `providers.${d.provider}.headers.${k}`, problems)]),
+      );
+      return [
+        {
+          id: d.id ?? `${d.provider}/${d.model}${model.deployments.length > 1 ? `#${i}` : ''}`,
+          provider: provider.kind,
+          baseUrl: (provider.base_url ?? DEFAULT_BASE_URLS[provider.kind]).replace(/\/+$/, ''),
+          upstreamModel: d.model,
+          apiKey,
+          headers,
+          region: d.region,
+          weight: d.weight,
+          timeouts: { connectMs: t.connect_ms, firstByteMs: t.first_byte_ms, idleMs: t.idle_ms, totalMs: t.total_ms },
+        },
+      ];
+    });
+    const route: ModelRoute = { name, ownedBy: model.owned_by, deployments };
+    for (const key of [name, ...model.aliases]) {
+      if (models.has(key)) problems.push(`models.${name}: name or alias "${key}" is already used`);
+      models.set(key, route);
+    }
+  }
+
+  const systems = new Map<string, SystemTarget>();
+  for (const [name, s] of Object.entries(file.systems)) {
+    const headers = Object.fromEntries(
+      Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), expandEnv(v, options.env, `systems.${name}.headers.${k}`, problems)]),
+    );
+    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers });
+  }
+
+  if (problems.length) throw new ConfigError(options.source, problems);
+  return {
+    host: file.server.host,
+    port: file.server.port,
+    bodyLimitBytes: file.server.body_limit_bytes,
+    models,
+    systems,
+    keysFile: isAbsolute(file.keys.file) ? file.keys.file : resolve(options.baseDir, file.keys.file),
+    tenant: file.keys.tenant,
+    adminKey: options.env.AIRLOCK_ADMIN_KEY || undefined,
+  };
+}
+
+/** Reads a YAML or JSON config file; with no path, the built-in demo config. */
+export async function loadConfig(
+  path: string | undefined,
+  options: { env: Readonly<Record<string, string | undefined>>; cwd: string },
+): Promise<GatewayConfig> {
+  if (!path) return resolveConfig(DEFAULT_CONFIG, { source: '(built-in default)', env: options.env, baseDir: options.cwd });
+  const full = resolve(options.cwd, path);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (error) {
+    throw new ConfigError(full, [`cannot read file: ${(error as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(full) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(full, [`not valid ${extname(full) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
+  }
+  return resolveConfig(raw, { source: full, env: options.env, baseDir: resolve(full, '..') });
+}

@@ -1,0 +1,97 @@
+/**
+ * The gateway's config file (YAML or JSON). Raw options are validated once here; everything downstream sees the
+ * normalised `GatewayConfig` from load.ts, with credentials already read from the environment.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_TIMEOUTS = { connect_ms: 5_000, first_byte_ms: 60_000, idle_ms: 60_000, total_ms: 600_000 };
+
+const TimeoutsSchema = z
+  .object({
+    connect_ms: z.number().int().positive(),
+    first_byte_ms: z.number().int().positive(),
+    idle_ms: z.number().int().positive(),
+    total_ms: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+const ProviderSchema = z
+  .object({
+    kind: z.enum(['openai', 'anthropic', 'demo']),
+    base_url: z.url().optional(),
+    api_key_env: envName.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    timeouts: TimeoutsSchema.optional(),
+  })
+  .strict();
+
+const DeploymentSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    provider: z.string().min(1),
+    model: z.string().min(1).describe('The model name upstream'),
+    region: z.string().optional(),
+    weight: z.number().positive().default(1),
+    timeouts: TimeoutsSchema.optional(),
+  })
+  .strict();
+
+const ModelSchema = z
+  .object({
+    aliases: z.array(z.string().min(1)).default([]),
+    deployments: z.array(DeploymentSchema).min(1),
+    /** Shown in GET /v1/models. */
+    owned_by: z.string().default('airlock'),
+  })
+  .strict();
+
+const SystemSchema = z
+  .object({
+    base_url: z.url(),
+    methods: z
+      .array(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']))
+      .min(1)
+      .default(['GET']),
+    /** Headers the gateway adds; values may name environment variables as ${NAME}. */
+    headers: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const ConfigFileSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default(DEFAULT_HOST),
+        port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
+        body_limit_bytes: z.number().int().positive().default(DEFAULT_BODY_LIMIT_BYTES),
+      })
+      .strict()
+      .default({ host: DEFAULT_HOST, port: DEFAULT_PORT, body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES }),
+    providers: z.record(z.string().min(1), ProviderSchema).default({}),
+    models: z.record(z.string().min(1), ModelSchema).default({}),
+    systems: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'system names are lower-case words'), SystemSchema).default({}),
+    keys: z
+      .object({ file: z.string().default('data/keys.json'), tenant: z.string().default('default') })
+      .strict()
+      .default({ file: 'data/keys.json', tenant: 'default' }),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
+
+/** With no config file the gateway serves the built-in demo models, so it works with no keys and no network. */
+export const DEFAULT_CONFIG: ConfigFileInput = {
+  providers: { demo: { kind: 'demo' } },
+  models: {
+    'demo-1': { aliases: ['demo'], deployments: [{ provider: 'demo', model: 'demo-1', region: 'us' }] },
+    'demo-eu': { deployments: [{ provider: 'demo', model: 'demo-eu', region: 'eu' }] },
+    'demo-embed': { deployments: [{ provider: 'demo', model: 'demo-embed' }] },
+  },
+};

@@ -1,0 +1,36 @@
+import type { WorkflowContext } from './call-context.js';
+import type { Stage } from './stage.js';
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const MAX_ID_LENGTH = 200;
+
+function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string {
+  const v = headers[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return (s ?? '').trim().slice(0, MAX_ID_LENGTH);
+}
+
+/** W3C trace context: all-zero ids and version ff are invalid and ignored. */
+export function parseTraceparent(value: string): { traceId: string; parentSpanId: string } | null {
+  const m = TRACEPARENT.exec(value.toLowerCase());
+  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]!) || /^0+$/.test(m[3]!)) return null;
+  return { traceId: m[2]!, parentSpanId: m[3]! };
+}
+
+export function readWorkflow(headers: Readonly<Record<string, string | string[] | undefined>>): WorkflowContext {
+  const trace = parseTraceparent(header(headers, 'traceparent'));
+  return {
+    id: header(headers, 'x-airlock-workflow'),
+    run: header(headers, 'x-airlock-run'),
+    step: header(headers, 'x-airlock-step'),
+    traceId: trace?.traceId ?? null,
+    parentSpanId: trace?.parentSpanId ?? null,
+  };
+}
+
+export const contextStage: Stage = {
+  id: 'context',
+  run(ctx) {
+    ctx.workflow = readWorkflow(ctx.headers);
+  },
+};

@@ -1,0 +1,46 @@
+import { GatewayError } from '../errors.js';
+import { UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../providers/errors.js';
+import type { Stage } from './stage.js';
+
+/** Upstream failures in the caller's terms: timeouts 504, 5xx and transport failures 502, the upstream's message kept. */
+export function upstreamToGatewayError(error: UpstreamError): GatewayError {
+  if (error instanceof UpstreamTimeoutError) return new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', error.message, { cause: error });
+  if (error instanceof UpstreamHttpError) {
+    const s = error.status;
+    const headers: Record<string, string> = error.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {};
+    if (s === 429) return new GatewayError('GW_ERR_RATE_LIMITED', `upstream rate limit: ${error.message}`, { cause: error, headers });
+    if (s === 401 || s === 403) {
+      return new GatewayError('GW_ERR_UPSTREAM', `upstream refused the gateway's credentials: ${error.message}`, { cause: error });
+    }
+    if (s >= 500) return new GatewayError('GW_ERR_UPSTREAM', `upstream error ${s}: ${error.message}`, { cause: error, headers });
+    if (s === 404) return new GatewayError('GW_ERR_NOT_FOUND', error.message, { cause: error });
+    if (s === 413) return new GatewayError('GW_ERR_BODY_TOO_LARGE', error.message, { cause: error });
+    return new GatewayError('GW_ERR_INVALID_REQUEST', error.message, { status: s, cause: error });
+  }
+  if (error.kind === 'connect') return new GatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', error.message, { cause: error });
+  return new GatewayError('GW_ERR_UPSTREAM', error.message, { cause: error });
+}
+
+/** Resolves the model (or API target) and, for model calls, sends the call upstream. */
+export const routeStage: Stage = {
+  id: 'route',
+  async run(ctx, deps) {
+    if (ctx.api === 'http') return;
+    const model = ctx.model ?? deps.config.models.get(ctx.requestedModel);
+    if (!model) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${ctx.requestedModel}\` does not exist or you do not have access to it.`, { param: 'model' });
+    ctx.model = model;
+    const deployment = model.deployments[0];
+    if (!deployment) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${model.name}\` has no deployment.`);
+    const adapter = deps.providers.get(deployment.provider);
+    if (!adapter.formats.has(ctx.api)) {
+      throw new GatewayError('GW_ERR_UNSUPPORTED_TRANSLATION', `The model \`${model.name}\` is served by ${deployment.provider}, which cannot serve ${ctx.api} calls.`);
+    }
+    ctx.deployment = deployment;
+    try {
+      ctx.response = await adapter.send({ format: ctx.api, body: ctx.body, stream: ctx.stream, deployment, signal: ctx.signal });
+    } catch (error) {
+      if (error instanceof UpstreamError) throw upstreamToGatewayError(error);
+      throw error;
+    }
+  },
+};

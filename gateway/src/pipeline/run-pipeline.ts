@@ -1,0 +1,32 @@
+import { performance } from 'node:perf_hooks';
+import type { CallContext } from './call-context.js';
+import type { StageDeps } from './deps.js';
+import type { Stage, StageId } from './stage.js';
+
+export interface PipelineOptions {
+  /** Stop after this stage (tests, and API calls whose forwarding the proxy does itself). */
+  readonly stopAfter?: StageId;
+  readonly skip?: ReadonlySet<StageId>;
+}
+
+/** Runs the stages in order; a sync throw and a rejected promise end the call alike. */
+export async function runPipeline(stages: readonly Stage[], ctx: CallContext, deps: StageDeps, options: PipelineOptions = {}): Promise<void> {
+  for (const stage of stages) {
+    if (options.skip?.has(stage.id)) continue;
+    if (stage.run) await stage.run(ctx, deps);
+    if (stage.id === options.stopAfter) return;
+  }
+}
+
+/** Tells every stage the call is over. Called exactly once per call by the ingress that owns the response. */
+export async function finishPipeline(stages: readonly Stage[], ctx: CallContext, deps: StageDeps): Promise<void> {
+  ctx.doneAt ??= performance.now();
+  for (const stage of stages) {
+    if (!stage.finish) continue;
+    try {
+      await stage.finish(ctx, deps);
+    } catch {
+      // A stage's bookkeeping failing must never turn a finished call into an error.
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The pipeline, in order. Adding a stage is one line here (and one id in stage.ts).
+ */
+import { authenticateStage } from './authenticate.js';
+import { contextStage } from './context.js';
+import { routeStage } from './route.js';
+import type { Stage } from './stage.js';
+
+export const STAGES: readonly Stage[] = [authenticateStage, contextStage, routeStage];

@@ -1,0 +1,132 @@
+/**
+ * The one place adapters make upstream HTTP calls: pooled keep-alive connections (undici), the deployment's
+ * connect / first-byte / idle / total timeouts, and every failure mapped to a typed UpstreamError.
+ */
+import type { Readable } from 'node:stream';
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { UpstreamConnectError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../errors.js';
+import type { DeploymentTimeouts } from '../provider.js';
+
+export interface HttpCall {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeouts: DeploymentTimeouts;
+  readonly signal: AbortSignal;
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable;
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** Agents are keyed by connect timeout: undici sets that per agent, the other timeouts per request. */
+export class HttpClient {
+  #agents = new Map<number, Agent>();
+
+  #agent(connectMs: number): Agent {
+    let agent = this.#agents.get(connectMs);
+    if (!agent) {
+      agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+      this.#agents.set(connectMs, agent);
+    }
+    return agent;
+  }
+
+  async send(call: HttpCall): Promise<HttpReply> {
+    const total = AbortSignal.timeout(call.timeouts.totalMs);
+    const signal = AbortSignal.any([call.signal, total]);
+    let reply;
+    try {
+      reply = await request(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal,
+        dispatcher: this.#agent(call.timeouts.connectMs),
+        headersTimeout: call.timeouts.firstByteMs,
+        bodyTimeout: call.timeouts.idleMs,
+      });
+    } catch (error) {
+      throw mapTransportError(error, call.timeouts, total);
+    }
+    if (reply.statusCode >= 400) throw await httpError(reply.statusCode, reply.headers, reply.body);
+    reply.body.on('error', () => undefined);
+    return { status: reply.statusCode, headers: reply.headers, body: reply.body };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#agents.values()].map((a) => a.close()));
+    this.#agents.clear();
+  }
+}
+
+/** Maps undici/socket failures, including those raised later while reading a body. */
+export function mapTransportError(error: unknown, timeouts: DeploymentTimeouts, total?: AbortSignal): Error {
+  if (error instanceof UpstreamError) return error;
+  if (total?.aborted) return new UpstreamTimeoutError('total', timeouts.totalMs);
+  const code = (error as { code?: string }).code;
+  if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UpstreamTimeoutError('connect', timeouts.connectMs);
+  }
+  if (error instanceof undiciErrors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new UpstreamTimeoutError('first_byte', timeouts.firstByteMs);
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new UpstreamTimeoutError('idle', timeouts.idleMs);
+  }
+  if ((error as Error).name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
+  return new UpstreamConnectError(`upstream connection failed: ${code ?? (error as Error).message}`, error);
+}
+
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+/** Keeps the upstream's own message and type (OpenAI and Anthropic error bodies), never the request. */
+async function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: Readable): Promise<UpstreamHttpError> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_ERROR_BODY_BYTES) break;
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    // A body cut short still leaves the status to report.
+  } finally {
+    body.destroy();
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  let message = `upstream responded ${status}`;
+  let upstreamType: string | undefined;
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } | string; message?: unknown };
+    const err = parsed.error;
+    if (typeof err === 'object' && err) {
+      if (typeof err.message === 'string') message = err.message;
+      if (typeof err.type === 'string') upstreamType = err.type;
+    } else if (typeof err === 'string') message = err;
+    else if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    if (text && text.length < 500) message = text.trim();
+  }
+  const ra = retryAfterMs(headers['retry-after']);
+  return new UpstreamHttpError({ status, message, ...(upstreamType ? { upstreamType } : {}), ...(ra !== undefined ? { retryAfterMs: ra } : {}) });
+}
+
+export async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,47 @@
+/**
+ * Any OpenAI-compatible upstream (OpenAI, Azure OpenAI, vLLM, Ollama, …). OpenAI-format calls pass through with
+ * only `model` rewritten; Anthropic-format calls are translated to Chat Completions and back.
+ */
+import type { HttpClient } from '../http/client.js';
+import type { ApiFormat, ProviderAdapter, UpstreamRequest, UpstreamResponse } from '../provider.js';
+import { replyFor } from '../respond.js';
+import { chatToMessagesResponse } from '../translate/bodies.js';
+import { messagesToChatRequest } from '../translate/requests.js';
+import { ChatToMessagesStream } from '../translate/streams.js';
+import { OPENAI_PATHS, openaiHeaders } from './api.js';
+
+const FORMATS: ReadonlySet<ApiFormat> = new Set(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages']);
+
+export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
+  return {
+    kind: 'openai',
+    formats: FORMATS,
+    async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+      const { deployment, format } = request;
+      const translated = format === 'anthropic.messages';
+      const body = translated ? messagesToChatRequest(request.body, deployment.upstreamModel) : { ...request.body, model: deployment.upstreamModel };
+      const path = OPENAI_PATHS[translated ? 'openai.chat' : (format as keyof typeof OPENAI_PATHS)];
+      const reply = await http.send({
+        url: deployment.baseUrl + path,
+        method: 'POST',
+        headers: openaiHeaders(deployment),
+        body: JSON.stringify(body),
+        timeouts: deployment.timeouts,
+        signal: request.signal,
+      });
+      const model = String(request.body.model ?? deployment.upstreamModel);
+      return replyFor(reply, request.stream, {
+        format,
+        upstreamFormat: translated ? 'openai.chat' : format,
+        model,
+        timeouts: deployment.timeouts,
+        ...(translated
+          ? {
+              translateBody: (b: Record<string, unknown>) => chatToMessagesResponse(b, model),
+              translator: () => new ChatToMessagesStream(model),
+            }
+          : {}),
+      });
+    },
+  };
+}
