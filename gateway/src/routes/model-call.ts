@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, renderError } from '../errors.js';
 import { UpstreamError } from '../providers/errors.js';
+import { mapTransportError } from '../providers/http/client.js';
 import type { ApiFormat } from '../providers/provider.js';
 import { upstreamToGatewayError } from '../pipeline/route.js';
 import { sseFrame } from '../providers/http/sse.js';
@@ -39,13 +40,21 @@ export function clientAbortSignal(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
+/** undici and socket failures surfacing while a body streams. */
+function isTransportError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('UND_ERR') || code.startsWith('ECONN') || code === 'EPIPE');
+}
+
 function recordError(ctx: CallContext, error: unknown): GatewayError {
   const ge =
     error instanceof GatewayError
       ? error
       : error instanceof UpstreamError
         ? upstreamToGatewayError(error)
-        : new GatewayError('GW_ERR_INTERNAL', 'Internal gateway error.', { cause: error });
+        : isTransportError(error) && ctx.deployment
+          ? upstreamToGatewayError(mapTransportError(error, ctx.deployment.timeouts) as UpstreamError)
+          : new GatewayError('GW_ERR_INTERNAL', 'Internal gateway error.', { cause: error });
   ctx.error = { code: ge.code, message: ge.message, status: ge.status };
   return ge;
 }

@@ -8,7 +8,7 @@ import { observeStream } from '../observe.js';
 import type { ApiFormat, ProviderAdapter, UpstreamRequest, UpstreamResponse } from '../provider.js';
 import { JSON_HEADERS } from '../respond.js';
 import { anthropicEvents, anthropicMessage, chatChunks, chatCompletion, responsesBody, responsesEvents } from './render.js';
-import { demoEmbedding, demoReply, estimateTokens, stableId } from './reply.js';
+import { demoEmbedding, demoReply, encodeEmbedding, estimateTokens, stableId } from './reply.js';
 
 const FORMATS: ReadonlySet<ApiFormat> = new Set(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages']);
 const EMBEDDING_DIMENSIONS = 16;
@@ -19,7 +19,7 @@ function embeddings(body: Record<string, unknown>, model: string): Record<string
   const tokens = inputs.reduce((n, s) => n + estimateTokens(s), 0);
   return {
     object: 'list',
-    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: demoEmbedding(text, dimensions) })),
+    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(demoEmbedding(text, dimensions), body.encoding_format) })),
     model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };

@@ -83,4 +83,10 @@ export function demoEmbedding(text: string, dimensions: number): number[] {
   return out.map((x) => Number((x / norm).toFixed(6)));
 }
 
+/** OpenAI's SDK asks for base64 (little-endian float32) by default and decodes it itself. */
+export function encodeEmbedding(vector: readonly number[], format: unknown): number[] | string {
+  if (format !== 'base64') return [...vector];
+  return Buffer.from(new Float32Array(vector).buffer).toString('base64');
+}
+
 export { stableId };

@@ -1,0 +1,187 @@
+/**
+ * A local stand-in for model providers, speaking OpenAI's and Anthropic's real wire formats (JSON and SSE) on
+ * 127.0.0.1. It records what it receives and can fail in each way a real provider does.
+ *
+ *   const up = await startFakeUpstream();
+ *   up.openaiBaseUrl      // http://127.0.0.1:PORT/v1   (for an `openai` provider)
+ *   up.anthropicBaseUrl   // http://127.0.0.1:PORT      (for an `anthropic` provider)
+ *   up.behave({ kind: 'status', status: 429, retryAfter: 1 })   // next request(s) fail so
+ *   up.requests           // every request received: path, headers, parsed body, cancelled flag
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { demoReply, encodeEmbedding } from '../../src/providers/demo/reply.js';
+import { anthropicEvents, anthropicMessage, chatChunks, chatCompletion, responsesBody, responsesEvents } from '../../src/providers/demo/render.js';
+
+export type Behavior =
+  | { kind: 'ok' }
+  | { kind: 'status'; status: number; message?: string; retryAfter?: number }
+  /** Accepts the request and never answers. */
+  | { kind: 'hang' }
+  /** Waits before sending headers. */
+  | { kind: 'slow'; delayMs: number }
+  /** Streams `afterEvents` events, then destroys the connection. */
+  | { kind: 'drop'; afterEvents: number }
+  /** Streams `afterEvents` events, then goes silent (connection kept open). */
+  | { kind: 'stall'; afterEvents: number };
+
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Record<string, unknown>;
+  /** True once the client went away before the response was complete. */
+  cancelled: boolean;
+  completed: boolean;
+}
+
+export interface FakeUpstream {
+  readonly url: string;
+  readonly openaiBaseUrl: string;
+  readonly anthropicBaseUrl: string;
+  readonly requests: ReceivedRequest[];
+  /** Behaviour for the next `times` requests (default: every request until changed). */
+  behave(behavior: Behavior, times?: number): void;
+  /** Milliseconds between stream events (default 5), so clients can see chunks arrive one by one. */
+  setEventDelay(ms: number): void;
+  /** Resolves when a request has been cancelled by its client. */
+  waitForCancel(index?: number, timeoutMs?: number): Promise<ReceivedRequest>;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function errorBody(path: string, status: number, message: string): unknown {
+  if (path.endsWith('/messages')) {
+    const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+    return { type: 'error', error: { type, message } };
+  }
+  const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  return { error: { message, type, param: null, code: null } };
+}
+
+function frames(path: string, body: Record<string, unknown>): Iterable<string> {
+  const reply = demoReply(body);
+  const model = String(body.model);
+  if (path.endsWith('/messages')) return anthropicEvents('msg_fake0001', model, reply);
+  if (path.endsWith('/responses')) return responsesEvents('resp_fake0001', model, reply);
+  const includeUsage = Boolean((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage);
+  return chatChunks('chatcmpl-fake0001', model, reply, includeUsage);
+}
+
+function jsonReply(path: string, body: Record<string, unknown>): unknown {
+  const reply = demoReply(body);
+  const model = String(body.model);
+  if (path.endsWith('/messages')) return anthropicMessage('msg_fake0001', model, reply);
+  if (path.endsWith('/responses')) return responsesBody('resp_fake0001', model, reply);
+  if (path.endsWith('/embeddings')) {
+    return { object: 'list', data: [{ object: 'embedding', index: 0, embedding: encodeEmbedding([0.1, 0.2, 0.3], body.encoding_format) }], model, usage: { prompt_tokens: 2, total_tokens: 2 } };
+  }
+  return chatCompletion('chatcmpl-fake0001', model, reply);
+}
+
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const requests: ReceivedRequest[] = [];
+  const queue: Behavior[] = [];
+  let standing: Behavior = { kind: 'ok' };
+  let eventDelay = 5;
+  const sockets = new Set<Socket>();
+  const cancelWaiters: (() => void)[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const text = await readBody(req);
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // Recorded as empty; the status below tells the client.
+    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    const record: ReceivedRequest = { path, headers: req.headers, body, cancelled: false, completed: false };
+    requests.push(record);
+    res.on('close', () => {
+      if (!record.completed) {
+        record.cancelled = true;
+        cancelWaiters.splice(0).forEach((w) => w());
+      }
+    });
+    const behavior = queue.shift() ?? standing;
+    if (behavior.kind === 'hang') return;
+    if (behavior.kind === 'slow') await sleep(behavior.delayMs);
+    if (behavior.kind === 'status') {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (behavior.retryAfter !== undefined) headers['retry-after'] = String(behavior.retryAfter);
+      res.writeHead(behavior.status, headers);
+      record.completed = true;
+      res.end(JSON.stringify(errorBody(path, behavior.status, behavior.message ?? `fake upstream failure ${behavior.status}`)));
+      return;
+    }
+    if (body.stream !== true) {
+      record.completed = true;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(jsonReply(path, body)));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+    let sent = 0;
+    for (const frame of frames(path, body)) {
+      if (res.destroyed) return;
+      if ((behavior.kind === 'drop' || behavior.kind === 'stall') && sent === behavior.afterEvents) {
+        if (behavior.kind === 'drop') res.socket?.destroy();
+        return;
+      }
+      res.write(frame);
+      sent++;
+      if (eventDelay > 0) await sleep(eventDelay);
+    }
+    record.completed = true;
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    requests,
+    behave(behavior, times) {
+      if (times === undefined) {
+        queue.length = 0;
+        standing = behavior;
+      } else for (let i = 0; i < times; i++) queue.push(behavior);
+    },
+    setEventDelay(ms) {
+      eventDelay = ms;
+    },
+    async waitForCancel(index = requests.length - 1, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = requests[index];
+        if (r?.cancelled) return r;
+        if (Date.now() > deadline) throw new Error(`request ${index} was not cancelled within ${timeoutMs} ms`);
+        await Promise.race([new Promise<void>((resolve) => cancelWaiters.push(resolve)), sleep(50)]);
+      }
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
