@@ -38,10 +38,12 @@ export interface CallContext {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Fires when the client goes away, so stages and upstream calls stop work nobody will read. */
   readonly signal: AbortSignal;
+  /** The body as the client sent it (parsed JSON), before validation. */
+  readonly rawBody: unknown;
   /** Model calls: the validated request body. Stages that rewrite it (redaction) replace it. */
   body: Record<string, unknown>;
-  readonly stream: boolean;
-  readonly requestedModel: string;
+  stream: boolean;
+  requestedModel: string;
   principal: Principal | null;
   workflow: WorkflowContext | null;
   /** The model the call will be served by (a policy may route it elsewhere than requested). */
@@ -63,9 +65,7 @@ export function createCallContext(init: {
   shape: ErrorShape;
   headers: CallContext['headers'];
   signal: AbortSignal;
-  body?: Record<string, unknown>;
-  stream?: boolean;
-  requestedModel?: string;
+  rawBody?: unknown;
 }): CallContext {
   return {
     id: `call_${randomUUID().replaceAll('-', '')}`,
@@ -75,9 +75,10 @@ export function createCallContext(init: {
     receivedAt: performance.now(),
     headers: init.headers,
     signal: init.signal,
-    body: init.body ?? {},
-    stream: init.stream ?? false,
-    requestedModel: init.requestedModel ?? '',
+    rawBody: init.rawBody,
+    body: {},
+    stream: false,
+    requestedModel: '',
     principal: null,
     workflow: null,
     model: null,

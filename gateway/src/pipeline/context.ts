@@ -1,3 +1,4 @@
+import { parseRequestBody } from './request-schemas.js';
 import type { WorkflowContext } from './call-context.js';
 import type { Stage } from './stage.js';
 
@@ -28,9 +29,14 @@ export function readWorkflow(headers: Readonly<Record<string, string | string[] 
   };
 }
 
+/** Workflow context from headers, and for model calls the validated body (after authentication, as providers do). */
 export const contextStage: Stage = {
   id: 'context',
   run(ctx) {
     ctx.workflow = readWorkflow(ctx.headers);
+    if (ctx.api === 'http') return;
+    ctx.body = parseRequestBody(ctx.api, ctx.rawBody);
+    ctx.stream = ctx.body.stream === true;
+    ctx.requestedModel = String(ctx.body.model);
   },
 };

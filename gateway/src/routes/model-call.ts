@@ -14,7 +14,6 @@ import { createCallContext, type CallContext } from '../pipeline/call-context.js
 import type { StageDeps } from '../pipeline/deps.js';
 import { finishPipeline, runPipeline } from '../pipeline/run-pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
-import { parseRequestBody } from './v1/schemas.js';
 
 export interface ModelCallDeps {
   readonly stages: readonly Stage[];
@@ -86,10 +85,8 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
   const shape = format === 'anthropic.messages' ? 'anthropic' : 'openai';
   return async function handleModelCall(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const signal = clientAbortSignal(reply);
-    const ctx = createCallContext({ api: format, shape, headers: request.headers, signal });
+    const ctx = createCallContext({ api: format, shape, headers: request.headers, signal, rawBody: request.body });
     try {
-      ctx.body = parseRequestBody(format, request.body);
-      Object.assign(ctx, { stream: ctx.body.stream === true, requestedModel: String(ctx.body.model) });
       await runPipeline(options.stages, ctx, options.deps);
     } catch (error) {
       const ge = recordError(ctx, error);

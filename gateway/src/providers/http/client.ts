@@ -37,26 +37,34 @@ export class HttpClient {
     return agent;
   }
 
+  /**
+   * The caller's signal goes to undici as it is; the deadlines need no controller of their own (EventTarget
+   * listeners cost more per request than the rest of the hop): before the response starts, undici's connect and
+   * headers timeouts (capped by the total) apply; after it, a timer destroys the body when the total runs out.
+   */
   async send(call: HttpCall): Promise<HttpReply> {
-    const total = AbortSignal.timeout(call.timeouts.totalMs);
-    const signal = AbortSignal.any([call.signal, total]);
+    const started = Date.now();
+    const { totalMs } = call.timeouts;
     let reply;
     try {
       reply = await request(call.url, {
         method: call.method,
         headers: call.headers,
         body: call.body,
-        signal,
-        dispatcher: this.#agent(call.timeouts.connectMs),
-        headersTimeout: call.timeouts.firstByteMs,
+        signal: call.signal,
+        dispatcher: this.#agent(Math.min(call.timeouts.connectMs, totalMs)),
+        headersTimeout: Math.min(call.timeouts.firstByteMs, totalMs),
         bodyTimeout: call.timeouts.idleMs,
       });
     } catch (error) {
-      throw mapTransportError(error, call.timeouts, total);
+      throw mapTransportError(error, call.timeouts, { aborted: Date.now() - started >= totalMs });
     }
     if (reply.statusCode >= 400) throw await httpError(reply.statusCode, reply.headers, reply.body);
-    reply.body.on('error', () => undefined);
-    return { status: reply.statusCode, headers: reply.headers, body: reply.body };
+    const body = reply.body;
+    body.on('error', () => undefined);
+    const timer = setTimeout(() => body.destroy(new UpstreamTimeoutError('total', totalMs)), Math.max(0, totalMs - (Date.now() - started)));
+    body.once('close', () => clearTimeout(timer));
+    return { status: reply.statusCode, headers: reply.headers, body };
   }
 
   async close(): Promise<void> {
@@ -66,7 +74,7 @@ export class HttpClient {
 }
 
 /** Maps undici/socket failures, including those raised later while reading a body. */
-export function mapTransportError(error: unknown, timeouts: DeploymentTimeouts, total?: AbortSignal): Error {
+export function mapTransportError(error: unknown, timeouts: DeploymentTimeouts, total?: { readonly aborted: boolean }): Error {
   if (error instanceof UpstreamError) return error;
   if (total?.aborted) return new UpstreamTimeoutError('total', timeouts.totalMs);
   const code = (error as { code?: string }).code;
@@ -125,8 +133,12 @@ async function httpError(status: number, headers: Record<string, string | string
   return new UpstreamHttpError({ status, message, ...(upstreamType ? { upstreamType } : {}), ...(ra !== undefined ? { retryAfterMs: ra } : {}) });
 }
 
-export async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** Collects a body with plain events: cheaper per request than an async iterator. */
+export function readAll(body: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    body.once('error', reject);
+  });
 }

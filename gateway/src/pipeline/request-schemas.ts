@@ -3,8 +3,8 @@
  * passes through untouched, so new provider parameters keep working without a gateway release.
  */
 import { z } from 'zod';
-import { GatewayError } from '../../errors.js';
-import type { ApiFormat } from '../../providers/provider.js';
+import { GatewayError } from '../errors.js';
+import type { ApiFormat } from '../providers/provider.js';
 
 const role = z.object({ role: z.string().min(1) }).loose();
 

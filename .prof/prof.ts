@@ -1,0 +1,12 @@
+import { startGateway } from '../gateway/test/helpers/start-gateway.js';
+import { runLoad } from '../gateway/bench/load.js';
+import { createServer } from 'node:http';
+const COMPLETION = JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+const server = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(COMPLETION); }); });
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const up = `http://127.0.0.1:${(server.address() as any).port}`;
+const gw = await startGateway({ providers: { mock: { kind: 'openai', base_url: `${up}/v1` } }, models: { m: { deployments: [{ provider: 'mock', model: 'm' }] } } });
+const t = { origin: gw.url, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.userKey}` }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Say ok.' }] }) };
+const r = await runLoad(t, { concurrency: 16, requests: 30000 });
+console.log((r.latenciesMs.length / r.elapsedMs) * 1000, r.errors);
+await gw.close(); server.close();

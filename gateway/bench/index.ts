@@ -1,0 +1,11 @@
+/**
+ * `npm run bench -w gateway`: every gateway benchmark, one after another, in one process.
+ */
+import { benchProxyOverhead } from './proxy-overhead.bench.js';
+
+const BENCHES: readonly [string, () => Promise<void>][] = [['proxy overhead', benchProxyOverhead]];
+
+for (const [name, run] of BENCHES) {
+  console.log(`\n=== ${name}`);
+  await run();
+}

@@ -1,0 +1,67 @@
+/**
+ * Gateway overhead: a mock OpenAI upstream, then the same chat request sent directly, through the gateway, and
+ * through a bare Fastify proxy (@fastify/reply-from), at concurrency 1 and 16. Rounds are interleaved so that
+ * machine noise falls on all three alike; figures are pooled over the rounds.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runLoad, summarize, type LoadTarget } from './load.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const REQUESTS = { 1: Number(process.env.BENCH_REQUESTS_C1 ?? 400), 16: Number(process.env.BENCH_REQUESTS_C16 ?? 3000) } as const;
+
+/** Starts bench/servers.ts in a child process and reads the addresses it prints. */
+export async function startBenchServers(env: Record<string, string> = {}): Promise<{ urls: Record<string, string>; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+  return { urls: JSON.parse(line) as Record<string, string>, stop: () => child.kill() };
+}
+
+export async function benchProxyOverhead(): Promise<void> {
+  const servers = await startBenchServers();
+  const { urls } = servers;
+  const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say ok.' }] });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${urls.key}` };
+  const targets: Record<string, LoadTarget> = {
+    direct: { origin: urls.upstream!, path: '/v1/chat/completions', headers, body },
+    gateway: { origin: urls.gateway!, path: '/v1/chat/completions', headers, body },
+    'bare fastify proxy': { origin: urls.bare!, path: '/v1/chat/completions', headers, body },
+  };
+
+  for (const concurrency of [1, 16] as const) {
+    for (const t of Object.values(targets)) await runLoad(t, { concurrency, requests: 200 });
+    const pooled: Record<string, { lat: number[]; ms: number; n: number; errors: number }> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, t] of Object.entries(targets)) {
+        const r = await runLoad(t, { concurrency, requests: REQUESTS[concurrency] });
+        const p = (pooled[name] ??= { lat: [], ms: 0, n: 0, errors: 0 });
+        p.lat.push(...r.latenciesMs);
+        p.ms += r.elapsedMs;
+        p.n += r.latenciesMs.length;
+        p.errors += r.errors;
+      }
+    }
+    const direct = summarize(pooled.direct!.lat);
+    const bareRps = (pooled['bare fastify proxy']!.n / pooled['bare fastify proxy']!.ms) * 1000;
+    console.log(`\nproxy overhead, concurrency ${concurrency} (${ROUNDS} interleaved rounds × ${REQUESTS[concurrency]} requests)`);
+    console.log('target               mean ms   p99 ms   added mean   added p99   req/s    vs bare proxy   errors');
+    for (const [name, p] of Object.entries(pooled)) {
+      const s = summarize(p.lat);
+      const rps = (p.n / p.ms) * 1000;
+      console.log(
+        `${name.padEnd(20)} ${s.mean.toFixed(3).padStart(7)} ${s.p99.toFixed(3).padStart(8)} ${(s.mean - direct.mean).toFixed(3).padStart(12)} ${(s.p99 - direct.p99).toFixed(3).padStart(11)} ${rps.toFixed(0).padStart(7)} ${((rps / bareRps) * 100).toFixed(1).padStart(14)}% ${String(p.errors).padStart(8)}`,
+      );
+    }
+  }
+  servers.stop();
+}

@@ -1,0 +1,44 @@
+/**
+ * The servers under test, in their own process so that the load generator does not share their event loop:
+ * a mock OpenAI upstream, the gateway in front of it, and a bare Fastify proxy in front of it. Prints their
+ * addresses as one JSON line, then serves until killed.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import replyFrom from '@fastify/reply-from';
+import Fastify from 'fastify';
+import { startGateway } from '../test/helpers/start-gateway.js';
+
+const COMPLETION = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1,
+  model: 'bench-upstream',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 },
+});
+
+const upstream = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(COMPLETION) });
+    res.end(COMPLETION);
+  });
+});
+upstream.keepAliveTimeout = 30_000;
+await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+const bare = Fastify({ logger: false });
+await bare.register(replyFrom, { base: upstreamUrl, undici: { connections: 64, pipelining: 1 } });
+bare.post('/v1/chat/completions', (_request, reply) => reply.from('/v1/chat/completions'));
+const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+
+const deployments = Number(process.env.BENCH_DEPLOYMENTS ?? 1);
+const gw = await startGateway({
+  providers: { mock: { kind: 'openai', base_url: `${upstreamUrl}/v1` } },
+  models: { 'bench-model': { deployments: Array.from({ length: deployments }, () => ({ provider: 'mock', model: 'bench-upstream' })) } },
+});
+
+process.stdout.write(JSON.stringify({ upstream: upstreamUrl, gateway: gw.url, bare: bareUrl, key: gw.userKey }) + '\n');
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));

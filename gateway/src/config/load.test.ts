@@ -1,0 +1,63 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, resolveConfig } from './load.js';
+
+const opts = { source: 'test', env: { KEY: 'sk-1' }, baseDir: '/tmp' };
+
+describe('config', () => {
+  it('serves the demo models with no file', async () => {
+    const config = await loadConfig(undefined, { env: {}, cwd: '/tmp' });
+    expect(config.models.get('demo-1')?.deployments[0]?.provider).toBe('demo');
+    expect(config.models.get('demo')?.name).toBe('demo-1');
+    expect(config.port).toBe(8080);
+  });
+
+  it('resolves credentials from the environment and defaults timeouts', () => {
+    const config = resolveConfig(
+      { providers: { oa: { kind: 'openai', api_key_env: 'KEY', timeouts: { idle_ms: 5 } } }, models: { m: { deployments: [{ provider: 'oa', model: 'gpt-x' }] } } },
+      opts,
+    );
+    const d = config.models.get('m')!.deployments[0]!;
+    expect(d.apiKey).toBe('sk-1');
+    expect(d.baseUrl).toBe('https://api.openai.com/v1');
+    expect(d.timeouts.idleMs).toBe(5);
+    expect(d.timeouts.connectMs).toBe(5000);
+  });
+
+  it('names the path and the problem of every error', () => {
+    const attempt = () =>
+      resolveConfig({ server: { port: 'eighty' }, models: { m: { deployments: [] } }, extra: true }, opts);
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/server\.port: /);
+      expect(problems).toMatch(/models\.m\.deployments: /);
+      expect(problems).toMatch(/\(root\): Unrecognized key.*extra/);
+    }
+  });
+
+  it('refuses unknown providers and missing environment variables', () => {
+    expect(() =>
+      resolveConfig({ providers: { oa: { kind: 'openai', api_key_env: 'MISSING' } }, models: { m: { deployments: [{ provider: 'oa', model: 'x' }, { provider: 'nope', model: 'y' }] } } }, opts),
+    ).toThrow(/MISSING is not set[\s\S]*unknown provider "nope"/);
+  });
+
+  it('refuses duplicate names and aliases', () => {
+    expect(() =>
+      resolveConfig({ providers: { d: { kind: 'demo' } }, models: { a: { deployments: [{ provider: 'd', model: 'x' }] }, b: { aliases: ['a'], deployments: [{ provider: 'd', model: 'y' }] } } }, opts),
+    ).toThrow(/"a" is already used/);
+  });
+
+  it('reads YAML files and reports bad syntax', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-config-'));
+    await writeFile(join(dir, 'ok.yaml'), 'server:\n  port: 9090\nproviders:\n  d: { kind: demo }\nmodels:\n  m:\n    deployments: [{ provider: d, model: demo-1 }]\n');
+    await writeFile(join(dir, 'bad.yaml'), 'server: [\n');
+    expect((await loadConfig('ok.yaml', { env: {}, cwd: dir })).port).toBe(9090);
+    await expect(loadConfig('bad.yaml', { env: {}, cwd: dir })).rejects.toThrow(/not valid YAML/);
+    await expect(loadConfig('missing.yaml', { env: {}, cwd: dir })).rejects.toThrow(/cannot read file/);
+  });
+});
