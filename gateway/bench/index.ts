@@ -2,8 +2,12 @@
  * `npm run bench -w gateway`: every gateway benchmark, one after another, in one process.
  */
 import { benchProxyOverhead } from './proxy-overhead.bench.js';
+import { benchRouting } from './routing.bench.js';
 
-const BENCHES: readonly [string, () => Promise<void>][] = [['proxy overhead', benchProxyOverhead]];
+const BENCHES: readonly [string, () => Promise<void>][] = [
+  ['proxy overhead', benchProxyOverhead],
+  ['routing', benchRouting],
+];
 
 for (const [name, run] of BENCHES) {
   console.log(`\n=== ${name}`);

@@ -37,7 +37,12 @@ const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 const deployments = Number(process.env.BENCH_DEPLOYMENTS ?? 1);
 const gw = await startGateway({
   providers: { mock: { kind: 'openai', base_url: `${upstreamUrl}/v1` } },
-  models: { 'bench-model': { deployments: Array.from({ length: deployments }, () => ({ provider: 'mock', model: 'bench-upstream' })) } },
+  models: {
+    'bench-model': {
+      strategy: deployments > 1 ? 'weighted' : 'fallback',
+      deployments: Array.from({ length: deployments }, (_, i) => ({ id: `mock-${i}`, provider: 'mock', model: 'bench-upstream' })),
+    },
+  },
 });
 
 process.stdout.write(JSON.stringify({ upstream: upstreamUrl, gateway: gw.url, bare: bareUrl, key: gw.userKey }) + '\n');

@@ -11,7 +11,10 @@ import type { StageDeps } from './pipeline/deps.js';
 import type { Stage } from './pipeline/stage.js';
 import { STAGES } from './pipeline/stages.js';
 import { createProviders, type Providers } from './providers/registry.js';
+import { createGatewayMetrics } from './metrics/gateway-metrics.js';
+import { registerAdminRoutes } from './routes/admin/index.js';
 import { registerApiProxy } from './routes/api-proxy.js';
+import { Router } from './routing/router.js';
 import { registerV1Routes } from './routes/v1/index.js';
 
 export interface BuildAppOptions {
@@ -56,10 +59,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const providers = options.providers ?? createProviders();
   const keyStore = options.keyStore ?? new FileKeyStore(config.keysFile);
+  const router = new Router({
+    onAttempt: (model, a) => {
+      metrics.attempts.inc({ model, deployment: a.deploymentId, result: a.ok ? 'ok' : (a.error?.kind ?? 'error') });
+      metrics.attemptLatency.observe({ deployment: a.deploymentId }, a.durationMs);
+    },
+  });
+  const metrics = createGatewayMetrics(router);
+  for (const model of new Set(config.models.values())) router.register(model);
   const deps: StageDeps = {
     config,
     authenticator: createAuthenticator({ store: keyStore, adminKey: config.adminKey, tenant: config.tenant }),
     providers,
+    router,
+    metrics,
   };
   const stages = options.stages ?? STAGES;
 
@@ -76,6 +89,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(registerV1Routes, { stages, deps });
   await app.register(registerApiProxy, { stages, deps });
+  await app.register(registerAdminRoutes, { deps });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url?.startsWith('/v1/')) {
+      deps.metrics.requests.inc({ route: request.routeOptions.url, status: String(reply.statusCode) });
+    }
+  });
   app.addHook('onClose', async () => {
     await providers.close();
   });

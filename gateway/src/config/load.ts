@@ -3,6 +3,9 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { Deployment, ProviderKind } from '../providers/provider.js';
+import { DEFAULT_BREAKER, type BreakerOptions } from '../routing/breaker.js';
+import { DEFAULT_RETRY, type RetryOptions } from '../routing/retry.js';
+import type { Strategy } from '../routing/strategy.js';
 import { ConfigFileSchema, DEFAULT_CONFIG, DEFAULT_TIMEOUTS, type ConfigFile } from './schema.js';
 
 export interface SystemTarget {
@@ -12,11 +15,19 @@ export interface SystemTarget {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+export interface RoutingPolicy {
+  readonly strategy: Strategy;
+  readonly retry: RetryOptions;
+  readonly breaker: BreakerOptions;
+  readonly deadlineMs: number;
+}
+
 export interface ModelRoute {
   /** The canonical model name (aliases resolve to it). */
   readonly name: string;
   readonly ownedBy: string;
   readonly deployments: readonly (Deployment & { readonly weight: number })[];
+  readonly routing: RoutingPolicy;
 }
 
 export interface GatewayConfig {
@@ -98,7 +109,25 @@ export function resolveConfig(
         },
       ];
     });
-    const route: ModelRoute = { name, ownedBy: model.owned_by, deployments };
+    const r = model.retry;
+    const b = model.breaker;
+    const routing: RoutingPolicy = {
+      strategy: model.strategy,
+      retry: {
+        maxAttempts: r.max_attempts ?? DEFAULT_RETRY.maxAttempts,
+        baseDelayMs: r.base_delay_ms ?? DEFAULT_RETRY.baseDelayMs,
+        maxDelayMs: r.max_delay_ms ?? DEFAULT_RETRY.maxDelayMs,
+      },
+      breaker: {
+        failureThreshold: b.failure_threshold ?? DEFAULT_BREAKER.failureThreshold,
+        errorRate: b.error_rate ?? DEFAULT_BREAKER.errorRate,
+        window: b.window ?? DEFAULT_BREAKER.window,
+        minCalls: b.min_calls ?? DEFAULT_BREAKER.minCalls,
+        cooldownMs: b.cooldown_ms ?? DEFAULT_BREAKER.cooldownMs,
+      },
+      deadlineMs: model.deadline_ms,
+    };
+    const route: ModelRoute = { name, ownedBy: model.owned_by, deployments, routing };
     for (const key of [name, ...model.aliases]) {
       if (models.has(key)) problems.push(`models.${name}: name or alias "${key}" is already used`);
       models.set(key, route);

@@ -3,10 +3,12 @@
  * normalised `GatewayConfig` from load.ts, with credentials already read from the environment.
  */
 import { z } from 'zod';
+import { STRATEGIES } from '../routing/strategy.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_DEADLINE_MS = 600_000;
 export const DEFAULT_TIMEOUTS = { connect_ms: 5_000, first_byte_ms: 60_000, idle_ms: 60_000, total_ms: 600_000 };
 
 const TimeoutsSchema = z
@@ -45,6 +47,29 @@ const DeploymentSchema = z
 const ModelSchema = z
   .object({
     aliases: z.array(z.string().min(1)).default([]),
+    strategy: z.enum(STRATEGIES).default('fallback'),
+    retry: z
+      .object({
+        max_attempts: z.number().int().min(1).max(10),
+        base_delay_ms: z.number().int().min(0),
+        max_delay_ms: z.number().int().min(0),
+      })
+      .partial()
+      .strict()
+      .default({}),
+    breaker: z
+      .object({
+        failure_threshold: z.number().int().min(1),
+        error_rate: z.number().gt(0).max(1),
+        window: z.number().int().min(1),
+        min_calls: z.number().int().min(1),
+        cooldown_ms: z.number().int().min(1),
+      })
+      .partial()
+      .strict()
+      .default({}),
+    /** Caps all attempts of one call together. */
+    deadline_ms: z.number().int().positive().default(DEFAULT_DEADLINE_MS),
     deployments: z.array(DeploymentSchema).min(1),
     /** Shown in GET /v1/models. */
     owned_by: z.string().default('airlock'),

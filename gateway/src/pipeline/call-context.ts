@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ModelRoute, SystemTarget } from '../config/load.js';
 import type { ErrorShape } from '../errors.js';
 import type { ApiFormat, CallOutcome, Deployment, UpstreamResponse } from '../providers/provider.js';
+import type { AttemptRecord } from '../routing/router.js';
 
 /** The API a call came in on: a model API, or `http` for bot and API calls through /api/:system. */
 export type CallApi = ApiFormat | 'http';
@@ -51,6 +52,8 @@ export interface CallContext {
   deployment: Deployment | null;
   target: HttpTarget | null;
   response: UpstreamResponse | null;
+  /** Every upstream attempt the router made, failed ones included (each becomes a span in the trace). */
+  attempts: readonly AttemptRecord[];
   outcome: CallOutcome | null;
   /** Set when the call failed; the record stage writes it down. */
   error: { readonly code: string; readonly message: string; readonly status: number } | null;
@@ -85,6 +88,7 @@ export function createCallContext(init: {
     deployment: null,
     target: null,
     response: null,
+    attempts: [],
     outcome: null,
     error: null,
     doneAt: null,

@@ -1,10 +1,14 @@
 import type { Authenticator } from '../auth/principal.js';
 import type { GatewayConfig } from '../config/load.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Providers } from '../providers/registry.js';
+import type { Router } from '../routing/router.js';
 
 /** What stages may use: injected once when the app is built, never imported as singletons. */
 export interface StageDeps {
   readonly config: GatewayConfig;
   readonly authenticator: Authenticator;
   readonly providers: Providers;
+  readonly router: Router;
+  readonly metrics: GatewayMetrics;
 }

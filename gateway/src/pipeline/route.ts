@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../providers/errors.js';
+import type { CallContext } from './call-context.js';
 import type { Stage } from './stage.js';
 
 /** Upstream failures in the caller's terms: timeouts 504, 5xx and transport failures 502, the upstream's message kept. */
@@ -21,7 +22,7 @@ export function upstreamToGatewayError(error: UpstreamError): GatewayError {
   return new GatewayError('GW_ERR_UPSTREAM', error.message, { cause: error });
 }
 
-/** Resolves the model (or API target) and, for model calls, sends the call upstream. */
+/** Resolves the model (or API target) and, for model calls, sends the call through the router. */
 export const routeStage: Stage = {
   id: 'route',
   async run(ctx, deps) {
@@ -29,16 +30,14 @@ export const routeStage: Stage = {
     const model = ctx.model ?? deps.config.models.get(ctx.requestedModel);
     if (!model) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${ctx.requestedModel}\` does not exist or you do not have access to it.`, { param: 'model' });
     ctx.model = model;
-    const deployment = model.deployments[0];
-    if (!deployment) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${model.name}\` has no deployment.`);
-    const adapter = deps.providers.get(deployment.provider);
-    if (!adapter.formats.has(ctx.api)) {
-      throw new GatewayError('GW_ERR_UNSUPPORTED_TRANSLATION', `The model \`${model.name}\` is served by ${deployment.provider}, which cannot serve ${ctx.api} calls.`);
-    }
-    ctx.deployment = deployment;
     try {
-      ctx.response = await adapter.send({ format: ctx.api, body: ctx.body, stream: ctx.stream, deployment, signal: ctx.signal });
+      const routed = await deps.router.send(model, { format: ctx.api, body: ctx.body, stream: ctx.stream, signal: ctx.signal }, (d) => deps.providers.get(d.provider));
+      ctx.deployment = routed.deployment;
+      ctx.attempts = routed.attempts;
+      ctx.response = routed.response;
     } catch (error) {
+      const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;
+      if (attempts) ctx.attempts = attempts;
       if (error instanceof UpstreamError) throw upstreamToGatewayError(error);
       throw error;
     }

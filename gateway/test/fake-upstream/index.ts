@@ -21,7 +21,7 @@ export type Behavior =
   | { kind: 'hang' }
   /** Waits before sending headers. */
   | { kind: 'slow'; delayMs: number }
-  /** Streams `afterEvents` events, then destroys the connection. */
+  /** Streams `afterEvents` events, then destroys the connection (non-streaming: sends headers, then destroys it). */
   | { kind: 'drop'; afterEvents: number }
   /** Streams `afterEvents` events, then goes silent (connection kept open). */
   | { kind: 'stall'; afterEvents: number };
@@ -121,6 +121,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.writeHead(behavior.status, headers);
       record.completed = true;
       res.end(JSON.stringify(errorBody(path, behavior.status, behavior.message ?? `fake upstream failure ${behavior.status}`)));
+      return;
+    }
+    if (body.stream !== true && behavior.kind === 'drop') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      res.socket?.destroy();
       return;
     }
     if (body.stream !== true) {

@@ -32,8 +32,9 @@ export function fakeUpstreamConfig(upstream: FakeUpstream, extra: Partial<Config
       demo: { kind: 'demo' },
     },
     models: {
-      'gpt-test': { aliases: ['gpt-alias'], deployments: [{ provider: 'openai', model: 'gpt-upstream' }] },
-      'claude-test': { deployments: [{ provider: 'anthropic', model: 'claude-upstream' }] },
+      // One attempt each, so these models show how single failures reach clients (routing has its own suite).
+      'gpt-test': { aliases: ['gpt-alias'], retry: { max_attempts: 1 }, deployments: [{ provider: 'openai', model: 'gpt-upstream' }] },
+      'claude-test': { retry: { max_attempts: 1 }, deployments: [{ provider: 'anthropic', model: 'claude-upstream' }] },
       'demo-1': { deployments: [{ provider: 'demo', model: 'demo-1' }] },
     },
     ...extra,

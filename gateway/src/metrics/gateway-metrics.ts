@@ -1,0 +1,34 @@
+/**
+ * The gateway's own metrics, exposed at GET /metrics in Prometheus' text format.
+ */
+import type { Router } from '../routing/router.js';
+import { Counter, Gauge, Histogram, MetricsRegistry } from './registry.js';
+
+const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
+export interface GatewayMetrics {
+  readonly registry: MetricsRegistry;
+  readonly requests: Counter;
+  readonly attempts: Counter;
+  readonly attemptLatency: Histogram;
+}
+
+export function createGatewayMetrics(router: Router): GatewayMetrics {
+  const registry = new MetricsRegistry();
+  const requests = registry.register(new Counter('airlock_requests_total', 'Calls answered, by API, model and HTTP status'));
+  const attempts = registry.register(new Counter('airlock_upstream_attempts_total', 'Upstream attempts, by model, deployment and result'));
+  const attemptLatency = registry.register(
+    new Histogram('airlock_upstream_attempt_duration_ms', 'Time from sending an attempt to its response starting (ms)'),
+  );
+  registry.register(
+    new Gauge('airlock_deployment_breaker_state', 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', (g) => {
+      for (const d of router.health()) g.set({ deployment: d.id }, BREAKER_VALUE[d.breaker]);
+    }),
+  );
+  registry.register(
+    new Gauge('airlock_deployment_latency_ewma_ms', 'Moving average of recent attempt latency per deployment (ms)', (g) => {
+      for (const d of router.health()) if (d.latencyEwmaMs !== null) g.set({ deployment: d.id }, d.latencyEwmaMs);
+    }),
+  );
+  return { registry, requests, attempts, attemptLatency };
+}

@@ -1,0 +1,218 @@
+/**
+ * Sends a call to one of a model's deployments, and to others when it fails: ordered by the model's strategy,
+ * skipping deployments whose circuit is open, retrying retryable failures within the call's deadline, and never
+ * after a streamed byte may have reached the client (a stream is only handed on once its first chunk arrived).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ModelRoute } from '../config/load.js';
+import { GatewayError } from '../errors.js';
+import { UpstreamError, UpstreamHttpError, UpstreamProtocolError } from '../providers/errors.js';
+import { mapTransportError } from '../providers/http/client.js';
+import type { Deployment, ProviderAdapter, UpstreamRequest, UpstreamResponse } from '../providers/provider.js';
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from './breaker.js';
+import { nextDelayMs } from './retry.js';
+import { Ewma, orderDeployments } from './strategy.js';
+
+export interface AttemptRecord {
+  readonly deploymentId: string;
+  readonly provider: string;
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  readonly ok: boolean;
+  readonly error?: { readonly kind: string; readonly status?: number; readonly message: string };
+}
+
+export interface RoutedResponse {
+  readonly response: UpstreamResponse;
+  readonly deployment: Deployment;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface DeploymentHealth {
+  readonly id: string;
+  readonly provider: string;
+  readonly upstreamModel: string;
+  readonly region: string | null;
+  readonly models: readonly string[];
+  readonly breaker: BreakerState;
+  readonly breakerOpens: number;
+  readonly consecutiveFailures: number;
+  readonly latencyEwmaMs: number | null;
+  readonly successes: number;
+  readonly failures: number;
+}
+
+type WeightedDeployment = Deployment & { readonly weight: number };
+
+interface Tracked {
+  readonly deployment: WeightedDeployment;
+  readonly breaker: CircuitBreaker;
+  readonly latency: Ewma;
+  readonly models: Set<string>;
+  successes: number;
+  failures: number;
+}
+
+export interface RouterOptions {
+  readonly random?: () => number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<unknown>;
+  readonly breaker?: BreakerOptions;
+  /** Called after every attempt, for metrics. */
+  readonly onAttempt?: (model: string, attempt: AttemptRecord) => void;
+}
+
+/** Resolves once a stream has data to give, so that a stream failing before its first byte can still fail over. */
+function firstChunk(stream: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      stream.off('readable', onReadable);
+      stream.off('error', onError);
+      stream.off('end', onEnd);
+    };
+    const onReadable = (): void => {
+      const chunk: unknown = stream.read();
+      if (chunk === null) return;
+      cleanup();
+      stream.unshift(chunk);
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      reject(new UpstreamProtocolError('upstream stream ended before any data'));
+    };
+    stream.on('readable', onReadable);
+    stream.once('error', onError);
+    stream.once('end', onEnd);
+  });
+}
+
+function describe(error: UpstreamError): AttemptRecord['error'] {
+  return { kind: error.kind, message: error.message, ...(error instanceof UpstreamHttpError ? { status: error.status } : {}) };
+}
+
+export class Router {
+  #tracked = new Map<string, Tracked>();
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<unknown>;
+
+  constructor(private readonly options: RouterOptions = {}) {
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => sleep(ms));
+  }
+
+  #track(model: ModelRoute, deployment: WeightedDeployment, breaker: BreakerOptions): Tracked {
+    let t = this.#tracked.get(deployment.id);
+    if (!t) {
+      t = { deployment, breaker: new CircuitBreaker(breaker, this.#now), latency: new Ewma(), models: new Set(), successes: 0, failures: 0 };
+      this.#tracked.set(deployment.id, t);
+    }
+    t.models.add(model.name);
+    return t;
+  }
+
+  /** Lists a model's deployments in health() before their first call. */
+  register(model: ModelRoute): void {
+    for (const d of model.deployments) this.#track(model, d, model.routing.breaker ?? this.options.breaker ?? DEFAULT_BREAKER);
+  }
+
+  async send(
+    model: ModelRoute,
+    request: Omit<UpstreamRequest, 'deployment'>,
+    adapterFor: (deployment: Deployment) => ProviderAdapter,
+  ): Promise<RoutedResponse> {
+    const policy = model.routing;
+    const started = this.#now();
+    const deadline = started + policy.deadlineMs;
+    const candidates = model.deployments.filter((d) => adapterFor(d).formats.has(request.format));
+    if (!candidates.length) {
+      throw new GatewayError('GW_ERR_UNSUPPORTED_TRANSLATION', `No deployment of \`${model.name}\` can serve ${request.format} calls.`);
+    }
+    const tracked = candidates.map((d) => this.#track(model, d, policy.breaker ?? this.options.breaker ?? DEFAULT_BREAKER));
+    const order = orderDeployments(policy.strategy, tracked.map((t) => ({ t, weight: t.deployment.weight })), {
+      random: this.#random,
+      latencyOf: (x) => x.t.latency.value,
+    }).map((x) => x.t);
+
+    const attempts: AttemptRecord[] = [];
+    let lastError: UpstreamError | undefined;
+    let previous: Tracked | undefined;
+    for (let attempt = 0; attempt < policy.retry.maxAttempts; attempt++) {
+      const pick = order.slice(attempt % order.length).concat(order.slice(0, attempt % order.length)).find((t) => t.breaker.tryAcquire());
+      if (!pick) break;
+      const remaining = deadline - this.#now();
+      if (attempt > 0) {
+        const wait = nextDelayMs({
+          retry: attempts.filter((a) => a.deploymentId === pick.deployment.id).length,
+          retryAfterMs: lastError instanceof UpstreamHttpError ? lastError.retryAfterMs : undefined,
+          remainingMs: remaining,
+          sameDeployment: pick === previous,
+          policy: policy.retry,
+          random: this.#random,
+        });
+        if (wait === undefined) {
+          pick.breaker.release();
+          break;
+        }
+        if (wait > 0) await this.#sleep(wait);
+      }
+      if (request.signal.aborted) break;
+      previous = pick;
+      const t0 = performance.now();
+      const startedAtMs = this.#now();
+      const d = pick.deployment;
+      const left = Math.max(1, deadline - this.#now());
+      const deployment: Deployment = left < d.timeouts.totalMs ? { ...d, timeouts: { ...d.timeouts, totalMs: left } } : d;
+      try {
+        const response = await adapterFor(d).send({ ...request, deployment });
+        if (response.stream) await firstChunk(response.stream);
+        const record: AttemptRecord = { deploymentId: d.id, provider: d.provider, startedAtMs, durationMs: performance.now() - t0, ok: true };
+        attempts.push(record);
+        pick.breaker.success();
+        pick.successes++;
+        pick.latency.add(record.durationMs);
+        this.options.onAttempt?.(model.name, record);
+        return { response, deployment: d, attempts };
+      } catch (thrown) {
+        const error = thrown instanceof UpstreamError ? thrown : mapTransportError(thrown, deployment.timeouts);
+        if (!(error instanceof UpstreamError)) throw thrown;
+        lastError = error;
+        const record: AttemptRecord = { deploymentId: d.id, provider: d.provider, startedAtMs, durationMs: performance.now() - t0, ok: false, error: describe(error) };
+        attempts.push(record);
+        pick.breaker.failure();
+        pick.failures++;
+        this.options.onAttempt?.(model.name, record);
+        if (!error.retryable) break;
+      }
+    }
+    if (lastError) throw Object.assign(lastError, { attempts });
+    const wait = Math.min(...tracked.map((t) => t.breaker.retryInMs()));
+    throw new GatewayError('GW_ERR_UPSTREAM_OVERLOADED', `No healthy deployment of \`${model.name}\` is available (circuit open).`, {
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) },
+    });
+  }
+
+  health(): DeploymentHealth[] {
+    return [...this.#tracked.values()].map((t) => ({
+      id: t.deployment.id,
+      provider: t.deployment.provider,
+      upstreamModel: t.deployment.upstreamModel,
+      region: t.deployment.region ?? null,
+      models: [...t.models],
+      breaker: t.breaker.state,
+      breakerOpens: t.breaker.opens,
+      consecutiveFailures: t.breaker.consecutiveFailures,
+      latencyEwmaMs: t.latency.value ?? null,
+      successes: t.successes,
+      failures: t.failures,
+    }));
+  }
+}
