@@ -1,0 +1,120 @@
+/**
+ * The tamper-evident audit trail. Each entry stores the SHA-256 of the previous entry's hash and its own fields, so
+ * changing, removing or inserting any entry breaks every link after it. Entries are appended through one chain head
+ * per process; the gateway process owns the embedded store, so there is one writer.
+ */
+import { createHash } from 'node:crypto';
+import type { ClickHouseAdapter } from '../adapter.js';
+import { TABLES, chTime } from '../tables.js';
+import type { BatchWriter } from '../writer/batch-writer.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntryInput {
+  readonly tenant: string;
+  readonly actor: string;
+  /** e.g. `key.created`, `key.revoked`, `policy.reloaded`, `policy.decision`, `approval.decided`. */
+  readonly action: string;
+  readonly subject: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly tenant: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly details: string;
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([e.seq, e.at, e.tenant, e.actor, e.action, e.subject, e.details, e.prev_hash]))
+    .digest('hex');
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly entries: number;
+  /** The first entry whose link is broken, and why. */
+  readonly firstBroken?: { readonly seq: number; readonly reason: string };
+}
+
+const COLUMNS = 'seq, toString(at) AS at, tenant, actor, action, subject, details, prev_hash, hash';
+
+export class AuditLog {
+  #seq = 0;
+  #head = GENESIS_HASH;
+
+  constructor(
+    private readonly db: ClickHouseAdapter,
+    private readonly writer: BatchWriter,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Continues the chain from the last stored entry. */
+  async open(): Promise<void> {
+    const [last] = await this.db.query<{ seq: number | string; hash: string }>(`SELECT seq, hash FROM ${TABLES.auditLog} FINAL ORDER BY seq DESC LIMIT 1`);
+    if (last) {
+      this.#seq = Number(last.seq);
+      this.#head = last.hash;
+    }
+  }
+
+  append(input: AuditEntryInput): AuditEntry {
+    const base = {
+      seq: ++this.#seq,
+      at: chTime(this.now()),
+      tenant: input.tenant,
+      actor: input.actor,
+      action: input.action,
+      subject: input.subject,
+      details: JSON.stringify(input.details ?? {}),
+      prev_hash: this.#head,
+    };
+    const entry: AuditEntry = { ...base, hash: entryHash(base) };
+    this.#head = entry.hash;
+    this.writer.enqueue(TABLES.auditLog, { ...entry });
+    return entry;
+  }
+
+  /** Entries in a time range, oldest first. */
+  async entries(range: { from?: string; to?: string } = {}): Promise<AuditEntry[]> {
+    const rows = await this.db.query<AuditEntry & { seq: number | string }>(
+      `SELECT ${COLUMNS} FROM ${TABLES.auditLog} FINAL WHERE at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)} ORDER BY seq SETTINGS prefer_column_name_to_alias = 1`,
+      { from: range.from ?? '1970-01-01 00:00:00.000', to: range.to ?? '2999-01-01 00:00:00.000' },
+    );
+    return rows.map((r) => ({ ...r, seq: Number(r.seq), at: String(r.at).padEnd(23, '0').slice(0, 23) }));
+  }
+
+  /** Walks the whole chain in order and names the first broken link. */
+  async verify(): Promise<VerifyResult> {
+    const all = await this.entries();
+    let prev = GENESIS_HASH;
+    let expectedSeq = 1;
+    for (const e of all) {
+      if (e.seq !== expectedSeq) return { ok: false, entries: all.length, firstBroken: { seq: e.seq, reason: `expected entry ${expectedSeq} here (an entry is missing or was inserted)` } };
+      if (e.prev_hash !== prev) return { ok: false, entries: all.length, firstBroken: { seq: e.seq, reason: 'prev_hash does not match the previous entry' } };
+      if (entryHash(e) !== e.hash) return { ok: false, entries: all.length, firstBroken: { seq: e.seq, reason: 'the entry was changed after it was written' } };
+      prev = e.hash;
+      expectedSeq++;
+    }
+    return { ok: true, entries: all.length };
+  }
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'tenant', 'actor', 'action', 'subject', 'details', 'prev_hash', 'hash'] as const;
+
+function csvCell(v: unknown): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function exportAudit(entries: readonly AuditEntry[], format: 'csv' | 'jsonl'): string {
+  if (format === 'jsonl') return entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '');
+  return [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => csvCell(e[c])).join(','))].join('\n') + '\n';
+}

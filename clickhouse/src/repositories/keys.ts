@@ -1,0 +1,67 @@
+/**
+ * Virtual API keys in ClickHouse, so that several gateway replicas share one store. Reads go through an in-memory
+ * map refreshed periodically and on a miss; writes go straight to ClickHouse (they are rare and must not be lost).
+ */
+import type { ClickHouseAdapter } from '../adapter.js';
+import { TABLES, chTime } from '../tables.js';
+
+export interface StoredKey {
+  id: string;
+  hash: string;
+  prefix: string;
+  tenant: string;
+  team: string;
+  user: string;
+  roles: string[];
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const REFRESH_MS = 5_000;
+
+export class KeysRepository {
+  #byHash = new Map<string, StoredKey>();
+  #loadedAt = 0;
+
+  constructor(private readonly db: ClickHouseAdapter) {}
+
+  async #load(): Promise<StoredKey[]> {
+    const rows = await this.db.query<StoredKey>(
+      `SELECT id, hash, prefix, tenant, team, user, roles, toString(created_at) AS created_at,
+         if(isNull(revoked_at), NULL, toString(revoked_at)) AS revoked_at
+       FROM ${TABLES.apiKeys} FINAL ORDER BY created_at, id`,
+    );
+    this.#byHash = new Map(rows.map((r) => [r.hash, r]));
+    this.#loadedAt = Date.now();
+    return rows;
+  }
+
+  async #put(key: StoredKey): Promise<void> {
+    await this.db.insert(TABLES.apiKeys, [{ ...key, version: Date.now() * 1000 + Math.floor(Math.random() * 1000) }]);
+    this.#byHash.set(key.hash, key);
+  }
+
+  async insert(key: Omit<StoredKey, 'created_at' | 'revoked_at'>): Promise<StoredKey> {
+    const stored: StoredKey = { ...key, created_at: chTime(Date.now()), revoked_at: null };
+    await this.#put(stored);
+    return stored;
+  }
+
+  list(): Promise<StoredKey[]> {
+    return this.#load();
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const key = (await this.#load()).find((k) => k.id === id);
+    if (!key) return false;
+    if (!key.revoked_at) await this.#put({ ...key, revoked_at: chTime(Date.now()) });
+    return true;
+  }
+
+  async findByHash(hash: string): Promise<StoredKey | undefined> {
+    if (Date.now() - this.#loadedAt > REFRESH_MS || !this.#byHash.has(hash)) {
+      if (Date.now() - this.#loadedAt > 1_000 || this.#loadedAt === 0) await this.#load();
+    }
+    return this.#byHash.get(hash);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The store's behaviour on real ClickHouse: embedded chdb always, and a ClickHouse server when
+ * AIRLOCK_TEST_CLICKHOUSE_URL names one (the same suite, the same SQL).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chTime, entryHash, exportAudit, migrate, openStore, type StoreOptions, type TraceStore } from '../src/index.js';
+import { callRow, spanRow } from './fixtures.js';
+
+const at = (min: number, sec = 0, ms = 0): string => chTime(Date.UTC(2026, 10, 24, 12, min, sec, ms));
+
+function storeSuite(name: string, options: (dir: string) => StoreOptions): void {
+  describe(name, () => {
+    let dir: string;
+    let store: TraceStore;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'airlock-ch-'));
+      store = await openStore({ ...options(dir), flushIntervalMs: 50 });
+    });
+    afterAll(async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('migrations are recorded and idempotent', async () => {
+      expect(await migrate(store.db)).toEqual([]);
+      const names = (await store.db.query<{ name: string }>('SELECT name FROM schema_migrations FINAL ORDER BY version')).map((r) => r.name);
+      expect(names).toEqual(['0001_create_calls', '0002_create_call_bodies', '0003_create_spans', '0004_create_audit_log', '0005_create_api_keys']);
+    });
+
+    it('records calls with spans and bodies, lists them newest first with a cursor, and scopes by tenant', async () => {
+      for (let i = 0; i < 5; i++) {
+        store.record(
+          callRow({ call_id: `c${i}`, received_at: at(1, i), status: i === 4 ? 502 : 200, team: i % 2 ? 'risk' : 'support' }),
+          [spanRow({ span_id: `s${i}`, call_id: `c${i}` })],
+          { tenant: 'acme', received_at: at(1, i), call_id: `c${i}`, request_text: `prompt <EMAIL_1> ${i}`, response_text: 'ok' },
+        );
+      }
+      store.record(callRow({ call_id: 'other-tenant', tenant: 'globex', received_at: at(1, 9) }), []);
+      await store.writer.flush();
+      const page1 = await store.calls.list('acme', { limit: 2 });
+      expect(page1.calls.map((c) => c.call_id)).toEqual(['c4', 'c3']);
+      const page2 = await store.calls.list('acme', { limit: 2, cursor: page1.next! });
+      expect(page2.calls.map((c) => c.call_id)).toEqual(['c2', 'c1']);
+      expect((await store.calls.list('acme', { team: 'risk' })).calls.map((c) => c.call_id)).toEqual(['c3', 'c1']);
+      expect((await store.calls.list('acme', { status: 'error' })).calls.map((c) => c.call_id)).toEqual(['c4']);
+      expect((await store.calls.list('globex', {})).calls.map((c) => c.call_id)).toEqual(['other-tenant']);
+      const one = await store.calls.get('acme', 'c2');
+      expect(one?.call).toMatchObject({ call_id: 'c2', requested_model: 'gpt-4o', input_tokens: 10 });
+      expect(one?.spans).toHaveLength(1);
+      expect(one?.body).toMatchObject({ request_text: 'prompt <EMAIL_1> 2' });
+      expect(await store.calls.get('globex', 'c2')).toBeNull();
+    });
+
+    it('serves runs in order and the bottleneck and process-map views', async () => {
+      const steps = [
+        ['extract', 0, 1000],
+        ['classify', 2000, 500],
+        ['approve', 5000, 3000],
+      ] as const;
+      for (const run of ['r1', 'r2']) {
+        for (const [step, offset, duration] of steps) {
+          const ms = Date.UTC(2026, 10, 24, 13, 0, 0) + offset + (run === 'r2' ? 60_000 : 0);
+          store.record(callRow({ call_id: `${run}-${step}`, received_at: chTime(ms), workflow: 'invoice', run_id: run, step, duration_ms: duration }), []);
+        }
+      }
+      await store.writer.flush();
+      expect((await store.calls.run('acme', 'r1')).map((c) => c.step)).toEqual(['extract', 'classify', 'approve']);
+      const byStep = Object.fromEntries((await store.metrics.steps('acme', { workflow: 'invoice' })).map((s) => [s.step as string, s]));
+      expect(Number(byStep.approve!.calls)).toBe(2);
+      expect(Number(byStep.approve!.p50_ms)).toBe(3000);
+      // classify starts 2000 ms after extract started and 1000 ms after it ended.
+      expect(Number(byStep.classify!.avg_wait_ms)).toBe(1000);
+      expect(Number(byStep.approve!.avg_wait_ms)).toBe(2500);
+      const transitions = await store.metrics.transitions('acme', { workflow: 'invoice' });
+      expect(transitions.map((t) => [t.from_step, t.to_step, Number(t.count), Number(t.avg_ms)])).toEqual([
+        ['classify', 'approve', 2, 3000],
+        ['extract', 'classify', 2, 2000],
+      ]);
+    });
+
+    it('computes KPIs per bucket and group', async () => {
+      const rows = await store.metrics.kpis('acme', { from: '2026-11-24T12:00:00Z', to: '2026-11-24T12:59:59Z', bucket: 'hour', group_by: 'team' });
+      const support = rows.find((r) => r.key === 'support')!;
+      expect(Number(support.calls)).toBe(3);
+      expect(Number(support.errors)).toBe(1);
+      expect(Number(support.cost_micros)).toBe(225);
+    });
+
+    it('keeps a tamper-evident audit chain and names the first broken link', async () => {
+      for (let i = 0; i < 4; i++) store.audit.append({ tenant: 'acme', actor: 'admin', action: 'key.created', subject: `key_${i}`, details: { i } });
+      await store.writer.flush();
+      expect(await store.audit.verify()).toEqual({ ok: true, entries: 4 });
+      const entries = await store.audit.entries();
+      expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(entries[1]!.prev_hash).toBe(entries[0]!.hash);
+      expect(entryHash(entries[2]!)).toBe(entries[2]!.hash);
+      expect(exportAudit(entries, 'csv').split('\n')[0]).toBe('seq,at,tenant,actor,action,subject,details,prev_hash,hash');
+      expect(exportAudit(entries, 'jsonl').trim().split('\n')).toHaveLength(4);
+
+      // A rewritten entry (a newer row for seq 2 with changed details but the old hash) is caught.
+      const forged = { ...entries[1]!, details: '{"i":99}' };
+      await store.db.insert('audit_log', [forged]);
+      expect(await store.audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: 'the entry was changed after it was written' } });
+      await store.db.insert('audit_log', [entries[1]!]);
+      expect((await store.audit.verify()).ok).toBe(true);
+
+      await store.db.command('DELETE FROM audit_log WHERE seq = 3');
+      expect(await store.audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: 4 } });
+    });
+
+    it('stores API keys shared between replicas, with revocation', async () => {
+      const key = await store.keys.insert({ id: 'key_a', hash: 'a'.repeat(64), prefix: 'alk_abcd', tenant: 'acme', team: 't', user: 'u', roles: ['user'] });
+      expect(key.revoked_at).toBeNull();
+      expect((await store.keys.findByHash('a'.repeat(64)))?.id).toBe('key_a');
+      expect(await store.keys.revoke('key_a')).toBe(true);
+      const listed = await store.keys.list();
+      expect(listed.find((k) => k.id === 'key_a')?.revoked_at).not.toBeNull();
+      expect(await store.keys.revoke('nope')).toBe(false);
+    });
+  });
+}
+
+storeSuite('embedded (chdb)', (dir) => ({ kind: 'embedded', path: join(dir, 'clickhouse') }));
+
+const serverUrl = process.env.AIRLOCK_TEST_CLICKHOUSE_URL;
+describe.skipIf(!serverUrl)('server adapter', () => {
+  storeSuite('server (@clickhouse/client)', (dir) => ({ kind: 'server', url: serverUrl!, spoolPath: join(dir, 'spool.jsonl') }));
+});
