@@ -105,7 +105,7 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
       const forged = { ...entries[1]!, details: '{"i":99}' };
       await store.db.insert('audit_log', [forged]);
       expect(await store.audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: 'the entry was changed after it was written' } });
-      await store.db.insert('audit_log', [entries[1]!]);
+      await store.db.insert('audit_log', [{ ...entries[1]! }]);
       expect((await store.audit.verify()).ok).toBe(true);
 
       await store.db.command('DELETE FROM audit_log WHERE seq = 3');
