@@ -5,7 +5,7 @@ export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js'
 export { migrate, clusterize, readMigrations, DEFAULT_RETENTION, type Retention, type MigrateOptions } from './migrate.js';
 export { PriceTable, type Price, type TokenUsage } from './pricing.js';
 export { CallRowSchema, SpanRowSchema, BodyRowSchema, type CallRow, type SpanRow, type BodyRow } from './records.js';
-export { CallFiltersSchema, CallsRepository, type CallFilters, type CallView } from './repositories/calls.js';
+export { CallFiltersSchema, CallsRepository, toChTime, type CallFilters, type CallView } from './repositories/calls.js';
 export { MetricsRepository, KpiQuerySchema, type KpiQuery, type RangeQuery } from './repositories/metrics.js';
 export { KeysRepository, type StoredKey } from './repositories/keys.js';
 export { AuditLog, exportAudit, entryHash, GENESIS_HASH, type AuditEntry, type AuditEntryInput, type VerifyResult } from './audit/audit-log.js';

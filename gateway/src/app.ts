@@ -3,6 +3,9 @@
  * on port 0 as they need.
  */
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { openStore, type TraceStore } from '@airlock/clickhouse';
+import { ClickHouseKeyStore } from './auth/clickhouse-key-store.js';
+import { createKeyAdmin } from './auth/key-admin.js';
 import { FileKeyStore, type KeyStore } from './auth/key-store.js';
 import { createAuthenticator } from './auth/principal.js';
 import type { GatewayConfig } from './config/load.js';
@@ -22,12 +25,18 @@ export interface BuildAppOptions {
   readonly keyStore?: KeyStore;
   readonly providers?: Providers;
   readonly stages?: readonly Stage[];
+  /** A store opened by the caller (which then closes it); by default the app opens the config's store. */
+  readonly store?: TraceStore | null;
   readonly logger?: FastifyServerOptions['logger'];
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     shape?: ErrorShape;
+  }
+  interface FastifyInstance {
+    /** What embedders and tests may reach: the key store and the trace store in use. */
+    airlock: { readonly keys: KeyStore; readonly store: TraceStore | null };
   }
 }
 
@@ -58,7 +67,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     forceCloseConnections: true,
   });
   const providers = options.providers ?? createProviders();
-  const keyStore = options.keyStore ?? new FileKeyStore(config.keysFile);
+  const store = options.store !== undefined ? options.store : config.store ? await openStore({ ...config.store, onError: (e) => app.log.warn({ err: e }, 'trace store write failed') }) : null;
+  const keyStore = options.keyStore ?? (store ? new ClickHouseKeyStore(store.keys) : new FileKeyStore(config.keysFile));
   const router = new Router({
     onAttempt: (model, a) => {
       metrics.attempts.inc({ model, deployment: a.deploymentId, result: a.ok ? 'ok' : (a.error?.kind ?? 'error') });
@@ -73,8 +83,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     providers,
     router,
     metrics,
+    store,
   };
   const stages = options.stages ?? STAGES;
+  app.decorate('airlock', { keys: keyStore, store });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const ge = toGatewayError(error);
@@ -89,7 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(registerV1Routes, { stages, deps });
   await app.register(registerApiProxy, { stages, deps });
-  await app.register(registerAdminRoutes, { deps });
+  await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null) });
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.url?.startsWith('/v1/')) {
       deps.metrics.requests.inc({ route: request.routeOptions.url, status: String(reply.statusCode) });
@@ -97,6 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     await providers.close();
+    if (store && options.store === undefined) await store.close();
   });
   return app;
 }

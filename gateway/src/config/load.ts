@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
+import type { StoreOptions } from '@airlock/clickhouse';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { Deployment, ProviderKind } from '../providers/provider.js';
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   readonly models: ReadonlyMap<string, ModelRoute>;
   readonly systems: ReadonlyMap<string, SystemTarget>;
   readonly keysFile: string;
+  /** The trace store; null records nothing. Keys live in it too when it is set. */
+  readonly store: StoreOptions | null;
   readonly tenant: string;
   readonly adminKey: string | undefined;
 }
@@ -142,6 +145,18 @@ export function resolveConfig(
     systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers });
   }
 
+  let store: StoreOptions | null = null;
+  const retention = { metadataDays: file.retention.metadata_days, bodyDays: file.retention.body_days };
+  if (file.store.kind === 'embedded') {
+    const path = isAbsolute(file.store.path) ? file.store.path : resolve(options.baseDir, file.store.path);
+    store = { kind: 'embedded', path, retention };
+  } else if (file.store.kind === 'server') {
+    const s = file.store;
+    const password = s.password_env ? options.env[s.password_env] : undefined;
+    if (s.password_env && password === undefined) problems.push(`store.password_env: environment variable ${s.password_env} is not set`);
+    store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), retention };
+  }
+
   if (problems.length) throw new ConfigError(options.source, problems);
   return {
     host: file.server.host,
@@ -150,6 +165,7 @@ export function resolveConfig(
     models,
     systems,
     keysFile: isAbsolute(file.keys.file) ? file.keys.file : resolve(options.baseDir, file.keys.file),
+    store,
     tenant: file.keys.tenant,
     adminKey: options.env.AIRLOCK_ADMIN_KEY || undefined,
   };

@@ -105,6 +105,27 @@ export const ConfigFileSchema = z
       .object({ file: z.string().default('data/keys.json'), tenant: z.string().default('default') })
       .strict()
       .default({ file: 'data/keys.json', tenant: 'default' }),
+    store: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('embedded'), path: z.string().default('data/clickhouse') }).strict(),
+        z
+          .object({
+            kind: z.literal('server'),
+            url: z.url(),
+            database: z.string().default('default'),
+            username: z.string().default('default'),
+            password_env: envName.optional(),
+            cluster: z.string().regex(/^[A-Za-z0-9_]+$/).optional(),
+          })
+          .strict(),
+        z.object({ kind: z.literal('none') }).strict(),
+      ])
+      .default({ kind: 'embedded', path: 'data/clickhouse' })
+      .describe('Where calls, spans and the audit trail are recorded; `none` records nothing'),
+    retention: z
+      .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
+      .strict()
+      .default({ metadata_days: 400, body_days: 30 }),
   })
   .strict();
 

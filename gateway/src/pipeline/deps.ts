@@ -1,3 +1,4 @@
+import type { TraceStore } from '@airlock/clickhouse';
 import type { Authenticator } from '../auth/principal.js';
 import type { GatewayConfig } from '../config/load.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -11,4 +12,6 @@ export interface StageDeps {
   readonly providers: Providers;
   readonly router: Router;
   readonly metrics: GatewayMetrics;
+  /** Null when the config records nothing (`store: { kind: none }`). */
+  readonly store: TraceStore | null;
 }

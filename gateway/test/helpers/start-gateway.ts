@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
-import { FileKeyStore } from '../../src/auth/key-store.js';
+import type { KeyStore } from '../../src/auth/key-store.js';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigFileInput } from '../../src/config/schema.js';
 import type { FakeUpstream } from '../fake-upstream/index.js';
@@ -19,7 +19,7 @@ export interface TestGateway {
   readonly url: string;
   readonly adminKey: string;
   readonly userKey: string;
-  readonly keyStore: FileKeyStore;
+  readonly keyStore: KeyStore;
   close(): Promise<void>;
 }
 
@@ -48,13 +48,14 @@ export async function startGateway(
   options: { env?: Record<string, string>; build?: Partial<BuildAppOptions> } = {},
 ): Promise<TestGateway> {
   const dir = await mkdtemp(join(tmpdir(), 'airlock-gw-'));
+  // Suites that are not about recording run without a store; those that are pass `store` in the config.
   const config = resolveConfig(
-    { ...raw, keys: { file: join(dir, 'keys.json') } },
+    { store: { kind: 'none' }, ...raw, keys: { file: join(dir, 'keys.json') } },
     { source: 'test', env: { ...FAKE_ENV, ...options.env }, baseDir: dir },
   );
-  const keyStore = new FileKeyStore(config.keysFile);
+  const app = await buildApp({ config, ...options.build });
+  const keyStore = app.airlock.keys;
   const { plainKey } = await keyStore.create({ tenant: 'default', team: 'platform', user: 'tester', roles: ['user'] });
-  const app = await buildApp({ config, keyStore, ...options.build });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,

@@ -1,22 +1,93 @@
 /**
  * The admin API: an encapsulated plugin with its own authentication hook, so no admin route can forget it.
+ * Operational state (deployments, metrics) and analytics need an operator or analyst role; key and audit
+ * administration need the admin role. Every read is scoped to the caller's tenant.
  */
-import type { FastifyInstance } from 'fastify';
+import { CallFiltersSchema, KpiQuerySchema, exportAudit, toChTime } from '@airlock/clickhouse';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ADMIN_ROLE, type Principal } from '../../auth/principal.js';
+import type { KeyAdmin } from '../../auth/key-admin.js';
 import { GatewayError } from '../../errors.js';
 import type { StageDeps } from '../../pipeline/deps.js';
-import { ADMIN_ROLE } from '../../auth/principal.js';
 
-/** Roles that may read operational state (deployments, metrics). */
-export const OPERATOR_ROLES: ReadonlySet<string> = new Set([ADMIN_ROLE, 'operator', 'analyst']);
+/** Roles that may read operational state and analytics. */
+export const ANALYST_ROLES: ReadonlySet<string> = new Set([ADMIN_ROLE, 'operator', 'analyst', 'compliance']);
 
-export async function registerAdminRoutes(app: FastifyInstance, options: { deps: StageDeps }): Promise<void> {
-  const { deps } = options;
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.') || '(query)';
+  throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: \`${field}\`: ${issue.message}`, { param: field });
+}
+
+const RangeSchema = z.object({ from: z.string().optional(), to: z.string().optional(), workflow: z.string().optional() }).strict();
+const NewKeySchema = z
+  .object({ team: z.string().min(1), user: z.string().min(1), roles: z.array(z.string().min(1)).default(['user']), tenant: z.string().optional() })
+  .strict();
+const AuditExportSchema = z.object({ from: z.string().optional(), to: z.string().optional(), format: z.enum(['csv', 'jsonl']).default('jsonl') }).strict();
+
+export async function registerAdminRoutes(app: FastifyInstance, options: { deps: StageDeps; keys: KeyAdmin }): Promise<void> {
+  const { deps, keys } = options;
+  app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await deps.authenticator.authenticate(request.headers);
-    if (!principal.roles.some((r) => OPERATOR_ROLES.has(r))) {
+    request.principal = await deps.authenticator.authenticate(request.headers);
+    if (!request.principal.roles.some((r) => ANALYST_ROLES.has(r))) {
       throw new GatewayError('GW_ERR_FORBIDDEN', 'This key may not use the admin API.');
     }
   });
+  const tenantOf = (request: FastifyRequest): string => request.principal!.tenant;
+  const requireAdmin = async (request: FastifyRequest): Promise<void> => {
+    if (!request.principal!.roles.includes(ADMIN_ROLE)) throw new GatewayError('GW_ERR_FORBIDDEN', 'This route needs the admin role.');
+  };
+  const store = () => {
+    if (!deps.store) throw new GatewayError('GW_ERR_NOT_FOUND', 'No trace store is configured (store.kind is none).');
+    return deps.store;
+  };
+
   app.get('/admin/deployments', async () => ({ deployments: deps.router.health() }));
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render()));
+
+  app.get('/admin/calls', async (request) => store().calls.list(tenantOf(request), parse(CallFiltersSchema, request.query)));
+  app.get<{ Params: { id: string } }>('/admin/calls/:id', async (request) => {
+    const found = await store().calls.get(tenantOf(request), request.params.id);
+    if (!found) throw new GatewayError('GW_ERR_NOT_FOUND', `No call ${request.params.id}.`);
+    return found;
+  });
+  app.get<{ Params: { id: string } }>('/admin/runs/:id', async (request) => ({ run: request.params.id, calls: await store().calls.run(tenantOf(request), request.params.id) }));
+  app.get('/admin/metrics/kpis', async (request) => ({ rows: await store().metrics.kpis(tenantOf(request), parse(KpiQuerySchema, request.query)) }));
+  app.get('/admin/metrics/steps', async (request) => ({ rows: await store().metrics.steps(tenantOf(request), parse(RangeSchema, request.query)) }));
+  app.get('/admin/metrics/transitions', async (request) => ({ rows: await store().metrics.transitions(tenantOf(request), parse(RangeSchema, request.query)) }));
+
+  app.get('/admin/keys', { preHandler: requireAdmin }, async () => ({ keys: (await keys.list()).map(({ hash: _hash, ...k }) => k) }));
+  app.post('/admin/keys', { preHandler: requireAdmin }, async (request, reply) => {
+    const body = parse(NewKeySchema, request.body ?? {});
+    const p = request.principal!;
+    const { record, plainKey } = await keys.create(`${p.user} (${p.keyId})`, { tenant: body.tenant ?? p.tenant, team: body.team, user: body.user, roles: body.roles });
+    const { hash: _hash, ...shown } = record;
+    return reply.code(201).send({ ...shown, key: plainKey });
+  });
+  app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', { preHandler: requireAdmin }, async (request) => {
+    const p = request.principal!;
+    if (!(await keys.revoke(`${p.user} (${p.keyId})`, request.params.id))) throw new GatewayError('GW_ERR_NOT_FOUND', `No key ${request.params.id}.`);
+    return { id: request.params.id, revoked: true };
+  });
+
+  app.get('/admin/audit/verify', { preHandler: requireAdmin }, async () => {
+    await store().writer.flush();
+    return store().audit.verify();
+  });
+  app.get('/admin/audit/export', { preHandler: requireAdmin }, async (request, reply) => {
+    const q = parse(AuditExportSchema, request.query);
+    await store().writer.flush();
+    const entries = await store().audit.entries({ ...(q.from ? { from: toChTime(q.from) } : {}), ...(q.to ? { to: toChTime(q.to) } : {}) });
+    return reply.type(q.format === 'csv' ? 'text/csv' : 'application/x-ndjson').send(exportAudit(entries, q.format));
+  });
 }

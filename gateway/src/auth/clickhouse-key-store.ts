@@ -1,0 +1,39 @@
+/**
+ * Keys in the trace store's ClickHouse, shared by every gateway replica (the store caches them in memory).
+ */
+import { randomUUID } from 'node:crypto';
+import type { KeysRepository, StoredKey } from '@airlock/clickhouse';
+import { KEY_PREFIX, generateKey, hashKey, type KeyRecord, type KeyStore, type NewKey } from './key-store.js';
+
+const toRecord = (k: StoredKey): KeyRecord => ({ ...k, roles: [...k.roles] });
+
+export class ClickHouseKeyStore implements KeyStore {
+  constructor(private readonly repo: KeysRepository) {}
+
+  async create(key: NewKey): Promise<{ record: KeyRecord; plainKey: string }> {
+    const plainKey = generateKey();
+    const stored = await this.repo.insert({
+      id: `key_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+      hash: hashKey(plainKey),
+      prefix: plainKey.slice(0, KEY_PREFIX.length + 4),
+      tenant: key.tenant,
+      team: key.team,
+      user: key.user,
+      roles: [...key.roles],
+    });
+    return { record: toRecord(stored), plainKey };
+  }
+
+  async list(): Promise<KeyRecord[]> {
+    return (await this.repo.list()).map(toRecord);
+  }
+
+  revoke(id: string): Promise<boolean> {
+    return this.repo.revoke(id);
+  }
+
+  async findByHash(hash: string): Promise<KeyRecord | undefined> {
+    const k = await this.repo.findByHash(hash);
+    return k ? toRecord(k) : undefined;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Key administration with its audit trail: every creation and revocation is an audit entry, whether it comes
+ * through the admin API or the CLI.
+ */
+import type { AuditLog } from '@airlock/clickhouse';
+import type { KeyRecord, KeyStore, NewKey } from './key-store.js';
+
+export interface KeyAdmin {
+  create(actor: string, key: NewKey): Promise<{ record: KeyRecord; plainKey: string }>;
+  list(): Promise<KeyRecord[]>;
+  revoke(actor: string, id: string): Promise<boolean>;
+}
+
+export function createKeyAdmin(store: KeyStore, audit: AuditLog | null): KeyAdmin {
+  return {
+    async create(actor, key) {
+      const created = await store.create(key);
+      const r = created.record;
+      audit?.append({ tenant: r.tenant, actor, action: 'key.created', subject: r.id, details: { team: r.team, user: r.user, roles: r.roles } });
+      return created;
+    },
+    list: () => store.list(),
+    async revoke(actor, id) {
+      const found = (await store.list()).find((k) => k.id === id);
+      const done = await store.revoke(id);
+      if (done) audit?.append({ tenant: found?.tenant ?? '', actor, action: 'key.revoked', subject: id });
+      return done;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { performance } from 'node:perf_hooks';
+import type { Stage } from './stage.js';
+import { buildTraceRecord } from './trace-record.js';
+
+/** Writes the call's trace once it is over; the store batches it off the request path. */
+export const recordStage: Stage = {
+  id: 'record',
+  finish(ctx, deps) {
+    if (!deps.store) return;
+    const { call, spans } = buildTraceRecord(ctx, { prices: deps.store.prices, defaultTenant: deps.config.tenant, now: performance.now() });
+    deps.store.record(call, spans);
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Turns a finished call into its trace: one calls row, a SERVER span for the call and a CLIENT span per upstream
+ * attempt, with OpenTelemetry GenAI attributes (gen_ai.*). Prompt and completion text never go here.
+ */
+import { randomBytes } from 'node:crypto';
+import { chTime, chTimeMicros, type CallRow, type PriceTable, type SpanRow } from '@airlock/clickhouse';
+import type { CallContext } from './call-context.js';
+
+const OPERATION: Record<CallContext['api'], string> = {
+  'openai.chat': 'chat',
+  'openai.responses': 'chat',
+  'anthropic.messages': 'chat',
+  'openai.embeddings': 'embeddings',
+  http: 'http',
+};
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+export interface TraceRecord {
+  readonly call: CallRow;
+  readonly spans: SpanRow[];
+}
+
+export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable; defaultTenant: string; now: number }): TraceRecord {
+  const p = ctx.principal;
+  const w = ctx.workflow;
+  const o = ctx.outcome;
+  const tenant = p?.tenant ?? options.defaultTenant;
+  const status = ctx.error?.status ?? 200;
+  const doneAt = ctx.doneAt ?? options.now;
+  const durationMs = Math.max(0, doneAt - ctx.receivedAt);
+  const usage = o?.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+  const servedModel = o?.servedModel ?? ctx.deployment?.upstreamModel ?? '';
+  const model = ctx.model?.name ?? ctx.requestedModel;
+  const traceId = w?.traceId ?? hex(16);
+  const rootSpanId = hex(8);
+  const operation = OPERATION[ctx.api];
+  const call: CallRow = {
+    tenant,
+    received_at: chTime(ctx.receivedAtMs),
+    call_id: ctx.id,
+    team: p?.team ?? '',
+    user: p?.user ?? '',
+    key_id: p?.keyId ?? '',
+    workflow: w?.id ?? '',
+    run_id: w?.run ?? '',
+    step: w?.step ?? '',
+    trace_id: traceId,
+    api: ctx.api,
+    provider: ctx.deployment?.provider ?? (ctx.api === 'http' ? 'http' : ''),
+    deployment: ctx.deployment?.id ?? ctx.target?.system.name ?? '',
+    requested_model: ctx.requestedModel,
+    served_model: servedModel,
+    stream: ctx.stream,
+    status,
+    error_code: ctx.error?.code ?? '',
+    error_message: ctx.error?.message ?? '',
+    first_byte_ms: o ? Math.max(0, o.firstByteAt - ctx.receivedAt) : 0,
+    duration_ms: durationMs,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    cached_input_tokens: usage.cachedInputTokens,
+    cost_micros: servedModel ? options.prices.costMicros(servedModel, usage) : 0,
+    attempts: Math.min(255, ctx.attempts.length),
+    decision: '',
+    decision_reasons: [],
+    policy_revision: '',
+    pii_counts: {},
+    approval_id: '',
+    labels: { ...ctx.labels },
+  };
+
+  const rootAttributes: Record<string, string> = {
+    'airlock.call_id': ctx.id,
+    'airlock.api': ctx.api,
+    'http.response.status_code': String(status),
+  };
+  if (ctx.api === 'http' && ctx.target) {
+    Object.assign(rootAttributes, { 'http.request.method': ctx.target.method, 'url.path': ctx.target.path, 'airlock.system': ctx.target.system.name });
+  } else {
+    Object.assign(rootAttributes, {
+      'gen_ai.operation.name': operation,
+      'gen_ai.request.model': ctx.requestedModel,
+      'gen_ai.response.model': servedModel,
+      'gen_ai.usage.input_tokens': String(usage.inputTokens),
+      'gen_ai.usage.output_tokens': String(usage.outputTokens),
+    });
+    if (ctx.deployment) rootAttributes['gen_ai.system'] = ctx.deployment.provider;
+    if (o) rootAttributes['gen_ai.response.finish_reasons'] = o.finishReason;
+  }
+  if (w?.id) rootAttributes['airlock.workflow'] = w.id;
+  if (w?.run) rootAttributes['airlock.run'] = w.run;
+  if (w?.step) rootAttributes['airlock.step'] = w.step;
+  if (ctx.error) rootAttributes['error.type'] = ctx.error.code;
+
+  const spans: SpanRow[] = [
+    {
+      tenant,
+      start_time: chTimeMicros(ctx.receivedAtMs * 1000),
+      trace_id: traceId,
+      span_id: rootSpanId,
+      parent_span_id: w?.parentSpanId ?? '',
+      call_id: ctx.id,
+      name: ctx.api === 'http' ? `HTTP ${ctx.target?.method ?? ''} ${ctx.target?.system.name ?? ''}`.trim() : `${operation} ${model}`,
+      kind: 'SERVER',
+      duration_ms: durationMs,
+      status_code: ctx.error ? 'ERROR' : 'OK',
+      status_message: ctx.error?.message ?? '',
+      attributes: rootAttributes,
+    },
+  ];
+  for (const a of ctx.attempts) {
+    const d = ctx.model?.deployments.find((x) => x.id === a.deploymentId);
+    const attributes: Record<string, string> = {
+      'airlock.call_id': ctx.id,
+      'airlock.deployment': a.deploymentId,
+      'gen_ai.operation.name': operation,
+      'gen_ai.system': a.provider,
+      'gen_ai.request.model': d?.upstreamModel ?? '',
+    };
+    if (d) attributes['server.address'] = d.baseUrl;
+    if (a.error) {
+      attributes['error.type'] = a.error.kind;
+      if (a.error.status) attributes['http.response.status_code'] = String(a.error.status);
+    }
+    spans.push({
+      tenant,
+      start_time: chTimeMicros(a.startedAtMs * 1000),
+      trace_id: traceId,
+      span_id: hex(8),
+      parent_span_id: rootSpanId,
+      call_id: ctx.id,
+      name: `${operation} ${d?.upstreamModel ?? a.deploymentId}`,
+      kind: 'CLIENT',
+      duration_ms: a.durationMs,
+      status_code: a.ok ? 'OK' : 'ERROR',
+      status_message: a.error?.message ?? '',
+      attributes,
+    });
+  }
+  return { call, spans };
+}

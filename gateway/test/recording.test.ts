@@ -1,0 +1,105 @@
+/**
+ * Every call recorded in ClickHouse (embedded chdb): traces with GenAI attributes, per-attempt spans, workflow runs,
+ * analytics, key administration with its audit trail — all read back through the admin API.
+ */
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
+import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
+
+let upstream: FakeUpstream;
+let gw: TestGateway;
+let client: OpenAI;
+
+const admin = (path: string, init: RequestInit = {}) =>
+  fetch(gw.url + path, { ...init, headers: { authorization: `Bearer ${gw.adminKey}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+
+async function flush(): Promise<void> {
+  await gw.app.airlock.store!.writer.flush();
+}
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  gw = await startGateway({ ...fakeUpstreamConfig(upstream), store: { kind: 'embedded', path: 'clickhouse' } });
+  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey, maxRetries: 0 });
+});
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
+
+describe('call records', () => {
+  it('records a call with usage, cost, workflow context and GenAI spans', async () => {
+    const { response } = await client.chat.completions
+      .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'record me' }] }, { headers: { 'x-airlock-workflow': 'wf', 'x-airlock-run': 'run-1', 'x-airlock-step': 'draft' } })
+      .withResponse();
+    const id = response.headers.get('x-airlock-call-id')!;
+    await new Promise((r) => setTimeout(r, 50));
+    await flush();
+    const res = await admin(`/admin/calls/${id}`);
+    expect(res.status).toBe(200);
+    const { call, spans } = (await res.json()) as { call: Record<string, unknown>; spans: { kind: string; attributes: Record<string, string> }[] };
+    expect(call).toMatchObject({ call_id: id, team: 'platform', user: 'tester', workflow: 'wf', run_id: 'run-1', step: 'draft', requested_model: 'gpt-test', status: 200, api: 'openai.chat' });
+    expect(Number(call.input_tokens)).toBeGreaterThan(0);
+    const server = spans.find((s) => s.kind === 'SERVER')!;
+    expect(server.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-test', 'gen_ai.system': 'openai' });
+    expect(spans.filter((s) => s.kind === 'CLIENT')).toHaveLength(1);
+    expect(JSON.stringify(call)).not.toContain('record me');
+  });
+
+  it('records failures and streams, and lists them with filters', async () => {
+    await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+    const stream = await client.chat.completions.create({ model: 'claude-test', stream: true, messages: [{ role: 'user', content: 'stream me' }] }, { headers: { 'x-airlock-run': 'run-1', 'x-airlock-step': 'review', 'x-airlock-workflow': 'wf' } });
+    for await (const _ of stream) {
+      // drain
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    await flush();
+    const errors = (await (await admin('/admin/calls?status=error')).json()) as { calls: { requested_model: string; status: number; error_code: string }[] };
+    expect(errors.calls[0]).toMatchObject({ requested_model: 'nope', status: 404, error_code: 'GW_ERR_UNKNOWN_MODEL' });
+    const run = (await (await admin('/admin/runs/run-1')).json()) as { calls: { step: string; stream: boolean }[] };
+    expect(run.calls.map((c) => c.step)).toEqual(['draft', 'review']);
+    expect(run.calls[1]!.stream).toBe(true);
+  });
+
+  it('serves KPIs, steps and transitions', async () => {
+    const kpis = (await (await admin('/admin/metrics/kpis?bucket=day&group_by=model')).json()) as { rows: { key: string; calls: number }[] };
+    expect(kpis.rows.find((r) => r.key === 'gpt-test')).toBeTruthy();
+    const steps = (await (await admin('/admin/metrics/steps?workflow=wf')).json()) as { rows: { step: string }[] };
+    expect(steps.rows.map((r) => r.step).sort()).toEqual(['draft', 'review']);
+    const transitions = (await (await admin('/admin/metrics/transitions')).json()) as { rows: { from_step: string; to_step: string }[] };
+    expect(transitions.rows).toEqual([expect.objectContaining({ from_step: 'draft', to_step: 'review' })]);
+  });
+
+  it('validates admin query parameters', async () => {
+    const res = await admin('/admin/calls?limit=0');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('limit');
+  });
+
+  it('keeps admin routes from ordinary keys', async () => {
+    const res = await fetch(`${gw.url}/admin/calls`, { headers: { authorization: `Bearer ${gw.userKey}` } });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('keys in ClickHouse with an audit trail', () => {
+  it('creates and revokes keys through the admin API, each act audited, the chain verifiable', async () => {
+    const created = await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ team: 'risk', user: 'bob', roles: ['analyst'] }) });
+    expect(created.status).toBe(201);
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const analyst = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+    expect((await analyst.models.list()).data.length).toBeGreaterThan(0);
+    expect((await fetch(`${gw.url}/admin/calls`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect((await admin(`/admin/keys/${id}/revoke`, { method: 'POST' })).status).toBe(200);
+    await expect(analyst.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+
+    const verify = (await (await admin('/admin/audit/verify')).json()) as { ok: boolean; entries: number };
+    expect(verify.ok).toBe(true);
+    const jsonl = await (await admin('/admin/audit/export?format=jsonl')).text();
+    const actions = jsonl.trim().split('\n').map((l) => (JSON.parse(l) as { action: string; subject: string }));
+    expect(actions.filter((a) => a.subject === id).map((a) => a.action)).toEqual(['key.created', 'key.revoked']);
+    const csv = await (await admin('/admin/audit/export?format=csv')).text();
+    expect(csv.split('\n')[0]).toBe('seq,at,tenant,actor,action,subject,details,prev_hash,hash');
+  });
+});
