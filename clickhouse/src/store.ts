@@ -39,6 +39,8 @@ export interface TraceStore {
   readonly prices: PriceTable;
   /** Queues a call, its spans and its redacted bodies for writing; never waits, never throws. */
   record(call: CallRow, spans: readonly SpanRow[], body?: BodyRow): void;
+  /** Queues spans that belong to no gateway call (an agent's own, from OTLP). */
+  recordSpans(spans: readonly SpanRow[]): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,9 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
       writer.enqueue(TABLES.calls, CallRowSchema.parse(call));
       for (const span of spans) writer.enqueue(TABLES.spans, SpanRowSchema.parse(span));
       if (body) writer.enqueue(TABLES.callBodies, BodyRowSchema.parse(body));
+    },
+    recordSpans(spans) {
+      for (const span of spans) writer.enqueue(TABLES.spans, SpanRowSchema.parse(span));
     },
     async close() {
       await writer.close();

@@ -3,7 +3,7 @@
  * on port 0 as they need.
  */
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { openStore, type TraceStore } from '@airlock/clickhouse';
+import { PriceTable, openStore, type TraceStore } from '@airlock/clickhouse';
 import { ClickHouseKeyStore } from './auth/clickhouse-key-store.js';
 import { createKeyAdmin } from './auth/key-admin.js';
 import { FileKeyStore, type KeyStore } from './auth/key-store.js';
@@ -18,6 +18,7 @@ import { createGatewayMetrics } from './metrics/gateway-metrics.js';
 import { registerAdminRoutes } from './routes/admin/index.js';
 import { registerApiProxy } from './routes/api-proxy.js';
 import { Router } from './routing/router.js';
+import { OtlpExporter } from './telemetry/otlp.js';
 import { registerV1Routes } from './routes/v1/index.js';
 
 export interface BuildAppOptions {
@@ -84,6 +85,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     router,
     metrics,
     store,
+    exporter: config.otlpEndpoint ? new OtlpExporter(config.otlpEndpoint) : null,
+    prices: store?.prices ?? PriceTable.load(),
   };
   const stages = options.stages ?? STAGES;
   app.decorate('airlock', { keys: keyStore, store });
@@ -109,6 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     await providers.close();
+    await deps.exporter?.close();
     if (store && options.store === undefined) await store.close();
   });
   return app;

@@ -103,3 +103,88 @@ describe('keys in ClickHouse with an audit trail', () => {
     expect(csv.split('\n')[0]).toBe('seq,at,tenant,actor,action,subject,details,prev_hash,hash');
   });
 });
+
+describe('OpenTelemetry', () => {
+  it('accepts an agent\'s OTLP/HTTP JSON spans, which join the call\'s trace', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const { response } = await client.chat.completions
+      .create({ model: 'demo-1', messages: [{ role: 'user', content: 'traced' }] }, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } })
+      .withResponse();
+    const callId = response.headers.get('x-airlock-call-id');
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const res = await fetch(`${gw.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'invoice-agent' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: '00f067aa0ba902b7',
+                    name: 'agent step: extract',
+                    kind: 1,
+                    startTimeUnixNano: String(now - 5_000_000n),
+                    endTimeUnixNano: String(now),
+                    attributes: [{ key: 'agent.tool', value: { stringValue: 'ocr' } }],
+                    status: { code: 1 },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ partialSuccess: {} });
+    await new Promise((r) => setTimeout(r, 50));
+    await flush();
+    const { spans } = (await (await admin(`/admin/traces/${traceId}`)).json()) as { spans: { name: string; call_id: string; parent_span_id: string; attributes: Record<string, string> }[] };
+    const agent = spans.find((s) => s.name === 'agent step: extract')!;
+    expect(agent.attributes).toMatchObject({ 'resource.service.name': 'invoice-agent', 'agent.tool': 'ocr' });
+    const server = spans.find((s) => s.call_id === callId && s.name === 'chat demo-1')!;
+    expect(server.parent_span_id).toBe('00f067aa0ba902b7');
+  });
+
+  it('rejects a malformed OTLP export with a 400 naming the field', async () => {
+    const res = await fetch(`${gw.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '1', name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('traceId');
+  });
+
+  it('exports the gateway\'s spans to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
+    const received: unknown[] = [];
+    const { createServer } = await import('node:http');
+    const collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ path: req.url, body: JSON.parse(body) as unknown });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+    const gw2 = await startGateway(fakeUpstreamConfig(upstream), { env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } });
+    const c = new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 });
+    await c.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'export me' }] });
+    await new Promise((r) => setTimeout(r, 50));
+    await gw2.close();
+    collector.close();
+    expect(received).toHaveLength(1);
+    const exported = received[0] as { path: string; body: { resourceSpans: { scopeSpans: { spans: { name: string; kind: number; attributes: { key: string }[] }[] }[] }[] } };
+    expect(exported.path).toBe('/v1/traces');
+    const spans = exported.body.resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(spans.map((s) => [s.name, s.kind])).toEqual([['chat gpt-test', 2], ['chat gpt-upstream', 3]]);
+    expect(spans[0]!.attributes.map((a) => a.key)).toContain('gen_ai.usage.input_tokens');
+  });
+});

@@ -98,6 +98,15 @@ export class CallsRepository {
     return { call, spans, body: body ?? null };
   }
 
+  /** Every span of a trace, the gateway's and those agents sent over OTLP, in time order. */
+  async trace(tenant: string, traceId: string): Promise<Record<string, unknown>[]> {
+    return this.db.query(
+      `SELECT trace_id, span_id, parent_span_id, call_id, name, kind, toString(start_time) AS start_time, duration_ms, status_code, status_message, attributes
+       FROM ${TABLES.spans} FINAL WHERE tenant = {tenant:String} AND trace_id = {trace:String} ORDER BY start_time, span_id`,
+      { tenant, trace: traceId },
+    );
+  }
+
   /** A workflow run's calls in the order they were made. */
   async run(tenant: string, runId: string): Promise<CallView[]> {
     return this.db.query<CallView>(

@@ -1,8 +1,10 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config/load.js';
 import { main } from './main.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -34,25 +36,53 @@ describe('airlock CLI', () => {
     expect(t.err()).toContain('unknown command');
   });
 
-  it('creates, lists and revokes keys; the store holds only hashes', async () => {
+  it('with no gateway running, manages keys and the audit trail in the store directly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
-    const created = io(dir);
+    const env = { AIRLOCK_URL: 'http://127.0.0.1:9' };
+    const created = io(dir, env);
     expect(await main(['keys', 'create', '--team', 'risk', '--user', 'ann', '--role', 'analyst', '--json'], created.io)).toBe(0);
     const { id, key } = JSON.parse(created.out()) as { id: string; key: string };
     expect(key).toMatch(/^alk_/);
-    const stored = await readFile(join(dir, 'data', 'keys.json'), 'utf8');
-    expect(stored).not.toContain(key);
 
-    const listed = io(dir);
+    const listed = io(dir, env);
     await main(['keys', 'list'], listed.io);
     expect(listed.out()).toContain(`${id}\t`);
     expect(listed.out()).toContain('active');
+    expect(listed.out()).not.toContain(key);
 
-    expect(await main(['keys', 'revoke', id], io(dir).io)).toBe(0);
-    const after = io(dir);
+    expect(await main(['keys', 'revoke', id], io(dir, env).io)).toBe(0);
+    const after = io(dir, env);
     await main(['keys', 'list', '--json'], after.io);
     expect((JSON.parse(after.out()) as { revoked_at: string | null }[])[0]!.revoked_at).not.toBeNull();
-    expect(await main(['keys', 'revoke', 'key_missing'], io(dir).io)).toBe(1);
+    expect(await main(['keys', 'revoke', 'key_missing'], io(dir, env).io)).toBe(1);
+
+    const verified = io(dir, env);
+    expect(await main(['audit', 'verify'], verified.io)).toBe(0);
+    expect(verified.out()).toBe('audit trail intact: 2 entries\n');
+    const exported = io(dir, env);
+    expect(await main(['audit', 'export', '--format', 'csv'], exported.io)).toBe(0);
+    expect(exported.out().trim().split('\n').map((l) => l.split(',')[4])).toEqual(['action', 'key.created', 'key.revoked']);
+  });
+
+  it('with a gateway running, goes through its admin API (the gateway owns the store)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-cli-api-'));
+    const env = { AIRLOCK_ADMIN_KEY: 'cli-admin-key' };
+    const config = await loadConfig(undefined, { env, cwd: dir });
+    const app = await buildApp({ config });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const created = io(dir, { ...env, AIRLOCK_URL: url });
+      expect(await main(['keys', 'create', '--team', 'ops', '--user', 'cy', '--json'], created.io)).toBe(0);
+      const { id } = JSON.parse(created.out()) as { id: string };
+      const listed = io(dir, { ...env, AIRLOCK_URL: url });
+      expect(await main(['keys', 'list', '--json'], listed.io)).toBe(0);
+      expect((JSON.parse(listed.out()) as { id: string }[]).map((k) => k.id)).toContain(id);
+      const verified = io(dir, { ...env, AIRLOCK_URL: url });
+      expect(await main(['audit', 'verify'], verified.io)).toBe(0);
+      expect(verified.out()).toBe('audit trail intact: 1 entry\n');
+    } finally {
+      await app.close();
+    }
   });
 
   it('explains a missing flag', async () => {

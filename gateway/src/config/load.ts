@@ -39,6 +39,8 @@ export interface GatewayConfig {
   readonly models: ReadonlyMap<string, ModelRoute>;
   readonly systems: ReadonlyMap<string, SystemTarget>;
   readonly keysFile: string;
+  /** OTLP/HTTP collector the gateway's spans are exported to (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  readonly otlpEndpoint: string | undefined;
   /** The trace store; null records nothing. Keys live in it too when it is set. */
   readonly store: StoreOptions | null;
   readonly tenant: string;
@@ -166,6 +168,7 @@ export function resolveConfig(
     systems,
     keysFile: isAbsolute(file.keys.file) ? file.keys.file : resolve(options.baseDir, file.keys.file),
     store,
+    otlpEndpoint: options.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tenant: file.keys.tenant,
     adminKey: options.env.AIRLOCK_ADMIN_KEY || undefined,
   };

@@ -1,9 +1,10 @@
-import type { TraceStore } from '@airlock/clickhouse';
+import type { PriceTable, TraceStore } from '@airlock/clickhouse';
 import type { Authenticator } from '../auth/principal.js';
 import type { GatewayConfig } from '../config/load.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Providers } from '../providers/registry.js';
 import type { Router } from '../routing/router.js';
+import type { OtlpExporter } from '../telemetry/otlp.js';
 
 /** What stages may use: injected once when the app is built, never imported as singletons. */
 export interface StageDeps {
@@ -14,4 +15,6 @@ export interface StageDeps {
   readonly metrics: GatewayMetrics;
   /** Null when the config records nothing (`store: { kind: none }`). */
   readonly store: TraceStore | null;
+  readonly exporter: OtlpExporter | null;
+  readonly prices: PriceTable;
 }

@@ -6,8 +6,9 @@ import { buildTraceRecord } from './trace-record.js';
 export const recordStage: Stage = {
   id: 'record',
   finish(ctx, deps) {
-    if (!deps.store) return;
-    const { call, spans } = buildTraceRecord(ctx, { prices: deps.store.prices, defaultTenant: deps.config.tenant, now: performance.now() });
-    deps.store.record(call, spans);
+    if (!deps.store && !deps.exporter) return;
+    const { call, spans } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
+    deps.store?.record(call, spans);
+    deps.exporter?.export(spans);
   },
 };

@@ -2,7 +2,8 @@
  * Every `airlock` command, in the order `airlock --help` lists them. One line per command.
  */
 import type { Command } from '../command.js';
+import { auditCommand } from './audit.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, keysCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, keysCommand, auditCommand];

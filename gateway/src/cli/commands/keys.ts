@@ -1,19 +1,36 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { FileKeyStore } from '../../auth/key-store.js';
-import { loadConfig } from '../../config/load.js';
+import { apiFailure, withAdminAccess } from '../admin-access.js';
 
 const HELP = `Usage: airlock keys <create|list|revoke> [options]
 
 Manages virtual API keys. Keys are stored hashed; the plain key is printed once, at creation.
+Every creation and revocation is written to the audit trail.
 
   airlock keys create --team TEAM --user USER [--role ROLE]... [--tenant TENANT] [--json]
   airlock keys list [--json]
   airlock keys revoke KEY_ID
 
+When a gateway is running (at $AIRLOCK_URL, else the config's host and port) and $AIRLOCK_ADMIN_KEY is set, the
+command goes through its admin API; otherwise it opens the store itself.
+
 Options:
-  --config FILE   config file naming the key store (default: $AIRLOCK_CONFIG, else data/keys.json)
+  --config FILE   config file (default: $AIRLOCK_CONFIG, else the built-in config)
 `;
+
+interface ShownKey {
+  id: string;
+  prefix: string;
+  tenant: string;
+  team: string;
+  user: string;
+  roles: string[];
+  created_at: string;
+  revoked_at: string | null;
+  key?: string;
+}
+
+const strip = <K extends { hash?: string }>({ hash: _hash, ...rest }: K): Omit<K, 'hash'> => rest;
 
 export const keysCommand: Command = {
   name: 'keys',
@@ -33,37 +50,57 @@ export const keysCommand: Command = {
       allowPositionals: true,
       strict: true,
     });
-    const config = await loadConfig(values.config ?? io.env.AIRLOCK_CONFIG, { env: io.env, cwd: io.cwd });
-    const store = new FileKeyStore(config.keysFile);
-    const [action, ...rest] = positionals;
+    const [action, id] = positionals;
+    const actor = `cli (${io.env.USER ?? 'unknown'})`;
     switch (action) {
       case 'create': {
         if (!values.team || !values.user) throw new Error('keys create needs --team and --user');
-        const { record, plainKey } = await store.create({
-          tenant: values.tenant ?? config.tenant,
-          team: values.team,
-          user: values.user,
-          roles: values.role?.length ? values.role : ['user'],
+        const roles = values.role?.length ? values.role : ['user'];
+        const created = await withAdminAccess<ShownKey>(io, values.config, {
+          api: async (api) => {
+            const res = await api.call('POST', '/admin/keys', { team: values.team, user: values.user, roles, ...(values.tenant ? { tenant: values.tenant } : {}) });
+            if (!res.ok) throw await apiFailure(res);
+            return (await res.json()) as ShownKey;
+          },
+          direct: async ({ keys, config }) => {
+            const { record, plainKey } = await keys.create(actor, { tenant: values.tenant ?? config.tenant, team: values.team!, user: values.user!, roles });
+            return { ...strip(record), key: plainKey };
+          },
         });
-        if (values.json) io.stdout.write(JSON.stringify({ ...record, hash: undefined, key: plainKey }) + '\n');
-        else io.stdout.write(`Created ${record.id} (team ${record.team}, user ${record.user}, roles ${record.roles.join(',')})\nKey (shown once): ${plainKey}\n`);
+        if (values.json) io.stdout.write(JSON.stringify(created) + '\n');
+        else io.stdout.write(`Created ${created.id} (team ${created.team}, user ${created.user}, roles ${created.roles.join(',')})\nKey (shown once): ${created.key}\n`);
         return 0;
       }
       case 'list': {
-        const records = await store.list();
+        const keys = await withAdminAccess<ShownKey[]>(io, values.config, {
+          api: async (api) => {
+            const res = await api.call('GET', '/admin/keys');
+            if (!res.ok) throw await apiFailure(res);
+            return ((await res.json()) as { keys: ShownKey[] }).keys;
+          },
+          direct: async ({ keys: admin }) => (await admin.list()).map(strip),
+        });
         if (values.json) {
-          io.stdout.write(JSON.stringify(records.map(({ hash: _hash, ...r }) => r)) + '\n');
+          io.stdout.write(JSON.stringify(keys) + '\n');
           return 0;
         }
-        for (const r of records) {
+        for (const r of keys) {
           io.stdout.write(`${r.id}\t${r.prefix}…\t${r.tenant}/${r.team}/${r.user}\t${r.roles.join(',')}\t${r.revoked_at ? `revoked ${r.revoked_at}` : 'active'}\n`);
         }
         return 0;
       }
       case 'revoke': {
-        const id = rest[0];
         if (!id) throw new Error('keys revoke needs a KEY_ID');
-        if (!(await store.revoke(id))) {
+        const done = await withAdminAccess<boolean>(io, values.config, {
+          api: async (api) => {
+            const res = await api.call('POST', `/admin/keys/${encodeURIComponent(id)}/revoke`);
+            if (res.status === 404) return false;
+            if (!res.ok) throw await apiFailure(res);
+            return true;
+          },
+          direct: ({ keys }) => keys.revoke(actor, id),
+        });
+        if (!done) {
           io.stderr.write(`airlock keys: no key ${id}\n`);
           return 1;
         }

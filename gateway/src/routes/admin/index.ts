@@ -61,6 +61,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
     if (!found) throw new GatewayError('GW_ERR_NOT_FOUND', `No call ${request.params.id}.`);
     return found;
   });
+  app.get<{ Params: { id: string } }>('/admin/traces/:id', async (request) => ({ trace: request.params.id, spans: await store().calls.trace(tenantOf(request), request.params.id) }));
   app.get<{ Params: { id: string } }>('/admin/runs/:id', async (request) => ({ run: request.params.id, calls: await store().calls.run(tenantOf(request), request.params.id) }));
   app.get('/admin/metrics/kpis', async (request) => ({ rows: await store().metrics.kpis(tenantOf(request), parse(KpiQuerySchema, request.query)) }));
   app.get('/admin/metrics/steps', async (request) => ({ rows: await store().metrics.steps(tenantOf(request), parse(RangeSchema, request.query)) }));

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createModelHandler, type ModelCallDeps } from '../model-call.js';
 import { listModels } from './models.js';
+import { ingestTraces } from './traces.js';
 
 export async function registerV1Routes(app: FastifyInstance, options: ModelCallDeps): Promise<void> {
   const anthropic = { shape: 'anthropic' as const };
@@ -13,4 +14,5 @@ export async function registerV1Routes(app: FastifyInstance, options: ModelCallD
   app.post('/v1/embeddings', { config: openai }, createModelHandler('openai.embeddings', options));
   app.post('/v1/messages', { config: anthropic }, createModelHandler('anthropic.messages', options));
   app.get('/v1/models', { config: openai }, listModels(options));
+  app.post('/v1/traces', { config: openai }, ingestTraces(options));
 }
