@@ -7,6 +7,7 @@ import type { Deployment, ProviderKind } from '../providers/provider.js';
 import { DEFAULT_BREAKER, type BreakerOptions } from '../routing/breaker.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../routing/retry.js';
 import type { Strategy } from '../routing/strategy.js';
+import type { RedactionPlan } from '../redaction/modes.js';
 import { ConfigFileSchema, DEFAULT_CONFIG, DEFAULT_TIMEOUTS, type ConfigFile } from './schema.js';
 
 export interface SystemTarget {
@@ -39,6 +40,8 @@ export interface GatewayConfig {
   readonly models: ReadonlyMap<string, ModelRoute>;
   readonly systems: ReadonlyMap<string, SystemTarget>;
   readonly keysFile: string;
+  /** The redaction applied to model calls; null when disabled. */
+  readonly redaction: { readonly plan: Omit<RedactionPlan, 'hashKey'>; readonly hashSecret: string } | null;
   /** OTLP/HTTP collector the gateway's spans are exported to (OTEL_EXPORTER_OTLP_ENDPOINT). */
   readonly otlpEndpoint: string | undefined;
   /** The trace store; null records nothing. Keys live in it too when it is set. */
@@ -159,8 +162,17 @@ export function resolveConfig(
     store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), retention };
   }
 
+  const r = file.redaction;
+  const usesHash = r.mode === 'hash' || Object.values(r.modes).includes('hash');
+  const hashSecret = r.hash_secret_env ? options.env[r.hash_secret_env] : undefined;
+  if (usesHash && !hashSecret) problems.push(`redaction.hash_secret_env: hash mode needs a secret; name an environment variable that holds one`);
+  const redaction = r.enabled
+    ? { plan: { entities: new Set(r.entities), mode: r.mode, modes: r.modes, tier: r.tier }, hashSecret: hashSecret ?? '' }
+    : null;
+
   if (problems.length) throw new ConfigError(options.source, problems);
   return {
+    redaction,
     host: file.server.host,
     port: file.server.port,
     bodyLimitBytes: file.server.body_limit_bytes,

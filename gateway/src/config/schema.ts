@@ -3,6 +3,8 @@
  * normalised `GatewayConfig` from load.ts, with credentials already read from the environment.
  */
 import { z } from 'zod';
+import { ENTITY_TYPES } from '../redaction/types.js';
+import { MODES } from '../redaction/modes.js';
 import { STRATEGIES } from '../routing/strategy.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -122,6 +124,18 @@ export const ConfigFileSchema = z
       ])
       .default({ kind: 'embedded', path: 'data/clickhouse' })
       .describe('Where calls, spans and the audit trail are recorded; `none` records nothing'),
+    redaction: z
+      .object({
+        enabled: z.boolean().default(true),
+        tier: z.enum(['fast', 'full']).default('fast'),
+        entities: z.array(z.enum(ENTITY_TYPES)).default(['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY']),
+        mode: z.enum(MODES).default('placeholder'),
+        modes: z.partialRecord(z.enum(ENTITY_TYPES), z.enum(MODES)).default({}),
+        hash_secret_env: envName.optional(),
+      })
+      .strict()
+      .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY'], mode: 'placeholder', modes: {} })
+      .describe('PII redaction of model calls until a policy decision says otherwise'),
     retention: z
       .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
       .strict()

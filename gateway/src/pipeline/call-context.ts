@@ -59,6 +59,14 @@ export interface CallContext {
   error: { readonly code: string; readonly message: string; readonly status: number } | null;
   /** performance.now() when the response was fully sent (or the call failed). */
   doneAt: number | null;
+  /** PII found in the request, by type (counts only, never values). */
+  pii: Readonly<Record<string, number>>;
+  /** Rewrites applied to the upstream response before it reaches the client (placeholder restoration, …). */
+  readonly responseFilters: ((response: UpstreamResponse) => UpstreamResponse)[];
+  /** The request as sent upstream, as redacted text, for the trace; null when nothing was redacted-checked. */
+  redactedRequest: string | null;
+  /** A buffered response as the upstream sent it (placeholders, not originals), recorded when redaction ran. */
+  upstreamResponseText: string | null;
   /** Free key/values for the trace (policy labels and the like). */
   readonly labels: Record<string, string>;
 }
@@ -92,6 +100,10 @@ export function createCallContext(init: {
     outcome: null,
     error: null,
     doneAt: null,
+    pii: {},
+    responseFilters: [],
+    redactedRequest: null,
+    upstreamResponseText: null,
     labels: {},
   };
 }

@@ -7,8 +7,8 @@ export const recordStage: Stage = {
   id: 'record',
   finish(ctx, deps) {
     if (!deps.store && !deps.exporter) return;
-    const { call, spans } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
-    deps.store?.record(call, spans);
+    const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
+    deps.store?.record(call, spans, body);
     deps.exporter?.export(spans);
   },
 };

@@ -3,7 +3,7 @@
  * attempt, with OpenTelemetry GenAI attributes (gen_ai.*). Prompt and completion text never go here.
  */
 import { randomBytes } from 'node:crypto';
-import { chTime, chTimeMicros, type CallRow, type PriceTable, type SpanRow } from '@airlock/clickhouse';
+import { chTime, chTimeMicros, type BodyRow, type CallRow, type PriceTable, type SpanRow } from '@airlock/clickhouse';
 import type { CallContext } from './call-context.js';
 
 const OPERATION: Record<CallContext['api'], string> = {
@@ -19,6 +19,8 @@ const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 export interface TraceRecord {
   readonly call: CallRow;
   readonly spans: SpanRow[];
+  /** Only when redaction ran: bodies are never stored unredacted. */
+  readonly body: BodyRow | undefined;
 }
 
 export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable; defaultTenant: string; now: number }): TraceRecord {
@@ -65,7 +67,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     decision: '',
     decision_reasons: [],
     policy_revision: '',
-    pii_counts: {},
+    pii_counts: { ...ctx.pii },
     approval_id: '',
     labels: { ...ctx.labels },
   };
@@ -138,5 +140,9 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
       attributes,
     });
   }
-  return { call, spans };
+  const body: BodyRow | undefined =
+    ctx.redactedRequest !== null
+      ? { tenant, received_at: call.received_at, call_id: ctx.id, request_text: ctx.redactedRequest, response_text: ctx.upstreamResponseText ?? '' }
+      : undefined;
+  return { call, spans, body };
 }

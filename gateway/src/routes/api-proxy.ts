@@ -19,7 +19,7 @@ export async function registerApiProxy(app: FastifyInstance, options: ModelCallD
 
   const handler = async (request: FastifyRequest<{ Params: { system: string; '*': string } }>, reply: FastifyReply) => {
     const signal = clientAbortSignal(reply);
-    const ctx = createCallContext({ api: 'http', shape: 'openai', headers: request.headers, signal });
+    const ctx = createCallContext({ api: 'http', shape: 'openai', headers: request.headers, signal, rawBody: request.body });
     try {
       const system = options.deps.config.systems.get(request.params.system);
       if (!system) throw new GatewayError('GW_ERR_NOT_FOUND', `Unknown system \`${request.params.system}\`.`);

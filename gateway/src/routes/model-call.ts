@@ -94,7 +94,9 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
       reply.code(ge.status).headers({ ...ge.headers, ...callHeaders(ctx) }).send(renderError(ge, shape));
       return reply;
     }
-    const response = ctx.response!;
+    let response = ctx.response!;
+    if (response.body && ctx.redactedRequest !== null) ctx.upstreamResponseText = response.body.toString('utf8');
+    for (const filter of ctx.responseFilters) response = filter(response);
     const finish = (): void => {
       void finishPipeline(options.stages, ctx, options.deps);
     };

@@ -1,0 +1,55 @@
+/**
+ * Redacts PII before anything leaves: model-call bodies are rewritten by the redaction plan, and when placeholders
+ * were used the response (buffered or streamed) gets the originals back on its way to the client. API calls through
+ * /api/:system are scanned (the counts reach the policy and the trace) but forwarded unchanged.
+ */
+import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Vault, createRestoreTransform, redactBody, restoreBody } from '../redaction/index.js';
+import type { UpstreamResponse } from '../providers/provider.js';
+import type { Stage } from './stage.js';
+
+function restoringFilter(format: Parameters<typeof createRestoreTransform>[0], vault: Vault) {
+  return (response: UpstreamResponse): UpstreamResponse => {
+    if (response.stream) {
+      const restored = response.stream.pipe(createRestoreTransform(format, vault));
+      response.stream.on('error', (e) => restored.destroy(e));
+      restored.on('close', () => response.stream!.destroy());
+      return { ...response, stream: restored };
+    }
+    if (!response.body) return response;
+    try {
+      const json = JSON.parse(response.body.toString('utf8')) as unknown;
+      return { ...response, body: Buffer.from(JSON.stringify(restoreBody(json, vault))) };
+    } catch {
+      return response;
+    }
+  };
+}
+
+export const redactStage: Stage = {
+  id: 'redact',
+  run(ctx, deps) {
+    const settings = deps.config.redaction;
+    if (!settings) return;
+    const tenant = ctx.principal?.tenant ?? deps.config.tenant;
+    const plan = {
+      ...settings.plan,
+      hashKey: createHmac('sha256', settings.hashSecret).update(tenant).digest('hex'),
+      // API calls are scanned only: a CRM needs the customer's real email.
+      ...(ctx.api === 'http' ? { entities: new Set<never>() } : {}),
+    };
+    const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+    const vault = new Vault();
+    const t0 = performance.now();
+    const { body: redacted, scan } = redactBody(ctx.api, body as Record<string, unknown>, plan, vault);
+    ctx.labels['pii.scan_ms'] = (performance.now() - t0).toFixed(2);
+    ctx.pii = scan.counts as Record<string, number>;
+    if (scan.nonTextParts) ctx.labels['pii.non_text_parts'] = String(scan.nonTextParts);
+    if (ctx.api === 'http') return;
+    ctx.body = redacted;
+    ctx.redactedRequest = JSON.stringify(redacted);
+    if (vault.size > 0) ctx.responseFilters.push(restoringFilter(ctx.api, vault));
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * What happens to a finding: `mask` ([EMAIL]), `placeholder` (<EMAIL_1>, restored in the response from a per-call
+ * vault, so the user sees the original and the model never does), `hash` (<EMAIL_3f9a…>, keyed per tenant, stable
+ * across calls) or `drop` (removed).
+ */
+import { createHmac } from 'node:crypto';
+import { detect } from './engine.js';
+import type { EntityType, Finding, Tier } from './types.js';
+
+export const MODES = ['mask', 'placeholder', 'hash', 'drop'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface RedactionPlan {
+  readonly entities: ReadonlySet<EntityType>;
+  readonly mode: Mode;
+  readonly modes?: Partial<Record<EntityType, Mode>>;
+  readonly tier: Tier;
+  /** Secret for `hash` mode, per tenant. */
+  readonly hashKey?: string;
+}
+
+/** Per-call memory of placeholders: the same value gets the same placeholder throughout a call. */
+export class Vault {
+  readonly #byPlaceholder = new Map<string, string>();
+  readonly #byValue = new Map<string, string>();
+  readonly #counters = new Map<EntityType, number>();
+
+  placeholderFor(type: EntityType, value: string): string {
+    const key = `${type}\u0000${value}`;
+    let p = this.#byValue.get(key);
+    if (!p) {
+      const n = (this.#counters.get(type) ?? 0) + 1;
+      this.#counters.set(type, n);
+      p = `<${type}_${n}>`;
+      this.#byValue.set(key, p);
+      this.#byPlaceholder.set(p, value);
+    }
+    return p;
+  }
+
+  get size(): number {
+    return this.#byPlaceholder.size;
+  }
+
+  original(placeholder: string): string | undefined {
+    return this.#byPlaceholder.get(placeholder);
+  }
+}
+
+export const PLACEHOLDER = /<(?:EMAIL|PHONE|CREDIT_CARD|IBAN|SSN|IP_ADDRESS|URL|API_KEY|PERSON|LOCATION|DATE_OF_BIRTH)_\d{1,6}>/g;
+
+function replacement(f: Finding, value: string, plan: RedactionPlan, vault: Vault): string {
+  switch (plan.modes?.[f.type] ?? plan.mode) {
+    case 'mask':
+      return `[${f.type}]`;
+    case 'placeholder':
+      return vault.placeholderFor(f.type, value);
+    case 'hash':
+      return `<${f.type}_${createHmac('sha256', plan.hashKey ?? '').update(value).digest('hex').slice(0, 12)}>`;
+    case 'drop':
+      return '';
+  }
+}
+
+export interface RedactedText {
+  readonly text: string;
+  /** Every finding, redacted or not (counts feed the policy input and the trace). */
+  readonly findings: readonly Finding[];
+  readonly redacted: number;
+}
+
+export function redactText(text: string, plan: RedactionPlan, vault: Vault): RedactedText {
+  const findings = detect(text, { tier: plan.tier });
+  let out = '';
+  let at = 0;
+  let redacted = 0;
+  for (const f of findings) {
+    if (!plan.entities.has(f.type)) continue;
+    out += text.slice(at, f.start) + replacement(f, text.slice(f.start, f.end), plan, vault);
+    at = f.end;
+    redacted++;
+  }
+  return { text: redacted ? out + text.slice(at) : text, findings, redacted };
+}
+
+/** Puts the originals back where the model repeated placeholders. Unknown placeholders stay as they are. */
+export function restoreText(text: string, vault: Vault): string {
+  if (!vault.size || !text.includes('<')) return text;
+  return text.replace(PLACEHOLDER, (p) => vault.original(p) ?? p);
+}

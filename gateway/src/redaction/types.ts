@@ -1,0 +1,32 @@
+export const ENTITY_TYPES = [
+  'EMAIL',
+  'PHONE',
+  'CREDIT_CARD',
+  'IBAN',
+  'SSN',
+  'IP_ADDRESS',
+  'URL',
+  'API_KEY',
+  'PERSON',
+  'LOCATION',
+  'DATE_OF_BIRTH',
+] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** `fast`: pattern and checksum types, cheap enough for every call. `full`: adds PERSON, LOCATION, DATE_OF_BIRTH. */
+export type Tier = 'fast' | 'full';
+export const FULL_ONLY: ReadonlySet<EntityType> = new Set(['PERSON', 'LOCATION', 'DATE_OF_BIRTH']);
+
+/** One entity found in a text: JavaScript string offsets, end exclusive. */
+export interface Finding {
+  readonly type: EntityType;
+  readonly start: number;
+  readonly end: number;
+  /** Confidence 0..1; context words move it up or down. */
+  readonly score: number;
+}
+
+export interface Detector {
+  readonly type: EntityType;
+  detect(text: string): Finding[];
+}
