@@ -2,11 +2,13 @@
  * `npm run bench -w gateway`: every gateway benchmark, one after another, in one process.
  */
 import { benchProxyOverhead } from './proxy-overhead.bench.js';
+import { benchRedaction } from './redaction.bench.js';
 import { benchRouting } from './routing.bench.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['proxy overhead', benchProxyOverhead],
   ['routing', benchRouting],
+  ['redaction', benchRedaction],
 ];
 
 for (const [name, run] of BENCHES) {

@@ -36,6 +36,7 @@ const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 
 const deployments = Number(process.env.BENCH_DEPLOYMENTS ?? 1);
 const gw = await startGateway({
+  ...(process.env.BENCH_REDACTION === 'off' ? { redaction: { enabled: false } } : {}),
   providers: { mock: { kind: 'openai', base_url: `${upstreamUrl}/v1` } },
   models: {
     'bench-model': {

@@ -4,6 +4,7 @@
 import type { Command } from '../command.js';
 import { auditCommand } from './audit.js';
 import { keysCommand } from './keys.js';
+import { piiCommand } from './pii.js';
 import { serveCommand } from './serve.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, keysCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, keysCommand, auditCommand, piiCommand];

@@ -1,0 +1,41 @@
+/**
+ * The recognisers scored on the shared development set through the CLI, with the scorer that judges them
+ * (../shared/pii/score.mjs). The floors are the issue's targets where the engine meets them on this set, and the
+ * measured figure (rounded down) where it does not yet, so any regression fails.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+const SHARED = fileURLToPath(new URL('../../../shared/pii/', import.meta.url));
+const GOLD = join(SHARED, 'dev.jsonl');
+
+const FLOORS: Record<string, number> = {
+  EMAIL: 0.95, CREDIT_CARD: 0.95, IBAN: 0.95, SSN: 0.95, IP_ADDRESS: 0.95, URL: 0.95,
+  API_KEY: 0.9, PHONE: 0.8, PERSON: 0.8, LOCATION: 0.75, 'MICRO(-OTHER)': 0.85,
+};
+/** Type-agnostic recall: the target is 0.90; measured 0.82 on this set. */
+const ANY_RECALL_FLOOR = 0.82;
+
+describe.skipIf(!existsSync(GOLD))('PII recognisers on the shared development set (full tier)', () => {
+  it('meet the per-type overlap F1 floors', async () => {
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const io = { stdin: Readable.from([readFileSync(GOLD)]), stdout, stderr: new PassThrough(), env: {}, cwd: process.cwd() };
+    expect(await main(['pii', 'detect', '--tier', 'full'], io)).toBe(0);
+    const pred = join(mkdtempSync(join(tmpdir(), 'airlock-pii-')), 'pred.jsonl');
+    writeFileSync(pred, out);
+    const report = JSON.parse(execFileSync(process.execPath, [join(SHARED, 'score.mjs'), GOLD, pred, '--json'], { encoding: 'utf8' })) as {
+      rows: { type: string; overlap: { p: number; r: number; f: number } }[];
+    };
+    const byType = Object.fromEntries(report.rows.map((r) => [r.type, r.overlap]));
+    for (const [type, floor] of Object.entries(FLOORS)) expect(byType[type]?.f, type).toBeGreaterThanOrEqual(floor);
+    expect(byType['ANY(type-agnostic)']?.r).toBeGreaterThanOrEqual(ANY_RECALL_FLOOR);
+  });
+});
