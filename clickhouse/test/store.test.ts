@@ -1,12 +1,13 @@
 /**
- * The store's behaviour on real ClickHouse: embedded chdb always, and a ClickHouse server when
- * AIRLOCK_TEST_CLICKHOUSE_URL names one (the same suite, the same SQL).
+ * The store's behaviour on real ClickHouse, the same suite and SQL on both adapters: embedded chdb, and a ClickHouse
+ * HTTP endpoint started for the test (or the server AIRLOCK_TEST_CLICKHOUSE_URL names).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chTime, entryHash, exportAudit, migrate, openStore, type StoreOptions, type TraceStore } from '../src/index.js';
+import { startChdbHttpServer, type ChdbHttpServer } from './chdb-http-server.js';
 import { callRow, spanRow } from './fixtures.js';
 
 const at = (min: number, sec = 0, ms = 0): string => chTime(Date.UTC(2026, 10, 24, 12, min, sec, ms));
@@ -126,7 +127,16 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
 
 storeSuite('embedded (chdb)', (dir) => ({ kind: 'embedded', path: join(dir, 'clickhouse') }));
 
-const serverUrl = process.env.AIRLOCK_TEST_CLICKHOUSE_URL;
-describe.skipIf(!serverUrl)('server adapter', () => {
-  storeSuite('server (@clickhouse/client)', (dir) => ({ kind: 'server', url: serverUrl!, spoolPath: join(dir, 'spool.jsonl') }));
+describe('server adapter against a real ClickHouse HTTP endpoint', () => {
+  let server: ChdbHttpServer;
+  let serverDir: string;
+  beforeAll(async () => {
+    serverDir = await mkdtemp(join(tmpdir(), 'airlock-ch-server-'));
+    server = await startChdbHttpServer(join(serverDir, 'data'));
+  });
+  afterAll(async () => {
+    await server.kill();
+    await rm(serverDir, { recursive: true, force: true });
+  });
+  storeSuite('server (@clickhouse/client)', (dir) => ({ kind: 'server', url: process.env.AIRLOCK_TEST_CLICKHOUSE_URL ?? server.url, spoolPath: join(dir, 'spool.jsonl') }));
 });

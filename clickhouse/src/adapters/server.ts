@@ -1,7 +1,7 @@
 /**
  * A ClickHouse server (or cluster) over HTTP through @clickhouse/client. Same SQL as the embedded adapter.
  */
-import { createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseAdapter } from '../adapter.js';
 import { classifyClickHouseError } from '../errors.js';
 
@@ -20,6 +20,8 @@ export function openServer(options: ServerOptions): ClickHouseAdapter {
     username: options.username ?? 'default',
     password: options.password ?? '',
     request_timeout: options.requestTimeoutMs ?? 30_000,
+    // Failures surface as classified StoreErrors to the caller, who logs them; the client's own log would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: { input_format_skip_unknown_fields: 1, output_format_json_quote_64bit_integers: 0 },
   });
   const wrap = async <T>(work: () => Promise<T>): Promise<T> => {
