@@ -28,10 +28,10 @@ export function typeName(v: Value): TypeName {
   }
 }
 
-export const isNumber = (v: Value): v is RNumber => typeof v === 'number' || typeof v === 'bigint';
-export const isArray = (v: Value): v is readonly Value[] => Array.isArray(v);
-export const isObject = (v: Value): v is RObject => v instanceof RObject;
-export const isSet = (v: Value): v is RSet => v instanceof RSet;
+export const isNumber = (v: Value | undefined): v is RNumber => typeof v === 'number' || typeof v === 'bigint';
+export const isArray = (v: Value | undefined): v is readonly Value[] => Array.isArray(v);
+export const isObject = (v: Value | undefined): v is RObject => v instanceof RObject;
+export const isSet = (v: Value | undefined): v is RSet => v instanceof RSet;
 
 /** Integers stay exact: a bigint within the safe range becomes a number, so each integer has one representation. */
 export function normalizeInt(n: bigint): RNumber {

@@ -2,6 +2,13 @@
  * Every builtin namespace module. Each module exports `builtins: readonly BuiltinDef[]`; add one import and one
  * entry per namespace file.
  */
+import { builtins as aggregates } from './aggregates.js';
+import { builtins as collections } from './collections.js';
+import { builtins as comparison } from './comparison.js';
+import { builtins as encoding } from './encoding.js';
+import { builtins as glob } from './glob.js';
+import { builtins as numbers } from './numbers.js';
+import { builtins as strings } from './strings.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding];

@@ -1,0 +1,501 @@
+/**
+ * Recursive descent, one method per production: module → package, imports, rules → head, body → literals →
+ * expressions → terms. Accepts Rego v1 and, with `v0Compatible`, v0 rule forms (`p { … }`, `p[x] { … }`).
+ */
+import { RegoError } from './errors.js';
+import { lex } from './lexer.js';
+import type { Body, Expr, Import, Literal, Module, Rule, Term, With } from './nodes.js';
+import type { Location, Token } from './tokens.js';
+import { normalizeInt } from '../values.js';
+
+export interface ParserOptions {
+  readonly v0Compatible?: boolean;
+}
+
+const CMP: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
+const ARITH: Record<string, string> = { '+': 'plus', '-': 'minus' };
+const FACTOR: Record<string, string> = { '*': 'mul', '/': 'div', '%': 'rem' };
+
+export function parseNumber(text: string): number | bigint {
+  if (/^-?\d+$/.test(text)) return normalizeInt(BigInt(text));
+  return Number(text);
+}
+
+export class Parser {
+  #toks: Token[];
+  #i = 0;
+  /** Whether a newline ends the expression being parsed (true at body level, false inside brackets). */
+  #nlEnds: boolean[] = [false];
+
+  constructor(
+    source: string,
+    private readonly file: string,
+    private readonly options: ParserOptions = {},
+  ) {
+    this.#toks = lex(source, file);
+  }
+
+  get #t(): Token {
+    return this.#toks[this.#i]!;
+  }
+  #peek(n = 1): Token {
+    return this.#toks[Math.min(this.#i + n, this.#toks.length - 1)]!;
+  }
+  #is(text: string): boolean {
+    const t = this.#t;
+    return (t.kind === 'op' || t.kind === 'keyword') && t.text === text;
+  }
+  #fail(msg: string, loc: Location = this.#t.loc): never {
+    throw new RegoError('rego_parse_error', msg, loc);
+  }
+  #expect(text: string): Token {
+    if (!this.#is(text)) this.#fail(`expected ${text}, found ${this.#t.text || 'end of file'}`);
+    return this.#toks[this.#i++]!;
+  }
+  #accept(text: string): boolean {
+    if (!this.#is(text)) return false;
+    this.#i++;
+    return true;
+  }
+  #endsHere(): boolean {
+    return this.#nlEnds[this.#nlEnds.length - 1]! && this.#t.nl;
+  }
+  #nested<T>(nlEnds: boolean, f: () => T): T {
+    this.#nlEnds.push(nlEnds);
+    try {
+      return f();
+    } finally {
+      this.#nlEnds.pop();
+    }
+  }
+
+  parseModule(): Module {
+    if (!this.#is('package')) this.#fail('package expected');
+    this.#i++;
+    const pkg = this.#parseDottedPath();
+    const imports: Import[] = [];
+    while (this.#is('import')) {
+      this.#i++;
+      const path = this.#parseDottedPath();
+      const alias = this.#accept('as') ? this.#ident() : null;
+      imports.push({ path, alias });
+    }
+    const rules: Rule[] = [];
+    while (this.#t.kind !== 'eof') rules.push(...this.#parseRule(pkg));
+    return { file: this.file, pkg, imports, rules };
+  }
+
+  /** A query: literals separated by `;` or newlines. */
+  parseQuery(): Body {
+    const body: Literal[] = [];
+    this.#nested(true, () => {
+      while (this.#t.kind !== 'eof') {
+        body.push(this.#parseLiteral());
+        this.#accept(';');
+      }
+    });
+    return body;
+  }
+
+  #ident(): string {
+    const t = this.#t;
+    if (t.kind !== 'ident' && !(t.kind === 'keyword' && ['set', 'contains', 'if', 'in', 'every', 'else'].includes(t.text))) this.#fail(`expected identifier, found ${t.text}`);
+    this.#i++;
+    return t.text;
+  }
+
+  #parseDottedPath(): string[] {
+    const path = [this.#ident()];
+    while (this.#is('.') || this.#is('[')) {
+      if (this.#accept('.')) path.push(this.#ident());
+      else {
+        this.#expect('[');
+        const t = this.#t;
+        if (t.kind !== 'string') this.#fail('expected string in path');
+        path.push(t.value!);
+        this.#i++;
+        this.#expect(']');
+      }
+    }
+    return path;
+  }
+
+  #parseRule(pkg: readonly string[]): Rule[] {
+    const loc = this.#t.loc;
+    const isDefault = this.#accept('default');
+    const names = [this.#ident()];
+    while (this.#is('.') && this.#peek().kind === 'ident') {
+      this.#i++;
+      names.push(this.#ident());
+    }
+    const path = [...pkg, ...names];
+    const base = { path, isDefault, loc, file: this.file, elseRule: null };
+    if (isDefault) {
+      if (!this.#accept(':=')) this.#expect('=');
+      return [{ ...base, kind: 'complete', args: [], key: null, value: this.#parseTermExpr(), body: [] }];
+    }
+    if (this.#accept('(')) {
+      const args = this.#nested(false, () => this.#parseList(')'));
+      const value = this.#accept(':=') || this.#accept('=') ? this.#parseTermExpr() : null;
+      const rule: Rule = { ...base, kind: 'function', args, key: null, value: value ?? this.#scalar(true, loc), body: this.#parseRuleBody() };
+      return [this.#parseElse(rule)];
+    }
+    if (this.#accept('contains')) {
+      const key = this.#parseTermExpr();
+      return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
+    }
+    if (this.#is('[') && !this.#t.nl) {
+      this.#i++;
+      const key = this.#nested(false, () => this.#parseTermExpr());
+      this.#expect(']');
+      if (this.#accept(':=') || this.#accept('=')) {
+        const value = this.#parseTermExpr();
+        return [{ ...base, kind: 'object', args: [], key, value, body: this.#parseRuleBody() }];
+      }
+      if (!this.options.v0Compatible && !this.#is('{')) this.#fail('rule head with [key] needs a value (or use contains)');
+      return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
+    }
+    const assigned = this.#accept(':=') || this.#accept('=');
+    const value = assigned ? this.#parseTermExpr() : this.#scalar(true, loc);
+    const rule: Rule = { ...base, kind: 'complete', args: [], key: null, value, body: this.#parseRuleBody() };
+    return [this.#parseElse(rule)];
+  }
+
+  #parseElse(rule: Rule): Rule {
+    if (!this.#is('else')) return rule;
+    const loc = this.#t.loc;
+    this.#i++;
+    const value = this.#accept(':=') || this.#accept('=') ? this.#parseTermExpr() : this.#scalar(true, loc);
+    const next = this.#parseElse({ ...rule, value, body: this.#parseRuleBody(), loc, elseRule: null });
+    return { ...rule, elseRule: next };
+  }
+
+  #parseRuleBody(): Body {
+    if (this.#accept('if')) {
+      if (this.#is('{')) return this.#parseBraceBody();
+      return this.#nested(true, () => [this.#parseLiteral()]);
+    }
+    if (this.#is('{') && !this.#t.nl) return this.#parseBraceBody();
+    return [];
+  }
+
+  #parseBraceBody(): Body {
+    this.#expect('{');
+    const body: Literal[] = [];
+    this.#nested(true, () => {
+      while (!this.#is('}')) {
+        if (this.#t.kind === 'eof') this.#fail('unexpected end of file in body');
+        body.push(this.#parseLiteral());
+        this.#accept(';');
+      }
+    });
+    this.#expect('}');
+    if (!body.length) this.#fail('found empty body');
+    return body;
+  }
+
+  #parseLiteral(): Literal {
+    const loc = this.#t.loc;
+    let negated = false;
+    let expr: Expr;
+    if (this.#accept('some')) {
+      expr = this.#parseSome();
+    } else if (this.#accept('every')) {
+      expr = this.#parseEvery();
+    } else {
+      negated = this.#accept('not');
+      const left = this.#parseTermExpr();
+      if (this.#is(':=') && !this.#endsHere()) {
+        this.#i++;
+        expr = { kind: 'assign', left, right: this.#parseTermExpr() };
+      } else if (this.#is('=') && !this.#endsHere()) {
+        this.#i++;
+        expr = { kind: 'unify', left, right: this.#parseTermExpr() };
+      } else expr = { kind: 'term', term: left };
+    }
+    const withs: With[] = [];
+    // A `with` may continue a literal on the next line: no literal starts with it.
+    while (this.#is('with')) {
+      this.#i++;
+      const target = this.#parseTerm();
+      this.#expect('as');
+      withs.push({ target, value: this.#parseTermExpr() });
+    }
+    return { expr, negated, with: withs, loc };
+  }
+
+  #parseSome(): Expr {
+    const first = this.#parseOr();
+    if (this.#accept(',')) {
+      const second = this.#parseOr();
+      if (this.#accept('in')) return { kind: 'somein', key: first, value: second, coll: this.#parseOr() };
+      const vars = [first, second];
+      while (this.#accept(',')) vars.push(this.#parseOr());
+      return { kind: 'some', vars: vars.map((v) => this.#varName(v)) };
+    }
+    if (this.#accept('in')) return { kind: 'somein', key: null, value: first, coll: this.#parseOr() };
+    return { kind: 'some', vars: [this.#varName(first)] };
+  }
+
+  #parseEvery(): Expr {
+    const first = this.#parseOr();
+    let key: Term | null = null;
+    let value = first;
+    if (this.#accept(',')) {
+      key = first;
+      value = this.#parseOr();
+    }
+    this.#expect('in');
+    const coll = this.#parseOr();
+    return { kind: 'every', key, value, coll, body: this.#parseBraceBody() };
+  }
+
+  #varName(t: Term): string {
+    if (t.type !== 'var') this.#fail('expected variable', t.loc);
+    return t.name;
+  }
+
+  /** A full term expression, membership (`x in xs`, `k, v in xs` is only in some/every) included. */
+  #parseTermExpr(): Term {
+    const left = this.#parseOr();
+    if (this.#is('in') && !this.#endsHere()) {
+      const loc = this.#t.loc;
+      this.#i++;
+      return { type: 'membership', key: null, value: left, coll: this.#parseOr(), loc };
+    }
+    return left;
+  }
+
+  #binary(next: () => Term, ops: Record<string, string>): Term {
+    let left = next();
+    while (this.#t.kind === 'op' && this.#t.text in ops && !this.#endsHere()) {
+      const loc = this.#t.loc;
+      const name = ops[this.#t.text]!;
+      this.#i++;
+      left = { type: 'call', name, args: [left, next()], loc };
+    }
+    return left;
+  }
+
+  #parseOr(): Term {
+    return this.#binary(() => this.#parseAnd(), { '|': 'or' });
+  }
+  #parseAnd(): Term {
+    return this.#binary(() => this.#parseCompare(), { '&': 'and' });
+  }
+  #parseCompare(): Term {
+    return this.#binary(() => this.#parseArith(), CMP);
+  }
+  #parseArith(): Term {
+    return this.#binary(() => this.#parseFactor(), ARITH);
+  }
+  #parseFactor(): Term {
+    return this.#binary(() => this.#parseUnary(), FACTOR);
+  }
+  #parseUnary(): Term {
+    if (this.#is('-')) {
+      const loc = this.#t.loc;
+      this.#i++;
+      const t = this.#parseTerm();
+      if (t.type === 'scalar' && (typeof t.value === 'number' || typeof t.value === 'bigint')) {
+        return { type: 'scalar', value: typeof t.value === 'bigint' ? normalizeInt(-t.value) : -t.value, loc };
+      }
+      return { type: 'call', name: 'minus', args: [{ type: 'scalar', value: 0, loc }, t], loc };
+    }
+    return this.#parseTerm();
+  }
+
+  #scalar(value: boolean | null | string | number | bigint, loc: Location): Term {
+    return { type: 'scalar', value, loc };
+  }
+
+  #parseList(close: string): Term[] {
+    const items: Term[] = [];
+    while (!this.#is(close)) {
+      items.push(this.#parseTermExpr());
+      if (!this.#accept(',')) break;
+    }
+    this.#expect(close);
+    return items;
+  }
+
+  #parseCompBody(close: string): Body {
+    const body: Literal[] = [];
+    this.#nested(true, () => {
+      while (!this.#is(close)) {
+        if (this.#t.kind === 'eof') this.#fail('unexpected end of file in comprehension');
+        body.push(this.#parseLiteral());
+        this.#accept(';');
+      }
+    });
+    this.#expect(close);
+    return body;
+  }
+
+  #parseTerm(): Term {
+    const t = this.#t;
+    const loc = t.loc;
+    let term: Term;
+    switch (t.kind) {
+      case 'number':
+        this.#i++;
+        term = this.#scalar(parseNumber(t.text), loc);
+        break;
+      case 'string':
+      case 'rawstring':
+        this.#i++;
+        term = this.#scalar(t.value!, loc);
+        break;
+      case 'template':
+        this.#i++;
+        term = this.#parseTemplate(t);
+        break;
+      case 'keyword':
+        if (t.text === 'true' || t.text === 'false') {
+          this.#i++;
+          term = this.#scalar(t.text === 'true', loc);
+        } else if (t.text === 'null') {
+          this.#i++;
+          term = this.#scalar(null, loc);
+        } else if (t.text === 'contains' && this.#peek().text === '(') {
+          // The builtin contains(), not the keyword of partial set rules.
+          this.#i++;
+          term = { type: 'var', name: t.text, loc };
+        } else this.#fail(`unexpected ${t.text} keyword`);
+        break;
+      case 'ident':
+        this.#i++;
+        term = { type: 'var', name: t.text, loc };
+        break;
+      case 'op':
+        term = this.#parseCollection();
+        break;
+      default:
+        this.#fail(`unexpected ${t.text || 'end of file'}`);
+    }
+    return this.#parsePostfix(term);
+  }
+
+  #parseCollection(): Term {
+    const loc = this.#t.loc;
+    if (this.#accept('(')) {
+      const inner = this.#nested(false, () => this.#parseTermExpr());
+      this.#expect(')');
+      return inner;
+    }
+    if (this.#accept('[')) {
+      return this.#nested(false, () => {
+        if (this.#accept(']')) return { type: 'array', items: [], loc } as Term;
+        const first = this.#parseAndLevel();
+        if (this.#accept('|')) return { type: 'arraycomp', term: first, body: this.#parseCompBody(']'), loc } as Term;
+        const items = [first];
+        if (this.#accept(',')) items.push(...this.#parseList(']'));
+        else this.#expect(']');
+        return { type: 'array', items, loc } as Term;
+      });
+    }
+    if (this.#accept('{')) {
+      return this.#nested(false, () => {
+        if (this.#accept('}')) return { type: 'object', items: [], loc } as Term;
+        const first = this.#parseAndLevel();
+        if (this.#accept(':')) {
+          const value = this.#parseAndLevel();
+          if (this.#accept('|')) return { type: 'objectcomp', key: first, value, body: this.#parseCompBody('}'), loc } as Term;
+          const items: [Term, Term][] = [[first, value]];
+          while (this.#accept(',')) {
+            if (this.#is('}')) break;
+            const k = this.#parseTermExpr();
+            this.#expect(':');
+            items.push([k, this.#parseTermExpr()]);
+          }
+          this.#expect('}');
+          return { type: 'object', items, loc } as Term;
+        }
+        if (this.#accept('|')) return { type: 'setcomp', term: first, body: this.#parseCompBody('}'), loc } as Term;
+        const items = [first];
+        if (this.#accept(',')) items.push(...this.#parseList('}'));
+        else this.#expect('}');
+        return { type: 'set', items, loc } as Term;
+      });
+    }
+    this.#fail(`unexpected ${this.#t.text}`);
+  }
+
+  /** An element of a collection: up to `&` level, so that `|` can start a comprehension body; `in` included. */
+  #parseAndLevel(): Term {
+    const left = this.#parseAnd();
+    if (this.#is('in')) {
+      const loc = this.#t.loc;
+      this.#i++;
+      return { type: 'membership', key: null, value: left, coll: this.#parseAnd(), loc };
+    }
+    return left;
+  }
+
+  #parsePostfix(term: Term): Term {
+    const path: Term[] = [];
+    let head = term;
+    for (;;) {
+      const t = this.#t;
+      if (t.nl && this.#nlEnds[this.#nlEnds.length - 1]) break;
+      if (this.#is('.') && this.#peek().kind !== 'eof') {
+        this.#i++;
+        const name = this.#t;
+        if (name.kind !== 'ident' && name.kind !== 'keyword') this.#fail('expected field name after .');
+        this.#i++;
+        path.push(this.#scalar(name.text, name.loc));
+      } else if (this.#is('[') && !t.nl) {
+        this.#i++;
+        path.push(this.#nested(false, () => this.#parseTermExpr()));
+        this.#expect(']');
+      } else if (this.#is('(') && !t.nl && (head.type === 'var' || head.type === 'ref') && path.every((p) => p.type === 'scalar' && typeof p.value === 'string')) {
+        const name = [head.type === 'var' ? head.name : '', ...path.map((p) => (p as { value: string }).value)].join('.');
+        this.#i++;
+        const args = this.#nested(false, () => this.#parseList(')'));
+        head = { type: 'call', name, args, loc: term.loc };
+        path.length = 0;
+      } else break;
+    }
+    return path.length ? { type: 'ref', head, path, loc: term.loc } : head;
+  }
+
+  #parseTemplate(t: Token): Term {
+    const raw = t.value!;
+    const parts: (string | Term)[] = [];
+    let text = '';
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw[i]!;
+      if (c === '\\' && (raw[i + 1] === '{' || raw[i + 1] === '}')) {
+        text += raw[++i];
+        continue;
+      }
+      if (c === '{') {
+        let depth = 1;
+        let j = i + 1;
+        while (j < raw.length && depth) {
+          if (raw[j] === '{') depth++;
+          else if (raw[j] === '}') depth--;
+          j++;
+        }
+        if (depth) this.#fail('unterminated template expression', t.loc);
+        if (text) parts.push(text);
+        text = '';
+        const inner = new Parser(raw.slice(i + 1, j - 1), this.file, this.options);
+        parts.push(inner.#nested(false, () => inner.#parseTermExpr()));
+        i = j - 1;
+        continue;
+      }
+      text += c;
+    }
+    if (text) parts.push(text);
+    return { type: 'template', parts, loc: t.loc };
+  }
+}
+
+export function parseModule(source: string, file: string, options: ParserOptions = {}): Module {
+  return new Parser(source, file, options).parseModule();
+}
+
+export function parseQuery(source: string, options: ParserOptions = {}): Body {
+  return new Parser(source, 'query', options).parseQuery();
+}

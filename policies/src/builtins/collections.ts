@@ -1,0 +1,137 @@
+/**
+ * Sets, arrays, objects and type tests.
+ */
+import { BuiltinError, operandTypeError } from './errors.js';
+import { ANY, BOOLEAN, STRING, arg, arrayOperand, intOperand, objectOperand, setOperand } from './operands.js';
+import type { BuiltinDef } from './types.js';
+import { RObject, RSet, isArray, isObject, isSet, typeName, type Value } from '../values.js';
+
+const is = (name: string, test: (v: Value) => boolean): BuiltinDef => ({ decl: { name, args: [arg('x')], result: BOOLEAN, categories: ['types'] }, impl: ([x]) => test(x!) });
+
+function unionObjects(a: RObject, b: RObject): RObject {
+  const out = new RObject(a.entries());
+  for (const [k, v] of b) {
+    const prev = out.get(k);
+    out.set(k, isObject(prev) && isObject(v) ? unionObjects(prev, v) : v);
+  }
+  return out;
+}
+
+function keysOf(v: Value, pos: number): Value[] {
+  if (isArray(v)) return [...v];
+  if (isSet(v)) return [...v];
+  if (isObject(v)) return v.keys();
+  if (typeof v === 'string') return [v];
+  throw operandTypeError(pos, 'one of {string, array, object, set}', v);
+}
+
+export const builtins: readonly BuiltinDef[] = [
+  is('is_number', (x) => typeName(x) === 'number'),
+  is('is_string', (x) => typeof x === 'string'),
+  is('is_boolean', (x) => typeof x === 'boolean'),
+  is('is_array', (x) => isArray(x)),
+  is('is_set', (x) => isSet(x)),
+  is('is_object', (x) => isObject(x)),
+  is('is_null', (x) => x === null),
+  { decl: { name: 'type_name', args: [arg('x')], result: STRING, categories: ['types'] }, impl: ([x]) => typeName(x!) },
+  {
+    decl: { name: 'and', infix: '&', args: [arg('x'), arg('y')], result: { kind: 'set' }, categories: ['sets'] },
+    impl: (a) => {
+      const x = setOperand(a, 1);
+      const y = setOperand(a, 2);
+      return new RSet([...x].filter((m) => y.has(m)));
+    },
+  },
+  {
+    decl: { name: 'or', infix: '|', args: [arg('x'), arg('y')], result: { kind: 'set' }, categories: ['sets'] },
+    impl: (a) => new RSet([...setOperand(a, 1), ...setOperand(a, 2)]),
+  },
+  {
+    decl: { name: 'intersection', args: [arg('xs')], result: { kind: 'set' }, categories: ['sets'] },
+    impl: (a) => {
+      const sets = [...setOperand(a, 1)];
+      if (!sets.every(isSet)) throw operandTypeError(1, 'set[set[any]]', a[0]!);
+      if (!sets.length) return new RSet();
+      return new RSet([...(sets[0] as RSet)].filter((m) => sets.every((s) => (s as RSet).has(m))));
+    },
+  },
+  {
+    decl: { name: 'union', args: [arg('xs')], result: { kind: 'set' }, categories: ['sets'] },
+    impl: (a) => {
+      const sets = [...setOperand(a, 1)];
+      if (!sets.every(isSet)) throw operandTypeError(1, 'set[set[any]]', a[0]!);
+      return new RSet(sets.flatMap((s) => [...(s as RSet)]));
+    },
+  },
+  { decl: { name: 'array.concat', args: [arg('x'), arg('y')], result: { kind: 'array' } }, impl: (a) => [...arrayOperand(a, 1), ...arrayOperand(a, 2)] },
+  { decl: { name: 'array.reverse', args: [arg('x')], result: { kind: 'array' } }, impl: (a) => [...arrayOperand(a, 1)].reverse() },
+  {
+    decl: { name: 'array.slice', args: [arg('x'), arg('start'), arg('stop')], result: { kind: 'array' } },
+    impl: (a) => {
+      const arr = arrayOperand(a, 1);
+      const start = Math.max(0, intOperand(a, 2));
+      const stop = Math.min(arr.length, intOperand(a, 3));
+      return start >= stop ? [] : arr.slice(start, stop);
+    },
+  },
+  {
+    decl: { name: 'object.get', args: [arg('object'), arg('key'), arg('default')], result: ANY, categories: ['objects'] },
+    impl: (a) => {
+      const obj = objectOperand(a, 1);
+      const key = a[1]!;
+      if (isArray(key)) {
+        let cur: Value | undefined = obj;
+        for (const k of key) {
+          cur = isObject(cur) ? cur.get(k) : isArray(cur) && typeof k === 'number' ? cur[k] : isSet(cur) && cur.has(k) ? k : undefined;
+          if (cur === undefined) return a[2]!;
+        }
+        return cur;
+      }
+      return obj.get(key) ?? a[2]!;
+    },
+  },
+  { decl: { name: 'object.keys', args: [arg('object')], result: { kind: 'set' } }, impl: (a) => new RSet(objectOperand(a, 1).keys()) },
+  {
+    decl: { name: 'object.remove', args: [arg('object'), arg('keys')], result: { kind: 'object' } },
+    impl: (a) => {
+      const obj = objectOperand(a, 1);
+      const drop = new RSet(keysOf(a[1]!, 2));
+      return new RObject([...obj].filter(([k]) => !drop.has(k)));
+    },
+  },
+  {
+    decl: { name: 'object.filter', args: [arg('object'), arg('keys')], result: { kind: 'object' } },
+    impl: (a) => {
+      const obj = objectOperand(a, 1);
+      const keep = new RSet(keysOf(a[1]!, 2));
+      return new RObject([...obj].filter(([k]) => keep.has(k)));
+    },
+  },
+  { decl: { name: 'object.union', args: [arg('a'), arg('b')], result: { kind: 'object' } }, impl: (a) => unionObjects(objectOperand(a, 1), objectOperand(a, 2)) },
+  {
+    decl: { name: 'object.union_n', args: [arg('objects')], result: { kind: 'object' } },
+    impl: (a) => {
+      const list = arrayOperand(a, 1);
+      return list.reduce<RObject>((acc, o) => {
+        if (!isObject(o)) throw operandTypeError(1, 'array[object]', a[0]!);
+        return unionObjects(acc, o);
+      }, new RObject());
+    },
+  },
+  {
+    decl: { name: 'object.subset', args: [arg('super'), arg('sub')], result: BOOLEAN },
+    impl: ([sup, sub]) => {
+      const subset = (x: Value, y: Value): boolean => {
+        if (isObject(x) && isObject(y)) return [...y].every(([k, v]) => x.has(k) && subset(x.get(k)!, v));
+        if (isSet(x) && isSet(y)) return [...y].every((m) => x.has(m));
+        if (isArray(x) && isArray(y)) {
+          for (let i = 0; i + y.length <= x.length; i++) if (y.every((v, j) => subset(x[i + j]!, v))) return true;
+          return y.length === 0;
+        }
+        return JSON.stringify(x) === JSON.stringify(y) || (x === y);
+      };
+      if (!(isObject(sup) || isSet(sup) || isArray(sup))) throw new BuiltinError('both arguments must be objects, sets or arrays');
+      return subset(sup!, sub!);
+    },
+  },
+];

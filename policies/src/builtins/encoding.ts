@@ -1,0 +1,65 @@
+import { createHash, createHmac } from 'node:crypto';
+import { BuiltinError } from './errors.js';
+import { STRING, arg, stringOperand } from './operands.js';
+import type { BuiltinDef } from './types.js';
+import { fromJSON, stringifyJSON, toJSON } from '../values.js';
+
+const str = (name: string, f: (s: string) => string, categories = ['encoding']): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories }, impl: (a) => f(stringOperand(a, 1)) });
+
+export function parseJsonExact(text: string): unknown {
+  // Integers beyond 2^53 keep their digits: they are quoted with a marker before JSON.parse and restored after.
+  const marked = text.replace(/("(?:[^"\\]|\\.)*")|(-?\d{16,})(?![\d.eE])/g, (m, s: string | undefined, big: string | undefined) => (s ? s : `"\u0000${big}"`));
+  return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000') ? BigInt(v.slice(1)) : v));
+}
+
+export const builtins: readonly BuiltinDef[] = [
+  { decl: { name: 'json.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] }, impl: ([x]) => stringifyJSON(toJSON(x!)) },
+  {
+    decl: { name: 'json.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
+    impl: (a) => {
+      try {
+        return fromJSON(parseJsonExact(stringOperand(a, 1)));
+      } catch (error) {
+        throw new BuiltinError(`${(error as Error).message}`);
+      }
+    },
+  },
+  {
+    decl: { name: 'json.is_valid', args: [arg('x', STRING)], result: { kind: 'boolean' }, categories: ['encoding'] },
+    impl: (a) => {
+      try {
+        JSON.parse(stringOperand(a, 1));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  str('base64.encode', (s) => Buffer.from(s).toString('base64')),
+  str('base64.decode', (s) => {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) throw new BuiltinError('illegal base64 data');
+    return Buffer.from(s, 'base64').toString('utf8');
+  }),
+  { decl: { name: 'base64.is_valid', args: [arg('x', STRING)], result: { kind: 'boolean' } }, impl: (a) => /^[A-Za-z0-9+/]*={0,2}$/.test(stringOperand(a, 1)) && stringOperand(a, 1).length % 4 === 0 },
+  str('base64url.encode', (s) => Buffer.from(s).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')),
+  str('base64url.encode_no_pad', (s) => Buffer.from(s).toString('base64url')),
+  str('base64url.decode', (s) => Buffer.from(s, 'base64url').toString('utf8')),
+  str('hex.encode', (s) => Buffer.from(s).toString('hex')),
+  str('hex.decode', (s) => {
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(s)) throw new BuiltinError('invalid byte');
+    return Buffer.from(s, 'hex').toString('utf8');
+  }),
+  str('urlquery.encode', (s) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())),
+  str('urlquery.decode', (s) => decodeURIComponent(s.replace(/\+/g, ' '))),
+  str('crypto.md5', (s) => createHash('md5').update(s).digest('hex'), ['crypto']),
+  str('crypto.sha1', (s) => createHash('sha1').update(s).digest('hex'), ['crypto']),
+  str('crypto.sha256', (s) => createHash('sha256').update(s).digest('hex'), ['crypto']),
+  ...(['md5', 'sha1', 'sha256', 'sha512'] as const).map((alg): BuiltinDef => ({
+    decl: { name: `crypto.hmac.${alg}`, args: [arg('x', STRING), arg('key', STRING)], result: STRING, categories: ['crypto'] },
+    impl: (a) => createHmac(alg, stringOperand(a, 2)).update(stringOperand(a, 1)).digest('hex'),
+  })),
+  {
+    decl: { name: 'time.now_ns', args: [], result: { kind: 'number' }, nondeterministic: true, categories: ['time'] },
+    impl: (_a, ctx) => ctx.nowNs,
+  },
+];

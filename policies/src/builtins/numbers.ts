@@ -1,0 +1,85 @@
+/**
+ * Arithmetic: integers stay exact (bigint past 2^53), other numbers are floats.
+ */
+import { BuiltinError, operandTypeError } from './errors.js';
+import { NUMBER, arg, intOperand, numberOperand } from './operands.js';
+import type { BuiltinDef } from './types.js';
+import { RSet, isNumber, isSet, normalizeInt, type RNumber, type Value } from '../values.js';
+
+const isInt = (n: RNumber): boolean => typeof n === 'bigint' || Number.isInteger(n);
+
+function arith(a: RNumber, b: RNumber, int: (x: bigint, y: bigint) => bigint, float: (x: number, y: number) => number): RNumber {
+  if (isInt(a) && isInt(b)) return normalizeInt(int(BigInt(a), BigInt(b)));
+  return float(Number(a), Number(b));
+}
+
+function num(args: readonly Value[], pos: number): RNumber {
+  return numberOperand(args, pos);
+}
+
+const binary = (name: string, infix: string, f: (a: RNumber, b: RNumber) => RNumber | undefined): BuiltinDef => ({
+  decl: { name, infix, args: [arg('x', NUMBER), arg('y', NUMBER)], result: NUMBER, categories: ['numbers'] },
+  impl: (args) => f(num(args, 1), num(args, 2)),
+});
+
+const round = (f: (x: number) => number) => (args: readonly Value[]): RNumber => {
+  const x = num(args, 1);
+  return typeof x === 'bigint' ? x : f(x);
+};
+
+export const builtins: readonly BuiltinDef[] = [
+  binary('plus', '+', (a, b) => arith(a, b, (x, y) => x + y, (x, y) => x + y)),
+  {
+    decl: { name: 'minus', infix: '-', args: [arg('x'), arg('y')], result: NUMBER, categories: ['numbers', 'sets'] },
+    impl: (args) => {
+      const [a, b] = args;
+      if (isSet(a) && isSet(b)) return new RSet([...a].filter((m) => !b.has(m)));
+      if (isSet(a) || isSet(b)) throw operandTypeError(isSet(a) ? 2 : 1, isSet(a) ? 'set' : 'number', (isSet(a) ? b : a)!);
+      return arith(num(args, 1), num(args, 2), (x, y) => x - y, (x, y) => x - y);
+    },
+  },
+  binary('mul', '*', (a, b) => arith(a, b, (x, y) => x * y, (x, y) => x * y)),
+  binary('div', '/', (a, b) => {
+    if (Number(b) === 0) throw new BuiltinError('divide by zero');
+    if (isInt(a) && isInt(b) && BigInt(a) % BigInt(b) === 0n) return normalizeInt(BigInt(a) / BigInt(b));
+    return Number(a) / Number(b);
+  }),
+  binary('rem', '%', (a, b) => {
+    if (!isInt(a) || !isInt(b)) throw new BuiltinError('modulo on floating-point number');
+    if (Number(b) === 0) throw new BuiltinError('modulo by zero');
+    return normalizeInt(BigInt(a) % BigInt(b));
+  }),
+  { decl: { name: 'abs', args: [arg('x', NUMBER)], result: NUMBER }, impl: (args) => {
+    const x = num(args, 1);
+    return typeof x === 'bigint' ? normalizeInt(x < 0n ? -x : x) : Math.abs(x);
+  } },
+  { decl: { name: 'round', args: [arg('x', NUMBER)], result: NUMBER }, impl: round((x) => (x < 0 ? -Math.round(-x) : Math.round(x))) },
+  { decl: { name: 'ceil', args: [arg('x', NUMBER)], result: NUMBER }, impl: round(Math.ceil) },
+  { decl: { name: 'floor', args: [arg('x', NUMBER)], result: NUMBER }, impl: round(Math.floor) },
+  {
+    decl: { name: 'numbers.range', args: [arg('a', NUMBER), arg('b', NUMBER)], result: { kind: 'array' } },
+    impl: (args) => {
+      const a = intOperand(args, 1);
+      const b = intOperand(args, 2);
+      const out: Value[] = [];
+      for (let i = a; a <= b ? i <= b : i >= b; i += a <= b ? 1 : -1) out.push(i);
+      return out;
+    },
+  },
+  {
+    decl: { name: 'to_number', args: [arg('x')], result: NUMBER },
+    impl: ([x]) => {
+      if (isNumber(x!)) return x;
+      if (x === null) return 0;
+      if (typeof x === 'boolean') return x ? 1 : 0;
+      if (typeof x === 'string') {
+        const t = x.trim();
+        if (/^[+-]?\d+$/.test(t)) return normalizeInt(BigInt(t));
+        const n = Number(t);
+        if (t === '' || Number.isNaN(n) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new BuiltinError(`invalid syntax`);
+        return n;
+      }
+      throw operandTypeError(1, 'one of {boolean, null, number, string}', x!);
+    },
+  },
+];

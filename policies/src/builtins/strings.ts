@@ -1,0 +1,173 @@
+/**
+ * String builtins. Indices and lengths count code points, as Go does over UTF-8 runes.
+ */
+import { BuiltinError, operandTypeError } from './errors.js';
+import { BOOLEAN, NUMBER, STRING, arg, collectionOperand, intOperand, stringOperand } from './operands.js';
+import type { BuiltinDef } from './types.js';
+import { formatValue, isArray, isNumber, isSet, type Value } from '../values.js';
+
+const s1 = (name: string, f: (s: string) => Value): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories: ['strings'] }, impl: (a) => f(stringOperand(a, 1)) });
+const s2 = (name: string, f: (a: string, b: string) => Value): BuiltinDef => ({
+  decl: { name, args: [arg('x', STRING), arg('y', STRING)], result: STRING, categories: ['strings'] },
+  impl: (a) => f(stringOperand(a, 1), stringOperand(a, 2)),
+});
+
+function goVerb(verb: string, flags: string, v: Value): string {
+  switch (verb) {
+    case 's':
+      return typeof v === 'string' ? v : formatValue(v);
+    case 'v':
+      return typeof v === 'string' ? v : formatValue(v);
+    case 'q':
+      return JSON.stringify(typeof v === 'string' ? v : formatValue(v));
+    case 'd':
+      if (!isNumber(v)) return `%!d(${formatValue(v)})`;
+      return typeof v === 'bigint' ? v.toString() : Number.isInteger(v) ? String(v) : `%!d(float64=${v})`;
+    case 'f': {
+      if (!isNumber(v)) return `%!f(${formatValue(v)})`;
+      const precision = /\.(\d+)/.exec(flags);
+      return Number(v).toFixed(precision ? Number(precision[1]) : 6);
+    }
+    case 'e':
+      return isNumber(v) ? Number(v).toExponential(6).replace(/e([+-])(\d)$/, 'e$10$2') : formatValue(v);
+    case 'x':
+      return typeof v === 'string' ? Buffer.from(v).toString('hex') : isNumber(v) ? BigInt(Math.trunc(Number(v))).toString(16) : formatValue(v);
+    case 'X':
+      return goVerb('x', flags, v).toUpperCase();
+    case 't':
+      return typeof v === 'boolean' ? String(v) : `%!t(${formatValue(v)})`;
+    case 'b':
+      return isNumber(v) ? BigInt(Math.trunc(Number(v))).toString(2) : formatValue(v);
+    case 'o':
+      return isNumber(v) ? BigInt(Math.trunc(Number(v))).toString(8) : formatValue(v);
+    default:
+      return `%!${verb}(${formatValue(v)})`;
+  }
+}
+
+export function sprintf(format: string, values: readonly Value[]): string {
+  let i = 0;
+  return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (_m, flags: string, verb: string) => {
+    if (verb === '%') return '%';
+    if (i >= values.length) return `%!${verb}(MISSING)`;
+    let out = goVerb(verb, flags, values[i++]!);
+    const width = /^[-+# 0]*(\d+)/.exec(flags);
+    if (width) out = flags.includes('-') ? out.padEnd(Number(width[1])) : out.padStart(Number(width[1]), flags.startsWith('0') ? '0' : ' ');
+    return out;
+  }) + (i < values.length ? `%!(EXTRA ${values.slice(i).map((v) => `${typeof v === 'string' ? 'string' : 'int'}=${typeof v === 'string' ? v : formatValue(v)}`).join(', ')})` : '');
+}
+
+const cp = (s: string): string[] => [...s];
+
+function trimSet(s: string, cutset: string, left: boolean, right: boolean): string {
+  const chars = new Set(cp(cutset));
+  const arr = cp(s);
+  let a = 0;
+  let b = arr.length;
+  while (left && a < b && chars.has(arr[a]!)) a++;
+  while (right && b > a && chars.has(arr[b - 1]!)) b--;
+  return arr.slice(a, b).join('');
+}
+
+export const builtins: readonly BuiltinDef[] = [
+  {
+    decl: { name: 'concat', args: [arg('delimiter', STRING), arg('collection')], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      const d = stringOperand(a, 1);
+      const items = collectionOperand(a, 2, 'one of {array, set}');
+      return items.map((v) => {
+        if (typeof v !== 'string') throw operandTypeError(2, 'one of {array[string], set[string]}', a[1]!);
+        return v;
+      }).join(d);
+    },
+  },
+  s2('contains', (a, b) => a.includes(b)),
+  s2('startswith', (a, b) => a.startsWith(b)),
+  s2('endswith', (a, b) => a.endsWith(b)),
+  s1('lower', (s) => s.toLowerCase()),
+  s1('upper', (s) => s.toUpperCase()),
+  s1('trim_space', (s) => s.replace(/^[\s\u0085\u00a0]+|[\s\u0085\u00a0]+$/g, '')),
+  s1('strings.reverse', (s) => cp(s).reverse().join('')),
+  s2('trim', (s, c) => trimSet(s, c, true, true)),
+  s2('trim_left', (s, c) => trimSet(s, c, true, false)),
+  s2('trim_right', (s, c) => trimSet(s, c, false, true)),
+  s2('trim_prefix', (s, p) => (s.startsWith(p) ? s.slice(p.length) : s)),
+  s2('trim_suffix', (s, p) => (p && s.endsWith(p) ? s.slice(0, -p.length) : s)),
+  s2('split', (s, d) => (d === '' ? cp(s) : s.split(d))),
+  s2('indexof', (s, sub) => {
+    const at = s.indexOf(sub);
+    return at < 0 ? -1 : cp(s.slice(0, at)).length;
+  }),
+  s2('indexof_n', (s, sub) => {
+    const out: number[] = [];
+    if (!sub) return out;
+    for (let at = s.indexOf(sub); at >= 0; at = s.indexOf(sub, at + 1)) out.push(cp(s.slice(0, at)).length);
+    return out;
+  }),
+  s2('strings.count', (s, sub) => (sub === '' ? cp(s).length + 1 : s.split(sub).length - 1)),
+  {
+    decl: { name: 'replace', args: [arg('x', STRING), arg('old', STRING), arg('new', STRING)], result: STRING, categories: ['strings'] },
+    impl: (a) => stringOperand(a, 1).split(stringOperand(a, 2)).join(stringOperand(a, 3)),
+  },
+  {
+    decl: { name: 'substring', args: [arg('value', STRING), arg('offset', NUMBER), arg('length', NUMBER)], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      const s = cp(stringOperand(a, 1));
+      const off = intOperand(a, 2);
+      const len = intOperand(a, 3);
+      if (off < 0) throw new BuiltinError('negative offset');
+      return s.slice(off, len < 0 ? undefined : off + len).join('');
+    },
+  },
+  {
+    decl: { name: 'sprintf', args: [arg('format', STRING), arg('values', { kind: 'array' })], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      const values = a[1]!;
+      if (!isArray(values)) throw operandTypeError(2, 'array', values);
+      return sprintf(stringOperand(a, 1), values);
+    },
+  },
+  {
+    decl: { name: 'format_int', args: [arg('number', NUMBER), arg('base', NUMBER)], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      const base = intOperand(a, 2);
+      if (![2, 8, 10, 16].includes(base)) throw new BuiltinError('operand 2 must be one of {2, 8, 10, 16}');
+      const n = a[0]!;
+      if (!isNumber(n)) throw operandTypeError(1, 'number', n);
+      return BigInt(typeof n === 'bigint' ? n : Math.floor(n)).toString(base);
+    },
+  },
+  {
+    decl: { name: 'strings.any_prefix_match', args: [arg('search'), arg('base')], result: BOOLEAN, categories: ['strings'] },
+    impl: ([s, b]) => {
+      const ss = typeof s === 'string' ? [s] : isArray(s) || isSet(s) ? [...(s as Iterable<Value>)] : null;
+      const bs = typeof b === 'string' ? [b] : isArray(b) || isSet(b) ? [...(b as Iterable<Value>)] : null;
+      if (!ss) throw operandTypeError(1, 'one of {array, set, string}', s!);
+      if (!bs) throw operandTypeError(2, 'one of {array, set, string}', b!);
+      return ss.some((x) => bs.some((y) => typeof x === 'string' && typeof y === 'string' && x.startsWith(y)));
+    },
+  },
+  {
+    decl: { name: 'strings.any_suffix_match', args: [arg('search'), arg('base')], result: BOOLEAN, categories: ['strings'] },
+    impl: ([s, b]) => {
+      const ss = typeof s === 'string' ? [s] : isArray(s) || isSet(s) ? [...(s as Iterable<Value>)] : null;
+      const bs = typeof b === 'string' ? [b] : isArray(b) || isSet(b) ? [...(b as Iterable<Value>)] : null;
+      if (!ss) throw operandTypeError(1, 'one of {array, set, string}', s!);
+      if (!bs) throw operandTypeError(2, 'one of {array, set, string}', b!);
+      return ss.some((x) => bs.some((y) => typeof x === 'string' && typeof y === 'string' && x.endsWith(y)));
+    },
+  },
+  {
+    decl: { name: 'strings.replace_n', args: [arg('patterns', { kind: 'object' }), arg('value', STRING)], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      let s = stringOperand(a, 2);
+      const pats = a[0]!;
+      if (!(pats && typeof pats === 'object' && 'sortedEntries' in pats)) throw operandTypeError(1, 'object', pats);
+      for (const [k, v] of (pats as { sortedEntries(): (readonly [Value, Value])[] }).sortedEntries()) {
+        if (typeof k !== 'string' || typeof v !== 'string') throw operandTypeError(1, 'object[string: string]', pats);
+        s = s.split(k).join(v);
+      }
+      return s;
+    },
+  },
+];

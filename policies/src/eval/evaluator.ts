@@ -1,0 +1,702 @@
+/**
+ * Top-down evaluation with backtracking, in continuation-passing style: every evaluation step calls `k` once per
+ * solution, and bindings made for a solution are undone when `k` returns. Virtual documents (rules) are computed on
+ * first reference and cached for the query; `with` runs its literal under a fresh cache.
+ */
+import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
+import type { Location } from '../ast/tokens.js';
+import { BuiltinError } from '../builtins/errors.js';
+import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
+import type { CompiledPolicy, ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
+import { RObject, RSet, equal, formatValue, isArray, isObject, isSet, keyOf, typeName, type Value } from '../values.js';
+import { EvalError } from './errors.js';
+
+type Env = Map<string, Value>;
+type K = () => void;
+type KV = (v: Value) => void;
+
+export interface EvalOptions {
+  readonly input?: Value;
+  readonly data?: Value;
+  readonly strict?: boolean;
+  readonly maxSteps?: number;
+  readonly signal?: AbortSignal;
+  readonly nowNs?: bigint;
+  readonly builtins: ReadonlyMap<string, BuiltinDef>;
+  readonly print?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_STEPS = 1_000_000;
+
+const NO_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
+
+/** Stops a search once it has what it needs. */
+class Found extends Error {}
+
+export class Evaluation {
+  readonly #policy: CompiledPolicy;
+  readonly #opts: EvalOptions;
+  #input: Value | undefined;
+  #data: Value;
+  #cache = new Map<string, Value | undefined>();
+  #funcCache = new Map<string, Value | undefined>();
+  #active = new Set<string>();
+  #steps = 0;
+  #maxSteps: number;
+  /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
+  strictError: EvalError | undefined;
+  readonly #ctx: BuiltinContext;
+
+  constructor(policy: CompiledPolicy, opts: EvalOptions) {
+    this.#policy = policy;
+    this.#opts = opts;
+    this.#input = opts.input;
+    this.#data = opts.data ?? new RObject();
+    this.#maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    let seed = 0x2545f491;
+    this.#ctx = {
+      nowNs: opts.nowNs ?? BigInt(Date.now()) * 1_000_000n,
+      random: () => {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        return (seed >>> 0) / 4294967296;
+      },
+      cache: new Map(),
+      sharedCache: new Map(),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.print ? { print: opts.print } : {}),
+    };
+  }
+
+  /** Every solution of a query body: the bindings of its named variables. */
+  query(body: Body): Record<string, Value>[] {
+    const rows: Record<string, Value>[] = [];
+    const env: Env = new Map();
+    const names = new Set<string>();
+    collectVars(body, names);
+    this.#body(body, 0, env, NO_SCOPE, () => {
+      const row: Record<string, Value> = {};
+      for (const n of names) if (!n.startsWith('_') && env.has(n)) row[n] = env.get(n)!;
+      rows.push(row);
+    });
+    return rows;
+  }
+
+  /** The value of a document path (`["airlock", "decision"]`), or undefined. */
+  document(path: readonly string[]): Value | undefined {
+    let out: Value | undefined;
+    this.#dataRef(path.map((p) => scalarTerm(p)), 0, this.#policy.tree, this.#data, new Map(), NO_SCOPE, (v) => {
+      out = v;
+    });
+    return out;
+  }
+
+  #step(loc: Location): void {
+    if (++this.#steps > this.#maxSteps) throw new EvalError('eval_cancel_error', `execution exceeded the step limit (${this.#maxSteps})`, loc);
+    if ((this.#steps & 1023) === 0 && this.#opts.signal?.aborted) throw new EvalError('eval_cancel_error', 'caller cancelled query execution', loc);
+  }
+
+  // ---- bodies and literals ----
+
+  #body(body: Body, i: number, env: Env, scope: ModuleScope, k: K): void {
+    if (i === body.length) return k();
+    const lit = body[i]!;
+    this.#step(lit.loc);
+    const next = (): void => this.#body(body, i + 1, env, scope, k);
+    if (lit.with.length) return this.#withLiteral(lit, env, scope, next);
+    this.#literal(lit, env, scope, next);
+  }
+
+  #literal(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
+    if (lit.negated) {
+      let found = false;
+      try {
+        this.#expr(lit, env, scope, () => {
+          found = true;
+          throw new Found();
+        });
+      } catch (e) {
+        if (!(e instanceof Found)) throw e;
+      }
+      if (!found) k();
+      return;
+    }
+    this.#expr(lit, env, scope, k);
+  }
+
+  #expr(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
+    const e = lit.expr;
+    switch (e.kind) {
+      case 'term':
+        return this.#term(e.term, env, scope, (v) => {
+          if (v !== false) k();
+        });
+      case 'unify':
+        return this.#unify(e.left, e.right, env, scope, k);
+      case 'assign':
+        return this.#term(e.right, env, scope, (v) => this.#bindPattern(e.left, v, env, scope, k, true));
+      case 'some':
+        return this.#fresh(e.vars, env, k);
+      case 'somein':
+        return this.#fresh(patternVars([e.key, e.value]), env, () =>
+          this.#term(e.coll, env, scope, (coll) =>
+            this.#members(coll, (key, value) => {
+              if (e.key) this.#bindPattern(e.key, key, env, scope, () => this.#bindPattern(e.value, value, env, scope, k, false), false);
+              else this.#bindPattern(e.value, value, env, scope, k, false);
+            }),
+          ),
+        );
+      case 'every':
+        return this.#term(e.coll, env, scope, (coll) => {
+          let all = true;
+          this.#members(coll, (key, value) => {
+            if (!all) return;
+            const inner: Env = new Map(env);
+            let ok = false;
+            const run = (): void =>
+              this.#body(e.body, 0, inner, scope, () => {
+                ok = true;
+                throw new Found();
+              });
+            try {
+              const bindValue = (): void => this.#bindPattern(e.value, value, inner, scope, run, true);
+              if (e.key) this.#bindPattern(e.key, key, inner, scope, bindValue, true);
+              else bindValue();
+            } catch (err) {
+              if (!(err instanceof Found)) throw err;
+            }
+            if (!ok) all = false;
+          });
+          if (all) k();
+        });
+    }
+  }
+
+  /** `some x` declares x: it is unbound for what follows, whatever an outer scope had. */
+  #fresh(vars: readonly string[], env: Env, k: K): void {
+    const saved = vars.filter((v) => env.has(v)).map((v) => [v, env.get(v)!] as const);
+    for (const v of vars) env.delete(v);
+    k();
+    for (const v of vars) env.delete(v);
+    for (const [v, val] of saved) env.set(v, val);
+  }
+
+  #withLiteral(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
+    const overrides: { root: 'input' | 'data'; path: Value[]; value: Value }[] = [];
+    for (const w of lit.with) {
+      const { root, path } = this.#targetPath(w.target, scope);
+      this.#term(w.value, env, scope, (value) => overrides.push({ root, path, value }));
+    }
+    const savedInput = this.#input;
+    const savedData = this.#data;
+    const savedCache = this.#cache;
+    const savedFuncs = this.#funcCache;
+    const solutions: [string, Value][][] = [];
+    try {
+      for (const o of overrides) {
+        if (o.root === 'input') this.#input = setPath(this.#input, o.path, o.value);
+        else this.#data = setPath(this.#data, o.path, o.value) ?? new RObject();
+      }
+      this.#cache = new Map();
+      this.#funcCache = new Map();
+      const before = new Set(env.keys());
+      this.#literal({ ...lit, with: [] }, env, scope, () => {
+        solutions.push([...env].filter(([n]) => !before.has(n)));
+      });
+    } finally {
+      this.#input = savedInput;
+      this.#data = savedData;
+      this.#cache = savedCache;
+      this.#funcCache = savedFuncs;
+    }
+    for (const bindings of solutions) {
+      for (const [n, v] of bindings) env.set(n, v);
+      k();
+      for (const [n] of bindings) env.delete(n);
+    }
+  }
+
+  #targetPath(target: Term, scope: ModuleScope): { root: 'input' | 'data'; path: Value[] } {
+    const parts = target.type === 'ref' ? [target.head, ...target.path] : [target];
+    const head = parts[0]!;
+    if (head.type !== 'var') throw new EvalError('eval_type_error', 'with target must be a reference', target.loc);
+    let prefix: readonly string[] = [head.name];
+    if (head.name !== 'input' && head.name !== 'data') prefix = scope.imports.get(head.name) ?? [...['data'], ...scope.pkg, head.name];
+    const rest = parts.slice(1).map((p) => (p.type === 'scalar' ? p.value : null));
+    if (rest.some((r) => r === null)) throw new EvalError('eval_type_error', 'with target path must be ground', target.loc);
+    return { root: prefix[0] as 'input' | 'data', path: [...prefix.slice(1), ...(rest as Value[])] };
+  }
+
+  // ---- unification ----
+
+  #unify(left: Term, right: Term, env: Env, scope: ModuleScope, k: K): void {
+    if (isPattern(left, env) && !isPattern(right, env)) return this.#term(right, env, scope, (v) => this.#bindPattern(left, v, env, scope, k, false));
+    if (isPattern(right, env)) return this.#term(left, env, scope, (v) => this.#bindPattern(right, v, env, scope, k, false));
+    this.#term(left, env, scope, (a) => this.#term(right, env, scope, (b) => {
+      if (equal(a, b)) k();
+    }));
+  }
+
+  /** Matches a term that may contain unbound variables against a value, binding them. */
+  #bindPattern(pattern: Term, value: Value, env: Env, scope: ModuleScope, k: K, declare: boolean): void {
+    switch (pattern.type) {
+      case 'var': {
+        if (pattern.name === '_') return k();
+        if (!declare && env.has(pattern.name)) {
+          if (equal(env.get(pattern.name)!, value)) k();
+          return;
+        }
+        if (!declare && !env.has(pattern.name) && this.#isGlobal(pattern.name, scope)) {
+          return this.#term(pattern, env, scope, (v) => {
+            if (equal(v, value)) k();
+          });
+        }
+        const had = env.has(pattern.name);
+        const old = env.get(pattern.name);
+        env.set(pattern.name, value);
+        k();
+        if (had) env.set(pattern.name, old!);
+        else env.delete(pattern.name);
+        return;
+      }
+      case 'array': {
+        if (!isArray(value) || value.length !== pattern.items.length) return;
+        const step = (i: number): void => (i === pattern.items.length ? k() : this.#bindPattern(pattern.items[i]!, value[i]!, env, scope, () => step(i + 1), declare));
+        return step(0);
+      }
+      case 'object': {
+        if (!isObject(value) || value.size !== pattern.items.length) return;
+        const step = (i: number): void => {
+          if (i === pattern.items.length) return k();
+          const [kt, vt] = pattern.items[i]!;
+          this.#term(kt, env, scope, (key) => {
+            const v = value.get(key);
+            if (v !== undefined) this.#bindPattern(vt, v, env, scope, () => step(i + 1), declare);
+          });
+        };
+        return step(0);
+      }
+      default:
+        this.#term(pattern, env, scope, (v) => {
+          if (equal(v, value)) k();
+        });
+    }
+  }
+
+  #isGlobal(name: string, scope: ModuleScope): boolean {
+    return name === 'input' || name === 'data' || scope.ruleNames.has(name) || scope.imports.has(name);
+  }
+
+  // ---- terms ----
+
+  #term(t: Term, env: Env, scope: ModuleScope, k: KV): void {
+    switch (t.type) {
+      case 'scalar':
+        return k(t.value);
+      case 'var':
+        if (env.has(t.name)) return k(env.get(t.name)!);
+        return this.#global(t.name, [], env, scope, t.loc, k);
+      case 'ref':
+        return this.#ref(t, env, scope, k);
+      case 'array':
+        return this.#terms(t.items, env, scope, (vs) => k(vs));
+      case 'set':
+        return this.#terms(t.items, env, scope, (vs) => k(new RSet(vs)));
+      case 'object':
+        return this.#terms(t.items.flat(), env, scope, (vs) => {
+          const o = new RObject();
+          for (let i = 0; i < vs.length; i += 2) o.set(vs[i]!, vs[i + 1]!);
+          k(o);
+        });
+      case 'arraycomp': {
+        const out: Value[] = [];
+        this.#body(t.body, 0, env, scope, () => this.#term(t.term, env, scope, (v) => out.push(v)));
+        return k(out);
+      }
+      case 'setcomp': {
+        const out = new RSet();
+        this.#body(t.body, 0, env, scope, () => this.#term(t.term, env, scope, (v) => out.add(v)));
+        return k(out);
+      }
+      case 'objectcomp': {
+        const out = new RObject();
+        this.#body(t.body, 0, env, scope, () =>
+          this.#term(t.key, env, scope, (key) =>
+            this.#term(t.value, env, scope, (value) => {
+              const prev = out.get(key);
+              if (prev !== undefined && !equal(prev, value)) throw new EvalError('eval_conflict_error', 'object keys must be unique', t.loc);
+              out.set(key, value);
+            }),
+          ),
+        );
+        return k(out);
+      }
+      case 'call':
+        return this.#call(t, env, scope, k);
+      case 'membership':
+        return this.#term(t.coll, env, scope, (coll) =>
+          this.#term(t.value, env, scope, (value) => {
+            let found = false;
+            this.#members(coll, (_key, member) => {
+              if (!found && equal(member, value)) found = true;
+            });
+            k(found);
+          }),
+        );
+      case 'template':
+        return this.#terms(t.parts.filter((p): p is Term => typeof p !== 'string'), env, scope, (vs) => {
+          let i = 0;
+          k(t.parts.map((p) => (typeof p === 'string' ? p : templateText(vs[i++]!))).join(''));
+        });
+    }
+  }
+
+  #terms(items: readonly Term[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
+    const vs: Value[] = [];
+    const step = (i: number): void => {
+      if (i === items.length) return k([...vs]);
+      this.#term(items[i]!, env, scope, (v) => {
+        vs[i] = v;
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  #members(coll: Value, k: (key: Value, value: Value) => void): void {
+    if (isArray(coll)) coll.forEach((v, i) => k(i, v));
+    else if (isObject(coll)) for (const [key, v] of coll) k(key, v);
+    else if (isSet(coll)) for (const v of coll) k(v, v);
+  }
+
+  #global(name: string, path: readonly Term[], env: Env, scope: ModuleScope, loc: Location, k: KV): void {
+    if (name === 'input') {
+      if (this.#input !== undefined) this.#walk(this.#input, path, 0, env, scope, k);
+      return;
+    }
+    if (name === 'data') return this.#dataRef(path, 0, this.#policy.tree, this.#data, env, scope, k);
+    const imported = scope.imports.get(name);
+    if (imported) return this.#global(imported[0]!, [...imported.slice(1).map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
+    if (scope.ruleNames.has(name)) return this.#global('data', [...[...scope.pkg, name].map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
+  }
+
+  #ref(t: Extract<Term, { type: 'ref' }>, env: Env, scope: ModuleScope, k: KV): void {
+    const head = t.head;
+    if (head.type === 'var' && !env.has(head.name)) return this.#global(head.name, t.path, env, scope, t.loc, k);
+    this.#term(head, env, scope, (base) => this.#walk(base, t.path, 0, env, scope, k));
+  }
+
+  /** Indexes into a value along a path; an unbound variable in the path enumerates the keys. */
+  #walk(value: Value, path: readonly Term[], i: number, env: Env, scope: ModuleScope, k: KV): void {
+    if (i === path.length) return k(value);
+    const p = path[i]!;
+    if (p.type === 'var' && !env.has(p.name) && !this.#isGlobal(p.name, scope)) {
+      return this.#members(value, (key, member) => this.#bindPattern(p, key, env, scope, () => this.#walk(member, path, i + 1, env, scope, k), false));
+    }
+    this.#term(p, env, scope, (key) => {
+      const next = index(value, key);
+      if (next !== undefined) this.#walk(next, path, i + 1, env, scope, k);
+    });
+  }
+
+  /** `data…`: virtual documents from rules, merged with the base documents at the same path. */
+  #dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, env: Env, scope: ModuleScope, k: KV): void {
+    if (node?.ruleSet) {
+      const value = this.#ruleSetValue(node.ruleSet, path[i - 1]?.loc ?? node.ruleSet.rules[0]?.loc);
+      if (value !== undefined) this.#walk(value, path, i, env, scope, k);
+      return;
+    }
+    if (i === path.length) {
+      const doc = this.#materialize(node, base);
+      if (doc !== undefined) k(doc);
+      return;
+    }
+    const p = path[i]!;
+    if (p.type === 'var' && !env.has(p.name) && !this.#isGlobal(p.name, scope)) {
+      const keys = new Set<string>(node ? node.children.keys() : []);
+      if (isObject(base)) for (const key of base.keys()) if (typeof key === 'string') keys.add(key);
+      for (const key of keys) {
+        this.#bindPattern(p, key, env, scope, () => this.#dataRef(path, i + 1, node?.children.get(key), isObject(base) ? base.get(key) : undefined, env, scope, k), false);
+      }
+      return;
+    }
+    this.#term(p, env, scope, (key) => {
+      const child = typeof key === 'string' ? node?.children.get(key) : undefined;
+      const sub = base === undefined ? undefined : index(base, key);
+      if (!child && sub === undefined) return;
+      if (!child) return this.#walk(sub!, path, i + 1, env, scope, k);
+      this.#dataRef(path, i + 1, child, sub, env, scope, k);
+    });
+  }
+
+  #materialize(node: TreeNode | undefined, base: Value | undefined): Value | undefined {
+    if (!node) return base;
+    if (node.ruleSet) return this.#ruleSetValue(node.ruleSet, node.ruleSet.rules[0]?.loc);
+    const out = new RObject(isObject(base) ? base.entries() : []);
+    for (const [key, child] of node.children) {
+      const v = this.#materialize(child, isObject(base) ? base.get(key) : undefined);
+      if (v !== undefined && !(child.ruleSet?.kind === 'function')) out.set(key, v);
+    }
+    return out;
+  }
+
+  // ---- rules ----
+
+  #ruleSetValue(set: RuleSet, loc: Location | undefined): Value | undefined {
+    if (set.kind === 'function') return undefined;
+    const key = set.path.join('.');
+    if (this.#cache.has(key)) return this.#cache.get(key);
+    if (this.#active.has(key)) throw new EvalError('rego_recursion_error', `rule data.${key} is recursive`, loc);
+    this.#active.add(key);
+    try {
+      const value = this.#computeRuleSet(set);
+      this.#cache.set(key, value);
+      return value;
+    } finally {
+      this.#active.delete(key);
+    }
+  }
+
+  #computeRuleSet(set: RuleSet): Value | undefined {
+    switch (set.kind) {
+      case 'set': {
+        const out = new RSet();
+        for (const r of set.rules) this.#ruleBody(r, set, new Map(), (env, scope) => this.#term(r.key!, env, scope, (v) => out.add(v)));
+        return out;
+      }
+      case 'object': {
+        const out = new RObject();
+        for (const r of set.rules) {
+          this.#ruleBody(r, set, new Map(), (env, scope) =>
+            this.#term(r.key!, env, scope, (key) =>
+              this.#term(r.value!, env, scope, (value) => {
+                const prev = out.get(key);
+                if (prev !== undefined && !equal(prev, value)) throw new EvalError('eval_conflict_error', 'object keys must be unique', r.loc);
+                out.set(key, value);
+              }),
+            ),
+          );
+        }
+        return out;
+      }
+      default: {
+        let result: Value | undefined;
+        for (const r of set.rules) {
+          const v = this.#completeValue(r, set, new Map());
+          if (v === undefined) continue;
+          if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'complete rules must not produce multiple outputs', r.loc);
+          result = v;
+        }
+        if (result === undefined && set.defaultRule) {
+          this.#term(set.defaultRule.value!, new Map(), set.modules.get(set.defaultRule)!, (v) => {
+            result = v;
+          });
+        }
+        return result;
+      }
+    }
+  }
+
+  /** A complete rule (or function clause) with its else chain: the first clause with a solution gives the value. */
+  #completeValue(rule: Rule, set: RuleSet, env: Env): Value | undefined {
+    for (let r: Rule | null = rule; r; r = r.elseRule) {
+      let value: Value | undefined;
+      const clause = r;
+      this.#ruleBody(clause, set, env, (e, scope) =>
+        this.#term(clause.value!, e, scope, (v) => {
+          if (value !== undefined && !equal(value, v)) throw new EvalError('eval_conflict_error', 'complete rules must not produce multiple outputs', clause.loc);
+          value = v;
+        }),
+      );
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  #ruleBody(rule: Rule, set: RuleSet, env: Env, k: (env: Env, scope: ModuleScope) => void): void {
+    const scope = set.modules.get(rule) ?? NO_SCOPE;
+    this.#body(rule.body, 0, env, scope, () => k(env, scope));
+  }
+
+  // ---- calls ----
+
+  #call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void {
+    const fn = this.#functionSet(t.name, scope);
+    if (fn) return this.#terms(t.args, env, scope, (args) => this.#callFunction(fn, args, t.loc, k));
+    if (t.name === 'print' || t.name === 'internal.print') {
+      return this.#terms(t.args, env, scope, (args) => {
+        this.#opts.print?.(args.map((a) => (typeof a === 'string' ? a : formatValue(a))).join(' '));
+        k(true);
+      });
+    }
+    const def = this.#opts.builtins.get(t.name);
+    if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
+    if (def.decl.relation) {
+      return this.#terms(t.args, env, scope, (args) => {
+        const results = this.#invoke(def, args, t.loc);
+        if (Array.isArray(results)) for (const r of results as Value[]) k(r);
+      });
+    }
+    const arity = def.decl.args.length;
+    const inputs = def.decl.variadic ? t.args : t.args.slice(0, arity);
+    this.#terms(inputs, env, scope, (args) => {
+      const result = this.#invoke(def, args, t.loc);
+      if (result === undefined) return;
+      if (t.args.length > arity && !def.decl.variadic) return this.#bindPattern(t.args[arity]!, result as Value, env, scope, () => k(true), false);
+      k(result as Value);
+    });
+  }
+
+  #invoke(def: BuiltinDef, args: readonly Value[], loc: Location): Value | readonly Value[] | undefined {
+    try {
+      return def.impl(args, { ...this.#ctx, location: { file: loc.file, row: loc.row, col: loc.col } });
+    } catch (error) {
+      if (!(error instanceof BuiltinError)) throw error;
+      const e = new EvalError(error.code, `${def.decl.name}: ${error.message}`, loc);
+      if (error.code === 'eval_type_error' || this.#opts.strict) {
+        if (this.#opts.strict) {
+          this.strictError ??= e;
+          return undefined;
+        }
+        throw e;
+      }
+      return undefined;
+    }
+  }
+
+  #functionSet(name: string, scope: ModuleScope): RuleSet | undefined {
+    const parts = name.split('.');
+    let path: string[];
+    if (parts[0] === 'data') path = parts.slice(1);
+    else if (scope.imports.has(parts[0]!)) path = [...scope.imports.get(parts[0]!)!.slice(1), ...parts.slice(1)];
+    else if (parts.length === 1 && scope.ruleNames.has(parts[0]!)) path = [...scope.pkg, parts[0]!];
+    else return undefined;
+    const set = this.#policy.ruleSets.get(path.join('.'));
+    return set?.kind === 'function' ? set : undefined;
+  }
+
+  #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
+    const key = set.path.join('.') + '\u0000' + args.map(keyOf).join('\u0000');
+    if (this.#funcCache.has(key)) {
+      const cached = this.#funcCache.get(key);
+      if (cached !== undefined) k(cached);
+      return;
+    }
+    let result: Value | undefined;
+    for (const rule of set.rules) {
+      if (rule.args.length !== args.length) continue;
+      const env: Env = new Map();
+      const scope = set.modules.get(rule) ?? NO_SCOPE;
+      const bindArgs = (i: number, done: K): void =>
+        i === args.length ? done() : this.#bindPattern(rule.args[i]!, args[i]!, env, scope, () => bindArgs(i + 1, done), false);
+      bindArgs(0, () => {
+        const v = this.#completeValue(rule, set, env);
+        if (v === undefined) return;
+        if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', loc);
+        result = v;
+      });
+    }
+    this.#funcCache.set(key, result);
+    if (result !== undefined) k(result);
+  }
+}
+
+// ---- helpers ----
+
+function scalarTerm(value: string, loc: Location = { file: '', row: 0, col: 0 }): Term {
+  return { type: 'scalar', value, loc };
+}
+
+export function index(value: Value, key: Value): Value | undefined {
+  if (isArray(value)) return typeof key === 'number' && Number.isInteger(key) && key >= 0 ? value[key] : undefined;
+  if (isObject(value)) return value.get(key);
+  if (isSet(value)) return value.has(key) ? key : undefined;
+  return undefined;
+}
+
+function setPath(root: Value | undefined, path: readonly Value[], value: Value): Value {
+  if (!path.length) return value;
+  const [head, ...rest] = path;
+  const obj = isObject(root) ? new RObject(root.entries()) : new RObject();
+  obj.set(head!, setPath(isObject(root) ? root.get(head!) : undefined, rest, value));
+  return obj;
+}
+
+function isPattern(t: Term, env: Env): boolean {
+  switch (t.type) {
+    case 'var':
+      return !env.has(t.name) && t.name !== 'input' && t.name !== 'data';
+    case 'array':
+      return t.items.some((x) => isPattern(x, env));
+    case 'object':
+      return t.items.some(([, v]) => isPattern(v, env));
+    default:
+      return false;
+  }
+}
+
+function patternVars(terms: readonly (Term | null)[]): string[] {
+  const out: string[] = [];
+  const visit = (t: Term | null): void => {
+    if (!t) return;
+    if (t.type === 'var') out.push(t.name);
+    else if (t.type === 'array') t.items.forEach(visit);
+    else if (t.type === 'object') t.items.forEach(([, v]) => visit(v));
+  };
+  terms.forEach(visit);
+  return out;
+}
+
+function collectVars(body: Body, out: Set<string>): void {
+  const visit = (t: Term | null): void => {
+    if (!t) return;
+    switch (t.type) {
+      case 'var':
+        out.add(t.name);
+        return;
+      case 'ref':
+        visit(t.head);
+        t.path.forEach(visit);
+        return;
+      case 'array':
+      case 'set':
+        t.items.forEach(visit);
+        return;
+      case 'object':
+        t.items.forEach(([a, b]) => {
+          visit(a);
+          visit(b);
+        });
+        return;
+      case 'call':
+        t.args.forEach(visit);
+        return;
+      case 'membership':
+        visit(t.value);
+        visit(t.coll);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const lit of body) {
+    const e = lit.expr;
+    if (e.kind === 'term') visit(e.term);
+    else if (e.kind === 'unify' || e.kind === 'assign') {
+      visit(e.left);
+      visit(e.right);
+    } else if (e.kind === 'some') e.vars.forEach((v) => out.add(v));
+    else if (e.kind === 'somein') {
+      visit(e.key);
+      visit(e.value);
+    }
+  }
+  for (const g of ['input', 'data']) out.delete(g);
+}
+
+function templateText(v: Value): string {
+  return typeof v === 'string' ? v : formatValue(v);
+}
+
+export { typeName };

@@ -1,0 +1,103 @@
+/**
+ * The Rego engine's public surface: compile modules once, evaluate queries or documents many times.
+ */
+import type { Body } from './ast/nodes.js';
+import { parseQuery } from './ast/parser.js';
+import { createRegistry } from './builtins/registry.js';
+import type { BuiltinDef } from './builtins/types.js';
+import { compileModules, type CompileOptions, type CompiledPolicy } from './compile/compiler.js';
+import { EvalError } from './eval/errors.js';
+import { Evaluation } from './eval/evaluator.js';
+import { fromJSON, toJSON, type Value } from './values.js';
+
+export { RegoError, RegoErrors } from './ast/errors.js';
+export { EvalError } from './eval/errors.js';
+export { readBundle, type BundleFiles } from './bundle.js';
+export { compileModules, type CompiledPolicy, type CompileOptions } from './compile/compiler.js';
+export { parseModule, parseQuery } from './ast/parser.js';
+export { fromJSON, toJSON, stringifyJSON, RObject, RSet, type Value } from './values.js';
+export { PolicyInputSchema, ENTITY_TYPES as POLICY_ENTITY_TYPES, type PolicyInput } from './contract/policy-input.js';
+export { PolicyDecisionSchema, type PolicyDecision, type Hold } from './contract/policy-decision.js';
+
+export interface EvaluateOptions {
+  /** The input document (JSON or Rego value). */
+  readonly input?: unknown;
+  /** The base `data` document (JSON or Rego value). */
+  readonly data?: unknown;
+  /** Builtin errors fail the evaluation (the gateway's mode) instead of making the expression undefined. */
+  readonly strict?: boolean;
+  readonly maxSteps?: number;
+  readonly signal?: AbortSignal;
+  readonly nowNs?: bigint;
+  readonly print?: (line: string) => void;
+}
+
+const asValue = (x: unknown): Value | undefined => (x === undefined ? undefined : x instanceof Object && ('sortedEntries' in x || 'sorted' in x) ? (x as Value) : fromJSON(x));
+
+/** A compiled policy plus its builtins: reuse it for every evaluation. */
+export class Engine {
+  readonly #builtins: ReadonlyMap<string, BuiltinDef>;
+  readonly #queries = new Map<string, Body>();
+
+  constructor(readonly policy: CompiledPolicy, extraBuiltins: readonly BuiltinDef[] = []) {
+    this.#builtins = createRegistry(extraBuiltins);
+  }
+
+  static compile(modules: readonly { file: string; source: string }[], options: CompileOptions = {}): Engine {
+    return new Engine(compileModules(modules, options));
+  }
+
+  #evaluation(opts: EvaluateOptions): Evaluation {
+    const input = asValue(opts.input);
+    const data = asValue(opts.data);
+    return new Evaluation(this.policy, {
+      builtins: this.#builtins,
+      ...(input !== undefined ? { input } : {}),
+      ...(data !== undefined ? { data } : {}),
+      ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
+      ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.nowNs !== undefined ? { nowNs: opts.nowNs } : {}),
+      ...(opts.print ? { print: opts.print } : {}),
+    });
+  }
+
+  /** Every solution of a query, as bindings of its variables (Rego values). Throws EvalError. */
+  query(query: string, opts: EvaluateOptions = {}): Record<string, Value>[] {
+    let body = this.#queries.get(query);
+    if (!body) this.#queries.set(query, (body = parseQuery(query)));
+    const ev = this.#evaluation(opts);
+    const rows = ev.query(body);
+    if (ev.strictError) throw ev.strictError;
+    return rows;
+  }
+
+  /** The value of a document such as `data.airlock.decision` (path without `data`), as JSON; undefined when undefined. */
+  document(path: readonly string[], opts: EvaluateOptions = {}): unknown {
+    const ev = this.#evaluation(opts);
+    const v = ev.document(path);
+    if (ev.strictError) throw ev.strictError;
+    return v === undefined ? undefined : toJSON(v);
+  }
+
+  /** Runs every `test_*` rule: name → passed (true), failed (false) or the error. */
+  runTests(opts: EvaluateOptions = {}): { name: string; passed: boolean; error?: string; file: string; row: number }[] {
+    const results: { name: string; passed: boolean; error?: string; file: string; row: number }[] = [];
+    for (const [key, set] of this.policy.ruleSets) {
+      const name = set.path[set.path.length - 1]!;
+      if (!name.startsWith('test_') || set.kind === 'function') continue;
+      const rule = set.rules[0] ?? set.defaultRule!;
+      try {
+        const v = this.document(set.path, opts);
+        results.push({ name: `data.${key}`, passed: v === true, file: rule.loc.file, row: rule.loc.row });
+      } catch (error) {
+        results.push({ name: `data.${key}`, passed: false, error: (error as Error).message, file: rule.loc.file, row: rule.loc.row });
+      }
+    }
+    return results.sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+export function isEvalError(error: unknown): error is EvalError {
+  return error instanceof EvalError;
+}
