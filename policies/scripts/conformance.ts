@@ -45,8 +45,8 @@ function runCase(c: Case, v0: boolean): { ok: boolean; why?: string } {
   }
   let input: unknown = c.input;
   if (c.input_term !== undefined) {
-    const rows = engine.query(`__input__ = ${c.input_term}`);
-    input = rows[0]?.__input__;
+    const rows = engine.query(`airlockinputterm = ${c.input_term}`);
+    input = rows[0]?.airlockinputterm;
   }
   let rows: Record<string, Value>[] | undefined;
   let error: (Error & { code?: string }) | undefined;

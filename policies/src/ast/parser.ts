@@ -97,9 +97,10 @@ export class Parser {
     return body;
   }
 
+  /** Names in package paths, imports and rule heads may be keywords (`data.foo.not`). */
   #ident(): string {
     const t = this.#t;
-    if (t.kind !== 'ident' && !(t.kind === 'keyword' && ['set', 'contains', 'if', 'in', 'every', 'else'].includes(t.text))) this.#fail(`expected identifier, found ${t.text}`);
+    if (t.kind !== 'ident' && t.kind !== 'keyword') this.#fail(`expected identifier, found ${t.text || 'end of file'}`);
     this.#i++;
     return t.text;
   }
@@ -124,15 +125,16 @@ export class Parser {
     const loc = this.#t.loc;
     const isDefault = this.#accept('default');
     const names = [this.#ident()];
-    while (this.#is('.') && this.#peek().kind === 'ident') {
+    while (this.#is('.') && (this.#peek().kind === 'ident' || this.#peek().kind === 'keyword')) {
       this.#i++;
       names.push(this.#ident());
     }
     const path = [...pkg, ...names];
     const base = { path, isDefault, loc, file: this.file, elseRule: null };
     if (isDefault) {
+      const args = this.#accept('(') ? this.#nested(false, () => this.#parseList(')')) : null;
       if (!this.#accept(':=')) this.#expect('=');
-      return [{ ...base, kind: 'complete', args: [], key: null, value: this.#parseTermExpr(), body: [] }];
+      return [{ ...base, kind: args ? 'function' : 'complete', args: args ?? [], key: null, value: this.#parseTermExpr(), body: [] }];
     }
     if (this.#accept('(')) {
       const args = this.#nested(false, () => this.#parseList(')'));
@@ -152,8 +154,9 @@ export class Parser {
         const value = this.#parseTermExpr();
         return [{ ...base, kind: 'object', args: [], key, value, body: this.#parseRuleBody() }];
       }
-      if (!this.options.v0Compatible && !this.#is('{')) this.#fail('rule head with [key] needs a value (or use contains)');
-      return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
+      // v1: `p[k] if …` is an object whose key k maps to true; v0: `p[x] { … }` is a partial set.
+      if (this.options.v0Compatible && this.#is('{')) return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
+      return [{ ...base, kind: 'object', args: [], key, value: this.#scalar(true, loc), body: this.#parseRuleBody() }];
     }
     const assigned = this.#accept(':=') || this.#accept('=');
     const value = assigned ? this.#parseTermExpr() : this.#scalar(true, loc);
@@ -357,8 +360,8 @@ export class Parser {
         } else if (t.text === 'null') {
           this.#i++;
           term = this.#scalar(null, loc);
-        } else if (t.text === 'contains' && this.#peek().text === '(') {
-          // The builtin contains(), not the keyword of partial set rules.
+        } else if (this.#peek().text === '(' || this.#peek().text === '.') {
+          // A keyword used as a name: contains(), or a rule or package segment such as `as.foo`.
           this.#i++;
           term = { type: 'var', name: t.text, loc };
         } else this.#fail(`unexpected ${t.text} keyword`);
@@ -452,7 +455,7 @@ export class Parser {
         const name = [head.type === 'var' ? head.name : '', ...path.map((p) => (p as { value: string }).value)].join('.');
         this.#i++;
         const args = this.#nested(false, () => this.#parseList(')'));
-        head = { type: 'call', name, args, loc: term.loc };
+        head = name === 'set' && !args.length ? { type: 'set', items: [], loc: term.loc } : { type: 'call', name, args, loc: term.loc };
         path.length = 0;
       } else break;
     }

@@ -41,6 +41,8 @@ export class Evaluation {
   #cache = new Map<string, Value | undefined>();
   #funcCache = new Map<string, Value | undefined>();
   #active = new Set<string>();
+  /** Functions replaced by `with f as g` / `with f as value` for the literal being evaluated. */
+  #mocks = new Map<string, { value: Value } | { fn: string; scope: ModuleScope }>();
   #steps = 0;
   #maxSteps: number;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
@@ -184,10 +186,20 @@ export class Evaluation {
 
   #withLiteral(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
     const overrides: { root: 'input' | 'data'; path: Value[]; value: Value }[] = [];
+    const mocks = new Map(this.#mocks);
     for (const w of lit.with) {
+      const fnName = this.#mockTarget(w.target, scope);
+      if (fnName) {
+        const replacement = termName(w.value);
+        if (replacement && (this.#opts.builtins.has(replacement) || this.#functionSet(replacement, scope))) mocks.set(fnName, { fn: replacement, scope });
+        else this.#term(w.value, env, scope, (value) => mocks.set(fnName, { value }));
+        continue;
+      }
       const { root, path } = this.#targetPath(w.target, scope);
       this.#term(w.value, env, scope, (value) => overrides.push({ root, path, value }));
     }
+    const savedMocks = this.#mocks;
+    this.#mocks = mocks;
     const savedInput = this.#input;
     const savedData = this.#data;
     const savedCache = this.#cache;
@@ -205,6 +217,7 @@ export class Evaluation {
         solutions.push([...env].filter(([n]) => !before.has(n)));
       });
     } finally {
+      this.#mocks = savedMocks;
       this.#input = savedInput;
       this.#data = savedData;
       this.#cache = savedCache;
@@ -215,6 +228,16 @@ export class Evaluation {
       k();
       for (const [n] of bindings) env.delete(n);
     }
+  }
+
+  /** A `with` target naming a function (builtin or user-defined) rather than a document. */
+  #mockTarget(target: Term, scope: ModuleScope): string | undefined {
+    const name = termName(target);
+    if (!name) return undefined;
+    const root = name.split('.')[0]!;
+    if (root === 'input' || (root === 'data' && !this.#functionSet(name, scope))) return undefined;
+    if (this.#opts.builtins.has(name) || this.#functionSet(name, scope) || name === 'print') return name;
+    return undefined;
   }
 
   #targetPath(target: Term, scope: ModuleScope): { root: 'input' | 'data'; path: Value[] } {
@@ -522,8 +545,22 @@ export class Evaluation {
   // ---- calls ----
 
   #call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void {
+    const mock = this.#mocks.get(t.name);
+    if (mock) {
+      if ('value' in mock) return this.#terms(t.args, env, scope, () => k(mock.value));
+      return this.#call({ ...t, name: mock.fn }, env, mock.scope, k);
+    }
     const fn = this.#functionSet(t.name, scope);
-    if (fn) return this.#terms(t.args, env, scope, (args) => this.#callFunction(fn, args, t.loc, k));
+    if (fn) {
+      const arity = (fn.rules[0] ?? fn.defaultRule)!.args.length;
+      if (t.args.length === arity + 1) {
+        // f(x, out): the last argument receives the result, and the call itself is true.
+        return this.#terms(t.args.slice(0, arity), env, scope, (args) =>
+          this.#callFunction(fn, args, t.loc, (result) => this.#bindPattern(t.args[arity]!, result, env, scope, () => k(true), false)),
+        );
+      }
+      return this.#terms(t.args, env, scope, (args) => this.#callFunction(fn, args, t.loc, k));
+    }
     if (t.name === 'print' || t.name === 'internal.print') {
       return this.#terms(t.args, env, scope, (args) => {
         this.#opts.print?.(args.map((a) => (typeof a === 'string' ? a : formatValue(a))).join(' '));
@@ -594,6 +631,11 @@ export class Evaluation {
         const v = this.#completeValue(rule, set, env);
         if (v === undefined) return;
         if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', loc);
+        result = v;
+      });
+    }
+    if (result === undefined && set.defaultRule) {
+      this.#term(set.defaultRule.value!, new Map(), set.modules.get(set.defaultRule) ?? NO_SCOPE, (v) => {
         result = v;
       });
     }
@@ -693,6 +735,18 @@ function collectVars(body: Body, out: Set<string>): void {
     }
   }
   for (const g of ['input', 'data']) out.delete(g);
+}
+
+/** `a.b.c` for a var or a ref of plain names, else undefined. */
+function termName(t: Term): string | undefined {
+  if (t.type === 'var') return t.name;
+  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
+  const parts = [t.head.name];
+  for (const p of t.path) {
+    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
+    parts.push(p.value);
+  }
+  return parts.join('.');
 }
 
 function templateText(v: Value): string {
