@@ -19,6 +19,8 @@ import { registerAdminRoutes } from './routes/admin/index.js';
 import { registerApiProxy } from './routes/api-proxy.js';
 import { Router } from './routing/router.js';
 import { OtlpExporter } from './telemetry/otlp.js';
+import { PolicyHolder, loadBundle } from './policy/policy-engine.js';
+import { UsageTracker } from './policy/usage.js';
 import { registerV1Routes } from './routes/v1/index.js';
 
 export interface BuildAppOptions {
@@ -87,7 +89,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     exporter: config.otlpEndpoint ? new OtlpExporter(config.otlpEndpoint) : null,
     prices: store?.prices ?? PriceTable.load(),
+    policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), (r) => app.log.info(r, 'policy bundle reload')) : null,
+    usage: new UsageTracker(),
   };
+  if (config.policy?.failOpen) app.log.warn('policy fail_open is on: an engine error lets calls through (logged on each use)');
+  if (config.policy?.watch) deps.policy?.watch();
   const stages = options.stages ?? STAGES;
   app.decorate('airlock', { keys: keyStore, store });
 
@@ -113,6 +119,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onClose', async () => {
     await providers.close();
     await deps.exporter?.close();
+    deps.policy?.close();
     if (store && options.store === undefined) await store.close();
   });
   return app;

@@ -101,3 +101,6 @@ export class Engine {
 export function isEvalError(error: unknown): error is EvalError {
   return error instanceof EvalError;
 }
+
+/** The governance bundle that ships with Airlock. */
+export const DEFAULT_BUNDLE_DIR = new URL('../bundles/default/', import.meta.url).pathname;

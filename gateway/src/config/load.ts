@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { StoreOptions } from '@airlock/clickhouse';
+import { DEFAULT_BUNDLE_DIR } from '@airlock/policies';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { Deployment, ProviderKind } from '../providers/provider.js';
@@ -40,6 +41,8 @@ export interface GatewayConfig {
   readonly models: ReadonlyMap<string, ModelRoute>;
   readonly systems: ReadonlyMap<string, SystemTarget>;
   readonly keysFile: string;
+  /** The policy bundle; null when policies are disabled. */
+  readonly policy: { readonly bundleDir: string; readonly failOpen: boolean; readonly watch: boolean } | null;
   /** The redaction applied to model calls; null when disabled. */
   readonly redaction: { readonly plan: Omit<RedactionPlan, 'hashKey'>; readonly hashSecret: string } | null;
   /** OTLP/HTTP collector the gateway's spans are exported to (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -171,7 +174,15 @@ export function resolveConfig(
     : null;
 
   if (problems.length) throw new ConfigError(options.source, problems);
+  const policy = file.policy.enabled
+    ? {
+        bundleDir: file.policy.bundle ? (isAbsolute(file.policy.bundle) ? file.policy.bundle : resolve(options.baseDir, file.policy.bundle)) : DEFAULT_BUNDLE_DIR,
+        failOpen: file.policy.fail_open,
+        watch: file.policy.watch,
+      }
+    : null;
   return {
+    policy,
     redaction,
     host: file.server.host,
     port: file.server.port,

@@ -136,6 +136,16 @@ export const ConfigFileSchema = z
       .strict()
       .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY'], mode: 'placeholder', modes: {} })
       .describe('PII redaction of model calls until a policy decision says otherwise'),
+    policy: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** A bundle directory; default: the governance bundle shipped in policies/bundles/default. */
+        bundle: z.string().optional(),
+        fail_open: z.boolean().default(false),
+        watch: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true, fail_open: false, watch: true }),
     retention: z
       .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
       .strict()

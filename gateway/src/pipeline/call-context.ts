@@ -9,6 +9,7 @@ import type { ModelRoute, SystemTarget } from '../config/load.js';
 import type { ErrorShape } from '../errors.js';
 import type { ApiFormat, CallOutcome, Deployment, UpstreamResponse } from '../providers/provider.js';
 import type { AttemptRecord } from '../routing/router.js';
+import type { RedactionPlan } from '../redaction/modes.js';
 
 /** The API a call came in on: a model API, or `http` for bot and API calls through /api/:system. */
 export type CallApi = ApiFormat | 'http';
@@ -59,6 +60,10 @@ export interface CallContext {
   error: { readonly code: string; readonly message: string; readonly status: number } | null;
   /** performance.now() when the response was fully sent (or the call failed). */
   doneAt: number | null;
+  /** The policy decision, when a bundle is loaded. */
+  decision: { readonly kind: 'allow' | 'deny' | 'hold'; readonly reasons: readonly string[]; readonly revision: string; readonly engineMs: number } | null;
+  /** The redaction plan the policy chose (else the config's applies). */
+  redactionPlan: Omit<RedactionPlan, 'hashKey'> | null;
   /** PII found in the request, by type (counts only, never values). */
   pii: Readonly<Record<string, number>>;
   /** Rewrites applied to the upstream response before it reaches the client (placeholder restoration, …). */
@@ -100,6 +105,8 @@ export function createCallContext(init: {
     outcome: null,
     error: null,
     doneAt: null,
+    decision: null,
+    redactionPlan: null,
     pii: {},
     responseFilters: [],
     redactedRequest: null,

@@ -5,6 +5,8 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Providers } from '../providers/registry.js';
 import type { Router } from '../routing/router.js';
 import type { OtlpExporter } from '../telemetry/otlp.js';
+import type { PolicyHolder } from '../policy/policy-engine.js';
+import type { UsageTracker } from '../policy/usage.js';
 
 /** What stages may use: injected once when the app is built, never imported as singletons. */
 export interface StageDeps {
@@ -17,4 +19,7 @@ export interface StageDeps {
   readonly store: TraceStore | null;
   readonly exporter: OtlpExporter | null;
   readonly prices: PriceTable;
+  /** The live policy bundle; null when policies are disabled. */
+  readonly policy: PolicyHolder | null;
+  readonly usage: UsageTracker;
 }

@@ -6,9 +6,10 @@ import { buildTraceRecord } from './trace-record.js';
 export const recordStage: Stage = {
   id: 'record',
   finish(ctx, deps) {
-    if (!deps.store && !deps.exporter) return;
+    if (!deps.store && !deps.exporter && !ctx.principal) return;
     const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
     deps.store?.record(call, spans, body);
+    if (ctx.principal && call.cost_micros) deps.usage.spend([`key:${ctx.principal.keyId}`, `team:${ctx.principal.tenant}/${ctx.principal.team}`], call.cost_micros);
     deps.exporter?.export(spans);
   },
 };

@@ -31,11 +31,12 @@ export const redactStage: Stage = {
   id: 'redact',
   run(ctx, deps) {
     const settings = deps.config.redaction;
-    if (!settings) return;
+    const chosen = ctx.redactionPlan ?? settings?.plan;
+    if (!chosen) return;
     const tenant = ctx.principal?.tenant ?? deps.config.tenant;
     const plan = {
-      ...settings.plan,
-      hashKey: createHmac('sha256', settings.hashSecret).update(tenant).digest('hex'),
+      ...chosen,
+      hashKey: createHmac('sha256', settings?.hashSecret ?? '').update(tenant).digest('hex'),
       // API calls are scanned only: a CRM needs the customer's real email.
       ...(ctx.api === 'http' ? { entities: new Set<never>() } : {}),
     };

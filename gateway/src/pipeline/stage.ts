@@ -6,7 +6,7 @@
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
 
-export const STAGE_IDS = ['authenticate', 'context', 'redact', 'route', 'record'] as const;
+export const STAGE_IDS = ['authenticate', 'context', 'policy', 'redact', 'route', 'record'] as const;
 export type StageId = (typeof STAGE_IDS)[number];
 
 export interface Stage {

@@ -45,17 +45,17 @@ export const FAKE_ENV = { FAKE_OPENAI_KEY: 'sk-upstream-openai', FAKE_ANTHROPIC_
 
 export async function startGateway(
   raw: ConfigFileInput,
-  options: { env?: Record<string, string>; build?: Partial<BuildAppOptions> } = {},
+  options: { env?: Record<string, string>; build?: Partial<BuildAppOptions>; team?: string } = {},
 ): Promise<TestGateway> {
   const dir = await mkdtemp(join(tmpdir(), 'airlock-gw-'));
-  // Suites that are not about recording run without a store; those that are pass `store` in the config.
+  // Suites that are not about recording or policy run without a store or bundle; those that are pass them.
   const config = resolveConfig(
-    { store: { kind: 'none' }, ...raw, keys: { file: join(dir, 'keys.json') } },
+    { store: { kind: 'none' }, policy: { enabled: false }, ...raw, keys: { file: join(dir, 'keys.json') } },
     { source: 'test', env: { ...FAKE_ENV, ...options.env }, baseDir: dir },
   );
   const app = await buildApp({ config, ...options.build });
   const keyStore = app.airlock.keys;
-  const { plainKey } = await keyStore.create({ tenant: 'default', team: 'platform', user: 'tester', roles: ['user'] });
+  const { plainKey } = await keyStore.create({ tenant: 'default', team: options.team ?? 'platform', user: 'tester', roles: ['user'] });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,

@@ -4,6 +4,7 @@
  * administration need the admin role. Every read is scoped to the caller's tenant.
  */
 import { CallFiltersSchema, KpiQuerySchema, exportAudit, toChTime } from '@airlock/clickhouse';
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ADMIN_ROLE, type Principal } from '../../auth/principal.js';
@@ -79,6 +80,32 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
     const p = request.principal!;
     if (!(await keys.revoke(`${p.user} (${p.keyId})`, request.params.id))) throw new GatewayError('GW_ERR_NOT_FOUND', `No key ${request.params.id}.`);
     return { id: request.params.id, revoked: true };
+  });
+
+  const policy = () => {
+    if (!deps.policy) throw new GatewayError('GW_ERR_NOT_FOUND', 'Policies are disabled (policy.enabled is false).');
+    return deps.policy;
+  };
+  app.get('/admin/policies', { preHandler: requireAdmin }, async () => {
+    const b = policy().current;
+    return { dir: b.dir, revision: b.revision, loaded_at: b.loadedAt };
+  });
+  app.post('/admin/policies/reload', { preHandler: requireAdmin }, async (request, reply) => {
+    const before = policy().current.revision;
+    try {
+      const b = await policy().reload();
+      deps.store?.audit.append({ tenant: request.principal!.tenant, actor: request.principal!.keyId, action: 'policy.reloaded', subject: b.revision, details: { previous: before } });
+      return { revision: b.revision, changed: b.revision !== before };
+    } catch (error) {
+      return reply.code(422).send({ error: { message: (error as Error).message, type: 'invalid_request_error', code: 'GW_ERR_INVALID_REQUEST', failures: (error as { failures?: string[] }).failures ?? [] }, revision: before });
+    }
+  });
+  app.post('/admin/policies/evaluate', async (request) => {
+    const body = parse(z.object({ input: z.unknown() }).strict(), request.body ?? {});
+    const b = policy().current;
+    const t0 = performance.now();
+    const decision = b.engine.document(['airlock', 'decision'], { input: body.input, data: b.data, strict: true, maxSteps: 200_000 });
+    return { decision: decision ?? null, revision: b.revision, engine_ms: performance.now() - t0 };
   });
 
   app.get('/admin/audit/verify', { preHandler: requireAdmin }, async () => {

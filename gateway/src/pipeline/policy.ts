@@ -1,0 +1,88 @@
+/**
+ * Asks the live bundle for `data.airlock.decision` before anything leaves, and applies it: deny → 403 with the
+ * reasons; hold → 403 "requires approval" (until the approvals flow lands); route → the served model; redact → the
+ * redaction plan; labels → the trace. An engine error, a timeout or a malformed decision denies (fail closed) unless
+ * the config says fail_open, which is logged on every use.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { PolicyDecisionSchema, type PolicyDecision } from '@airlock/policies';
+import { GatewayError } from '../errors.js';
+import { Vault, redactBody, type EntityType } from '../redaction/index.js';
+import { buildPolicyInput } from '../policy/policy-input.js';
+import type { CallContext } from './call-context.js';
+import type { StageDeps } from './deps.js';
+import type { Stage } from './stage.js';
+
+const MAX_STEPS = 200_000;
+const DOCUMENT = ['airlock', 'decision'];
+
+function scanPii(ctx: CallContext, deps: StageDeps): Record<string, number> {
+  const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const tier = deps.config.redaction?.plan.tier ?? 'fast';
+  const { scan } = redactBody(ctx.api, body as Record<string, unknown>, { entities: new Set(), mode: 'mask', tier }, new Vault());
+  return scan.counts as Record<string, number>;
+}
+
+function evaluate(ctx: CallContext, deps: StageDeps): { decision: PolicyDecision; inputHash: string; ms: number; error?: string } {
+  const bundle = deps.policy!.current;
+  const pii = scanPii(ctx, deps);
+  ctx.pii = pii;
+  const input = buildPolicyInput(ctx, deps, pii);
+  const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const t0 = performance.now();
+  try {
+    const raw = bundle.engine.document(DOCUMENT, { input, data: bundle.data, strict: true, maxSteps: MAX_STEPS, signal: ctx.signal });
+    if (raw === undefined) throw new Error('data.airlock.decision is undefined');
+    const parsed = PolicyDecisionSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`malformed decision: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+    return { decision: parsed.data, inputHash, ms: performance.now() - t0 };
+  } catch (error) {
+    const message = (error as Error).message;
+    const failOpen = deps.config.policy?.failOpen === true;
+    const decision: PolicyDecision = failOpen
+      ? { allow: true, deny: [], hold: null, redact: null, route: null, labels: { 'policy.fail_open': 'true' } }
+      : { allow: false, deny: [`policy evaluation failed: ${message}`], hold: null, redact: null, route: null, labels: {} };
+    return { decision, inputHash, ms: performance.now() - t0, error: message };
+  }
+}
+
+export const policyStage: Stage = {
+  id: 'policy',
+  run(ctx, deps) {
+    if (!deps.policy || !ctx.principal) return;
+    const { decision, inputHash, ms, error } = evaluate(ctx, deps);
+    const kind = decision.deny.length || (!decision.allow && !decision.hold) ? 'deny' : decision.hold ? 'hold' : 'allow';
+    const reasons = kind === 'hold' ? [decision.hold!.reason] : decision.deny.length ? decision.deny : kind === 'deny' ? ['not allowed by policy'] : [];
+    ctx.decision = { kind, reasons, revision: deps.policy.current.revision, engineMs: ms };
+    Object.assign(ctx.labels, decision.labels);
+    if (error) ctx.labels['policy.error'] = error.slice(0, 300);
+    deps.store?.audit.append({
+      tenant: ctx.principal.tenant,
+      actor: ctx.principal.keyId,
+      action: 'policy.decision',
+      subject: ctx.id,
+      details: { decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, engine_ms: Number(ms.toFixed(3)) },
+    });
+    if (kind === 'deny') throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: ${reasons.join('; ')}`);
+    if (kind === 'hold') {
+      const h = decision.hold!;
+      throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: ${h.reason} (approver role: ${h.approver_role}, quorum ${h.quorum}).`);
+    }
+    deps.usage.request([`key:${ctx.principal.keyId}`, `team:${ctx.principal.tenant}/${ctx.principal.team}`]);
+    if (decision.route && ctx.api !== 'http') {
+      const routed = deps.config.models.get(decision.route.model);
+      if (!routed) throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: routed to unknown model ${decision.route.model}`);
+      ctx.model = routed;
+    }
+    if (decision.redact) {
+      ctx.redactionPlan = {
+        entities: new Set(decision.redact.entities as EntityType[]),
+        mode: decision.redact.mode,
+        ...(decision.redact.modes ? { modes: decision.redact.modes as Partial<Record<EntityType, typeof decision.redact.mode>> } : {}),
+        tier: deps.config.redaction?.plan.tier ?? 'fast',
+      };
+    }
+  },
+};

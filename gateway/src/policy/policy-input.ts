@@ -1,0 +1,68 @@
+/**
+ * Builds the document a policy sees for one call (the PolicyInput contract in @airlock/policies): who calls, what the
+ * call does (model, tools and tool calls with their arguments, target of API calls, PII found), the workflow, and
+ * the usage so far.
+ */
+import type { PolicyInput } from '@airlock/policies';
+import type { CallContext } from '../pipeline/call-context.js';
+import type { StageDeps } from '../pipeline/deps.js';
+
+type Json = Record<string, unknown>;
+
+function parseArgs(args: unknown): unknown {
+  if (typeof args !== 'string') return args ?? {};
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
+  }
+}
+
+/** Tool calls present in the request (assistant turns), in any of the formats. */
+export function toolCallsOf(body: Json): { name: string; arguments: unknown }[] {
+  const out: { name: string; arguments: unknown }[] = [];
+  const messages = Array.isArray(body.messages) ? (body.messages as Json[]) : [];
+  for (const m of messages) {
+    for (const c of (m.tool_calls as Json[] | undefined) ?? []) {
+      const fn = c.function as Json | undefined;
+      if (fn) out.push({ name: String(fn.name ?? ''), arguments: parseArgs(fn.arguments) });
+    }
+    if (Array.isArray(m.content)) for (const b of m.content as Json[]) if (b.type === 'tool_use') out.push({ name: String(b.name ?? ''), arguments: b.input ?? {} });
+  }
+  const items = Array.isArray(body.input) ? (body.input as Json[]) : [];
+  for (const it of items) if (it.type === 'function_call') out.push({ name: String(it.name ?? ''), arguments: parseArgs(it.arguments) });
+  return out;
+}
+
+function toolNames(body: Json): string[] {
+  return ((body.tools as Json[] | undefined) ?? []).map((t) => String((t.function as Json | undefined)?.name ?? t.name ?? ''));
+}
+
+export function buildPolicyInput(ctx: CallContext, deps: StageDeps, pii: Record<string, number>): PolicyInput {
+  const p = ctx.principal!;
+  const w = ctx.workflow;
+  const now = Date.now();
+  const model = ctx.api === 'http' ? undefined : deps.config.models.get(ctx.requestedModel);
+  const target = ctx.target
+    ? { system: ctx.target.system.name, host: new URL(ctx.target.system.baseUrl).host, path: ctx.target.path, method: ctx.target.method }
+    : null;
+  const body = ctx.api === 'http' ? {} : ctx.body;
+  return {
+    principal: { key_id: p.keyId, tenant: p.tenant, team: p.team, user: p.user, roles: [...p.roles] },
+    call: {
+      id: ctx.id,
+      api: ctx.api,
+      provider: ctx.api === 'http' ? 'http' : (model?.deployments[0]?.provider ?? 'unknown'),
+      model: ctx.api === 'http' ? '' : ctx.requestedModel,
+      stream: ctx.stream,
+      tools: toolNames(body),
+      tool_calls: toolCallsOf(body),
+      target,
+      estimated_tokens: Math.ceil(JSON.stringify(ctx.api === 'http' ? (ctx.rawBody ?? '') : body).length / 4),
+      pii,
+    },
+    workflow: { id: w?.id ?? '', run: w?.run ?? '', step: w?.step ?? '' },
+    usage: { key: deps.usage.figures(`key:${p.keyId}`, now), team: deps.usage.figures(`team:${p.tenant}/${p.team}`, now) },
+    time: { now_ns: now * 1e6, rfc3339: new Date(now).toISOString() },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Policy enforcement through the real gateway with the default governance bundle (policies/bundles/default):
+ * each decision kind, each default rule, fail-closed behaviour and hot reload.
+ */
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_BUNDLE_DIR } from '@airlock/policies';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
+import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
+
+let upstream: FakeUpstream;
+let gw: TestGateway;
+let bundleDir: string;
+
+const models = (up: FakeUpstream) => {
+  const base = fakeUpstreamConfig(up);
+  return {
+    ...base,
+    models: {
+      ...base.models,
+      'demo-eu': { deployments: [{ provider: 'demo', model: 'demo-eu', region: 'eu' }] },
+      'gpt-4o-mini': { deployments: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
+    },
+  };
+};
+
+async function keyFor(team: string): Promise<string> {
+  const { plainKey } = await gw.keyStore.create({ tenant: 'default', team, user: `${team}-user`, roles: ['user'] });
+  return plainKey;
+}
+
+const openai = (key: string) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  bundleDir = await mkdtemp(join(tmpdir(), 'airlock-bundle-'));
+  await cp(DEFAULT_BUNDLE_DIR, bundleDir, { recursive: true });
+  gw = await startGateway({ ...models(upstream), store: { kind: 'embedded', path: 'clickhouse' }, policy: { bundle: bundleDir, watch: false } }, { team: 'platform' });
+});
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
+
+describe('decisions', () => {
+  it('allow: a plain call passes and the decision is recorded with the bundle revision', async () => {
+    const { response } = await openai(gw.userKey).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const id = response.headers.get('x-airlock-call-id')!;
+    await new Promise((r) => setTimeout(r, 50));
+    await gw.app.airlock.store!.writer.flush();
+    const res = await fetch(`${gw.url}/admin/calls/${id}`, { headers: { authorization: `Bearer ${gw.adminKey}` } });
+    const { call } = (await res.json()) as { call: { decision: string; policy_revision: string; labels: Record<string, string> } };
+    expect(call.decision).toBe('allow');
+    expect(call.policy_revision).toMatch(/^[0-9a-f]{64}$/);
+    expect(call.labels.team).toBe('platform');
+  });
+
+  it('deny: a model outside the team allowlist → 403 in the caller\'s shape with the reason', async () => {
+    const key = await keyFor('support');
+    const error = await openai(key).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((error as Error).message).toContain('model "gpt-test" is not allowed for team "support"');
+    const anthropicError = await new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 })
+      .messages.create({ model: 'gpt-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(anthropicError).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect((anthropicError as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+  });
+
+  it('deny: a no_pii_egress team sending personal data to a non-approved provider', async () => {
+    const key = await keyFor('support');
+    const error = await openai(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'mail jane@example.org' }] }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('may not send personal data (EMAIL)');
+    const ok = await openai(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'no personal data here' }] });
+    expect(ok.choices[0]!.message.content).toContain('no personal data');
+  });
+
+  it('hold: a risky tool call waits for approval (403 requires approval, never a silent allow)', async () => {
+    const error = await openai(gw.userKey)
+      .chat.completions.create({
+        model: 'demo-1',
+        messages: [
+          { role: 'user', content: 'clean up' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'delete_customer', arguments: '{"id":7}' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((error as Error).message).toMatch(/requires approval: tool "delete_customer" deletes data \(approver role: approver/);
+  });
+
+  it('hold: a large payment in tool arguments', async () => {
+    const error = await openai(gw.userKey)
+      .chat.completions.create({
+        model: 'demo-1',
+        messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'create_payment', arguments: '{"amount":25000}' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'ok' }],
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('payment of 25000 via "create_payment" exceeds 1000');
+  });
+
+  it('route: an eu_only team is served by the EU model, and the trace keeps both names', async () => {
+    const key = await keyFor('eu-sales');
+    const { data, response } = await openai(key).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'where am I served?' }] }).withResponse();
+    expect(data.model).toBe('demo-eu');
+    const id = response.headers.get('x-airlock-call-id')!;
+    await new Promise((r) => setTimeout(r, 50));
+    await gw.app.airlock.store!.writer.flush();
+    const { call } = (await (await fetch(`${gw.url}/admin/calls/${id}`, { headers: { authorization: `Bearer ${gw.adminKey}` } })).json()) as { call: { requested_model: string; served_model: string } };
+    expect(call).toMatchObject({ requested_model: 'demo-1', served_model: 'demo-eu' });
+  });
+
+  it('redact: the decision\'s plan reaches the upstream', async () => {
+    await openai(gw.userKey).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111 please' }] });
+    expect(JSON.stringify(upstream.requests.at(-1)!.body)).toContain('<CREDIT_CARD_1>');
+  });
+});
+
+describe('operations', () => {
+  it('every decision is in the audit trail, and the chain verifies', async () => {
+    await gw.app.airlock.store!.writer.flush();
+    const jsonl = await (await fetch(`${gw.url}/admin/audit/export?format=jsonl`, { headers: { authorization: `Bearer ${gw.adminKey}` } })).text();
+    const decisions = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { action: string; details: string }).filter((e) => e.action === 'policy.decision');
+    expect(decisions.length).toBeGreaterThanOrEqual(6);
+    expect(decisions.map((d) => (JSON.parse(d.details) as { decision: string }).decision)).toEqual(expect.arrayContaining(['allow', 'deny', 'hold']));
+    expect(JSON.parse(decisions[0]!.details)).toHaveProperty('input_sha256');
+    const verify = (await (await fetch(`${gw.url}/admin/audit/verify`, { headers: { authorization: `Bearer ${gw.adminKey}` } })).json()) as { ok: boolean };
+    expect(verify.ok).toBe(true);
+  });
+
+  it('the evaluate endpoint answers for a given input', async () => {
+    const res = await fetch(`${gw.url}/admin/policies/evaluate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { principal: { team: 'support' }, call: { api: 'openai.chat', provider: 'openai', model: 'gpt-4o', pii: {} }, usage: { key: {}, team: {} } } }),
+    });
+    const body = (await res.json()) as { decision: { allow: boolean; deny: string[] } };
+    expect(body.decision.allow).toBe(false);
+    expect(body.decision.deny[0]).toContain('not allowed for team "support"');
+  });
+
+  it('a bundle that fails its own tests is refused on reload and the previous one keeps serving', async () => {
+    const before = ((await (await fetch(`${gw.url}/admin/policies`, { headers: { authorization: `Bearer ${gw.adminKey}` } })).json()) as { revision: string }).revision;
+    await writeFile(join(bundleDir, 'broken_test.rego'), 'package airlock_test\n\ntest_broken if { 1 == 2 }\n');
+    const res = await fetch(`${gw.url}/admin/policies/reload`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminKey}` } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { revision: string }).revision).toBe(before);
+    expect((await openai(gw.userKey).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'still served' }] })).choices).toHaveLength(1);
+  });
+
+  it('fails closed: an engine error denies the call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-bad-bundle-'));
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": [], "x": 1 / count(input.nothing)}\n');
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false } });
+    const error = await new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 }).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((error as Error).message).toContain('policy evaluation failed');
+    await gw2.close();
+  });
+});
