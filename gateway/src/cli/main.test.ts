@@ -91,3 +91,31 @@ describe('airlock CLI', () => {
     expect(t.err()).toContain('--team and --user');
   });
 });
+
+describe('airlock policy', () => {
+  const bundle = new URL('../../../policies/bundles/default', import.meta.url).pathname;
+
+  it('tests a bundle like opa test', async () => {
+    const t = io('/tmp');
+    expect(await main(['policy', 'test', bundle], t.io)).toBe(0);
+    expect(t.out()).toMatch(/PASS: (\d+)\/\1\n$/);
+  });
+
+  it('evaluates a query like opa eval --format json', async () => {
+    const t = io('/tmp');
+    expect(await main(['policy', 'eval', '-d', bundle, 'x := data.governance.default_team.models'], t.io)).toBe(0);
+    expect(JSON.parse(t.out())).toEqual({ result: [{ expressions: [{ value: true, text: 'x := data.governance.default_team.models' }], bindings: { x: ['demo-*'] } }] });
+    const undef = io('/tmp');
+    expect(await main(['policy', 'eval', '-d', bundle, 'data.nothing.here'], undef.io)).toBe(0);
+    expect(undef.out()).toBe('{}\n');
+  });
+
+  it('checks and reports errors with file:line:col', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-check-'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'bad.rego'), 'package bad\n\np := [1,\n');
+    const t = io('/tmp');
+    expect(await main(['policy', 'check', dir], t.io)).toBe(1);
+    expect(t.err()).toMatch(/bad\.rego:\d+:\d+: rego_parse_error/);
+  });
+});

@@ -102,9 +102,9 @@ export class Evaluation {
   // ---- bodies and literals ----
 
   #body(body: Body, i: number, env: Env, scope: ModuleScope, k: K): void {
-    if (i === body.length) return k();
-    const lit = body[i]!;
-    this.#step(lit.loc);
+    const lit = body[i];
+    this.#step(lit?.loc ?? body[body.length - 1]?.loc ?? { file: '', row: 0, col: 0 });
+    if (!lit) return k();
     const next = (): void => this.#body(body, i + 1, env, scope, k);
     if (lit.with.length) return this.#withLiteral(lit, env, scope, next);
     this.#literal(lit, env, scope, next);
