@@ -123,7 +123,7 @@ export class Parser {
 
   #parseRule(pkg: readonly string[]): Rule[] {
     const loc = this.#t.loc;
-    const isDefault = this.#accept('default');
+    const isDefault = this.#is('default') && this.#peek().text !== '.' && this.#peek().text !== '[' ? this.#accept('default') : false;
     const names = [this.#ident()];
     while (this.#is('.') && (this.#peek().kind === 'ident' || this.#peek().kind === 'keyword')) {
       this.#i++;
@@ -207,7 +207,7 @@ export class Parser {
       expr = this.#parseEvery();
     } else {
       negated = this.#accept('not');
-      const left = this.#parseTermExpr();
+      const left = this.#parsePairMembership();
       if (this.#is(':=') && !this.#endsHere()) {
         this.#i++;
         expr = { kind: 'assign', left, right: this.#parseTermExpr() };
@@ -260,13 +260,30 @@ export class Parser {
 
   /** A full term expression, membership (`x in xs`, `k, v in xs` is only in some/every) included. */
   #parseTermExpr(): Term {
-    const left = this.#parseOr();
-    if (this.#is('in') && !this.#endsHere()) {
+    let left = this.#parseOr();
+    while (this.#is('in') && !this.#endsHere()) {
       const loc = this.#t.loc;
       this.#i++;
-      return { type: 'membership', key: null, value: left, coll: this.#parseOr(), loc };
+      left = { type: 'membership', key: null, value: left, coll: this.#parseOr(), loc };
     }
     return left;
+  }
+
+  /** `k, v in coll` where a whole expression stands (a body literal, parentheses): membership of a key-value pair. */
+  #parsePairMembership(): Term {
+    const first = this.#parseTermExpr();
+    if (!this.#is(',') || this.#endsHere()) return first;
+    const loc = this.#t.loc;
+    this.#i++;
+    const value = this.#parseOr();
+    this.#expect('in');
+    let term: Term = { type: 'membership', key: first, value, coll: this.#parseOr(), loc };
+    while (this.#is('in') && !this.#endsHere()) {
+      const at = this.#t.loc;
+      this.#i++;
+      term = { type: 'membership', key: null, value: term, coll: this.#parseOr(), loc: at };
+    }
+    return term;
   }
 
   #binary(next: () => Term, ops: Record<string, string>): Term {
@@ -382,7 +399,7 @@ export class Parser {
   #parseCollection(): Term {
     const loc = this.#t.loc;
     if (this.#accept('(')) {
-      const inner = this.#nested(false, () => this.#parseTermExpr());
+      const inner = this.#nested(false, () => this.#parsePairMembership());
       this.#expect(')');
       return inner;
     }

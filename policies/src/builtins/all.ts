@@ -7,8 +7,11 @@ import { builtins as collections } from './collections.js';
 import { builtins as comparison } from './comparison.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
+import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
+import { builtins as regex } from './regex.js';
 import { builtins as strings } from './strings.js';
+import { builtins as units } from './units.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net];

@@ -25,7 +25,19 @@ function keysOf(v: Value, pos: number): Value[] {
   throw operandTypeError(pos, 'one of {string, array, object, set}', v);
 }
 
+function walk(value: Value, path: Value[], out: Value[]): void {
+  out.push([[...path], value]);
+  if (isArray(value)) value.forEach((v, i) => walk(v, [...path, i], out));
+  else if (isObject(value)) for (const [k, v] of value.sortedEntries()) walk(v, [...path, k], out);
+  else if (isSet(value)) for (const v of value.sorted()) walk(v, [...path, v], out);
+}
+
 export const builtins: readonly BuiltinDef[] = [
+  { decl: { name: 'walk', args: [arg('x')], result: { kind: 'array' }, relation: true, categories: ['graph'] }, impl: ([x]) => {
+    const out: Value[] = [];
+    walk(x!, [], out);
+    return out;
+  } },
   is('is_number', (x) => typeName(x) === 'number'),
   is('is_string', (x) => typeof x === 'string'),
   is('is_boolean', (x) => typeof x === 'boolean'),

@@ -67,6 +67,18 @@ export const builtins: readonly BuiltinDef[] = [
     },
   },
   {
+    decl: { name: 'numbers.range_step', args: [arg('a', NUMBER), arg('b', NUMBER), arg('step', NUMBER)], result: { kind: 'array' } },
+    impl: (args) => {
+      const a = intOperand(args, 1);
+      const b = intOperand(args, 2);
+      const step = intOperand(args, 3);
+      if (step <= 0) throw new BuiltinError('step must be a positive number above zero');
+      const out: Value[] = [];
+      for (let i = a; a <= b ? i <= b : i >= b; i += a <= b ? step : -step) out.push(i);
+      return out;
+    },
+  },
+  {
     decl: { name: 'to_number', args: [arg('x')], result: NUMBER },
     impl: ([x]) => {
       if (isNumber(x!)) return x;

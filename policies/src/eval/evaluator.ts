@@ -151,6 +151,7 @@ export class Evaluation {
         );
       case 'every':
         return this.#term(e.coll, env, scope, (coll) => {
+          if (!(isArray(coll) || isObject(coll) || isSet(coll))) return;
           let all = true;
           this.#members(coll, (key, value) => {
             if (!all) return;
@@ -360,11 +361,15 @@ export class Evaluation {
       case 'membership':
         return this.#term(t.coll, env, scope, (coll) =>
           this.#term(t.value, env, scope, (value) => {
-            let found = false;
-            this.#members(coll, (_key, member) => {
-              if (!found && equal(member, value)) found = true;
-            });
-            k(found);
+            const check = (key: Value | undefined): void => {
+              let found = false;
+              this.#members(coll, (mk, member) => {
+                if (!found && equal(member, value) && (key === undefined || equal(mk, key))) found = true;
+              });
+              k(found);
+            };
+            if (t.key) this.#term(t.key, env, scope, check);
+            else check(undefined);
           }),
         );
       case 'template':
@@ -570,9 +575,14 @@ export class Evaluation {
     const def = this.#opts.builtins.get(t.name);
     if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
     if (def.decl.relation) {
-      return this.#terms(t.args, env, scope, (args) => {
+      const n = def.decl.args.length;
+      return this.#terms(t.args.slice(0, n), env, scope, (args) => {
         const results = this.#invoke(def, args, t.loc);
-        if (Array.isArray(results)) for (const r of results as Value[]) k(r);
+        if (!Array.isArray(results)) return;
+        for (const r of results as Value[]) {
+          if (t.args.length > n) this.#bindPattern(t.args[n]!, r, env, scope, () => k(true), false);
+          else k(r);
+        }
       });
     }
     const arity = def.decl.args.length;
@@ -607,7 +617,7 @@ export class Evaluation {
     let path: string[];
     if (parts[0] === 'data') path = parts.slice(1);
     else if (scope.imports.has(parts[0]!)) path = [...scope.imports.get(parts[0]!)!.slice(1), ...parts.slice(1)];
-    else if (parts.length === 1 && scope.ruleNames.has(parts[0]!)) path = [...scope.pkg, parts[0]!];
+    else if (scope.ruleNames.has(parts[0]!)) path = [...scope.pkg, ...parts];
     else return undefined;
     const set = this.#policy.ruleSets.get(path.join('.'));
     return set?.kind === 'function' ? set : undefined;
