@@ -28,10 +28,13 @@ export interface EvalOptions {
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
+/** Name → function resolution depends only on the policy, so it is shared by every evaluation of one policy. */
+const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string, RuleSet | undefined>>>();
+
 const NO_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
 
-/** Stops a search once it has what it needs. */
-class Found extends Error {}
+/** Thrown to stop a search once it has what it needs; a plain object, so no stack trace is captured. */
+const FOUND: unique symbol = Symbol('found');
 
 export class Evaluation {
   readonly #policy: CompiledPolicy;
@@ -41,6 +44,7 @@ export class Evaluation {
   #cache = new Map<string, Value | undefined>();
   #funcCache = new Map<string, Value | undefined>();
   #active = new Set<string>();
+  readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | undefined>>;
   /** Functions replaced by `with f as g` / `with f as value` for the literal being evaluated. */
   #mocks = new Map<string, { value: Value } | { fn: string; scope: ModuleScope }>();
   #steps = 0;
@@ -55,6 +59,8 @@ export class Evaluation {
     this.#input = opts.input;
     this.#data = opts.data ?? new RObject();
     this.#maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
+    FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
     let seed = 0x2545f491;
     this.#ctx = {
       nowNs: opts.nowNs ?? BigInt(Date.now()) * 1_000_000n,
@@ -105,9 +111,9 @@ export class Evaluation {
     const lit = body[i];
     this.#step(lit?.loc ?? body[body.length - 1]?.loc ?? { file: '', row: 0, col: 0 });
     if (!lit) return k();
-    const next = (): void => this.#body(body, i + 1, env, scope, k);
-    if (lit.with.length) return this.#withLiteral(lit, env, scope, next);
-    this.#literal(lit, env, scope, next);
+    // Inline continuations: a named `const next = () => …` costs a keepNames wrapper per step under tsx.
+    if (lit.with.length) return this.#withLiteral(lit, env, scope, () => this.#body(body, i + 1, env, scope, k));
+    this.#literal(lit, env, scope, () => this.#body(body, i + 1, env, scope, k));
   }
 
   #literal(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
@@ -116,10 +122,10 @@ export class Evaluation {
       try {
         this.#expr(lit, env, scope, () => {
           found = true;
-          throw new Found();
+          throw FOUND;
         });
       } catch (e) {
-        if (!(e instanceof Found)) throw e;
+        if (e !== FOUND) throw e;
       }
       if (!found) k();
       return;
@@ -160,14 +166,14 @@ export class Evaluation {
             const run = (): void =>
               this.#body(e.body, 0, inner, scope, () => {
                 ok = true;
-                throw new Found();
+                throw FOUND;
               });
             try {
               const bindValue = (): void => this.#bindPattern(e.value, value, inner, scope, run, true);
               if (e.key) this.#bindPattern(e.key, key, inner, scope, bindValue, true);
               else bindValue();
             } catch (err) {
-              if (!(err instanceof Found)) throw err;
+              if (err !== FOUND) throw err;
             }
             if (!ok) all = false;
           });
@@ -381,15 +387,17 @@ export class Evaluation {
   }
 
   #terms(items: readonly Term[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
-    const vs: Value[] = [];
-    const step = (i: number): void => {
-      if (i === items.length) return k([...vs]);
-      this.#term(items[i]!, env, scope, (v) => {
-        vs[i] = v;
-        step(i + 1);
-      });
-    };
-    step(0);
+    if (items.length === 1) return this.#term(items[0]!, env, scope, (v) => k([v]));
+    if (items.length === 2) return this.#term(items[0]!, env, scope, (a) => this.#term(items[1]!, env, scope, (b) => k([a, b])));
+    this.#termsFrom(items, 0, [], env, scope, k);
+  }
+
+  #termsFrom(items: readonly Term[], i: number, vs: Value[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
+    if (i === items.length) return k([...vs]);
+    this.#term(items[i]!, env, scope, (v) => {
+      vs[i] = v;
+      this.#termsFrom(items, i + 1, vs, env, scope, k);
+    });
   }
 
   #members(coll: Value, k: (key: Value, value: Value) => void): void {
@@ -597,7 +605,7 @@ export class Evaluation {
 
   #invoke(def: BuiltinDef, args: readonly Value[], loc: Location): Value | readonly Value[] | undefined {
     try {
-      return def.impl(args, { ...this.#ctx, location: { file: loc.file, row: loc.row, col: loc.col } });
+      return def.impl(args, this.#ctx);
     } catch (error) {
       if (!(error instanceof BuiltinError)) throw error;
       const e = new EvalError(error.code, `${def.decl.name}: ${error.message}`, loc);
@@ -613,6 +621,15 @@ export class Evaluation {
   }
 
   #functionSet(name: string, scope: ModuleScope): RuleSet | undefined {
+    let byName = this.#fnLookup.get(scope);
+    if (!byName) this.#fnLookup.set(scope, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name);
+    const found = this.#resolveFunction(name, scope);
+    byName.set(name, found);
+    return found;
+  }
+
+  #resolveFunction(name: string, scope: ModuleScope): RuleSet | undefined {
     const parts = name.split('.');
     let path: string[];
     if (parts[0] === 'data') path = parts.slice(1);
