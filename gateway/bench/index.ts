@@ -1,6 +1,7 @@
 /**
  * `npm run bench -w gateway`: every gateway benchmark, one after another, in one process.
  */
+import { benchPolicy } from './policy.bench.js';
 import { benchProxyOverhead } from './proxy-overhead.bench.js';
 import { benchRedaction } from './redaction.bench.js';
 import { benchRouting } from './routing.bench.js';
@@ -9,6 +10,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['proxy overhead', benchProxyOverhead],
   ['routing', benchRouting],
   ['redaction', benchRedaction],
+  ['policy', benchPolicy],
 ];
 
 for (const [name, run] of BENCHES) {

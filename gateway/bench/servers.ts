@@ -7,6 +7,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import replyFrom from '@fastify/reply-from';
 import Fastify from 'fastify';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_BUNDLE_DIR } from '@airlock/policies';
 import { startGateway } from '../test/helpers/start-gateway.js';
 
 const COMPLETION = JSON.stringify({
@@ -35,8 +39,19 @@ bare.post('/v1/chat/completions', (_request, reply) => reply.from('/v1/chat/comp
 const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 
 const deployments = Number(process.env.BENCH_DEPLOYMENTS ?? 1);
+/** The default bundle plus a `bench` team without limits, so that the load itself is not refused. */
+async function benchBundle(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-bench-bundle-'));
+  await cp(DEFAULT_BUNDLE_DIR, dir, { recursive: true });
+  const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as { governance: { teams: Record<string, unknown> } };
+  data.governance.teams.bench = { models: ['*'], daily_budget_usd: 1e9, requests_per_minute: 1e9 };
+  await writeFile(join(dir, 'data.json'), JSON.stringify(data));
+  return dir;
+}
+
 const gw = await startGateway({
   ...(process.env.BENCH_REDACTION === 'off' ? { redaction: { enabled: false } } : {}),
+  ...(process.env.BENCH_POLICY === 'on' ? { policy: { bundle: await benchBundle(), watch: false } } : {}),
   providers: { mock: { kind: 'openai', base_url: `${upstreamUrl}/v1` } },
   models: {
     'bench-model': {
@@ -44,7 +59,7 @@ const gw = await startGateway({
       deployments: Array.from({ length: deployments }, (_, i) => ({ id: `mock-${i}`, provider: 'mock', model: 'bench-upstream' })),
     },
   },
-});
+}, { team: 'bench' });
 
 process.stdout.write(JSON.stringify({ upstream: upstreamUrl, gateway: gw.url, bare: bareUrl, key: gw.userKey }) + '\n');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));
