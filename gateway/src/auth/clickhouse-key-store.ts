@@ -1,9 +1,8 @@
 /**
  * Keys in the trace store's ClickHouse, shared by every gateway replica (the store caches them in memory).
  */
-import { randomUUID } from 'node:crypto';
 import type { KeysRepository, StoredKey } from '@airlock/clickhouse';
-import { KEY_PREFIX, generateKey, hashKey, type KeyRecord, type KeyStore, type NewKey } from './key-store.js';
+import { mintKey, type KeyRecord, type KeyStore, type NewKey } from './key-store.js';
 
 const toRecord = (k: StoredKey): KeyRecord => ({ ...k, roles: [...k.roles] });
 
@@ -11,11 +10,9 @@ export class ClickHouseKeyStore implements KeyStore {
   constructor(private readonly repo: KeysRepository) {}
 
   async create(key: NewKey): Promise<{ record: KeyRecord; plainKey: string }> {
-    const plainKey = generateKey();
+    const { plainKey, ...minted } = mintKey();
     const stored = await this.repo.insert({
-      id: `key_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
-      hash: hashKey(plainKey),
-      prefix: plainKey.slice(0, KEY_PREFIX.length + 4),
+      ...minted,
       tenant: key.tenant,
       team: key.team,
       user: key.user,

@@ -48,6 +48,12 @@ export function generateKey(): string {
   return KEY_PREFIX + randomBytes(24).toString('base64url');
 }
 
+/** A new key and the fields every store keeps for it (never the key itself). */
+export function mintKey(): { plainKey: string; id: string; hash: string; prefix: string } {
+  const plainKey = generateKey();
+  return { plainKey, id: `key_${randomUUID().replaceAll('-', '').slice(0, 16)}`, hash: hashKey(plainKey), prefix: plainKey.slice(0, KEY_PREFIX.length + 4) };
+}
+
 /** A JSON file rewritten atomically (write to a temp file, then rename), serialised through one promise chain. */
 export class FileKeyStore implements KeyStore {
   #records: KeyRecord[] | undefined;
@@ -88,11 +94,9 @@ export class FileKeyStore implements KeyStore {
   create(key: NewKey): Promise<{ record: KeyRecord; plainKey: string }> {
     return this.#exclusive(async () => {
       const records = await this.#load();
-      const plainKey = generateKey();
+      const { plainKey, ...minted } = mintKey();
       const record: KeyRecord = {
-        id: `key_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
-        hash: hashKey(plainKey),
-        prefix: plainKey.slice(0, KEY_PREFIX.length + 4),
+        ...minted,
         tenant: key.tenant,
         team: key.team,
         user: key.user,

@@ -1,16 +1,7 @@
-export const ENTITY_TYPES = [
-  'EMAIL',
-  'PHONE',
-  'CREDIT_CARD',
-  'IBAN',
-  'SSN',
-  'IP_ADDRESS',
-  'URL',
-  'API_KEY',
-  'PERSON',
-  'LOCATION',
-  'DATE_OF_BIRTH',
-] as const;
+import { POLICY_ENTITY_TYPES } from '@airlock/policies';
+
+/** One vocabulary of entity types for detection, the policy input and decisions: the policy contract's. */
+export const ENTITY_TYPES = POLICY_ENTITY_TYPES;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 /** `fast`: pattern and checksum types, cheap enough for every call. `full`: adds PERSON, LOCATION, DATE_OF_BIRTH. */

@@ -69,6 +69,23 @@ function trimSet(s: string, cutset: string, left: boolean, right: boolean): stri
   return arr.slice(a, b).join('');
 }
 
+/** strings.any_prefix_match / any_suffix_match: a string, array or set on either side. */
+function anyMatch(name: string, test: (x: string, y: string) => boolean): BuiltinDef {
+  const strings = (v: Value, pos: number): Value[] => {
+    if (typeof v === 'string') return [v];
+    if (isArray(v) || isSet(v)) return [...(v as Iterable<Value>)];
+    throw operandTypeError(pos, 'one of {array, set, string}', v);
+  };
+  return {
+    decl: { name, args: [arg('search'), arg('base')], result: BOOLEAN, categories: ['strings'] },
+    impl: ([s, b]) => {
+      const ss = strings(s!, 1);
+      const bs = strings(b!, 2);
+      return ss.some((x) => bs.some((y) => typeof x === 'string' && typeof y === 'string' && test(x, y)));
+    },
+  };
+}
+
 export const builtins: readonly BuiltinDef[] = [
   {
     decl: { name: 'concat', args: [arg('delimiter', STRING), arg('collection')], result: STRING, categories: ['strings'] },
@@ -137,26 +154,8 @@ export const builtins: readonly BuiltinDef[] = [
       return BigInt(typeof n === 'bigint' ? n : Math.floor(n)).toString(base);
     },
   },
-  {
-    decl: { name: 'strings.any_prefix_match', args: [arg('search'), arg('base')], result: BOOLEAN, categories: ['strings'] },
-    impl: ([s, b]) => {
-      const ss = typeof s === 'string' ? [s] : isArray(s) || isSet(s) ? [...(s as Iterable<Value>)] : null;
-      const bs = typeof b === 'string' ? [b] : isArray(b) || isSet(b) ? [...(b as Iterable<Value>)] : null;
-      if (!ss) throw operandTypeError(1, 'one of {array, set, string}', s!);
-      if (!bs) throw operandTypeError(2, 'one of {array, set, string}', b!);
-      return ss.some((x) => bs.some((y) => typeof x === 'string' && typeof y === 'string' && x.startsWith(y)));
-    },
-  },
-  {
-    decl: { name: 'strings.any_suffix_match', args: [arg('search'), arg('base')], result: BOOLEAN, categories: ['strings'] },
-    impl: ([s, b]) => {
-      const ss = typeof s === 'string' ? [s] : isArray(s) || isSet(s) ? [...(s as Iterable<Value>)] : null;
-      const bs = typeof b === 'string' ? [b] : isArray(b) || isSet(b) ? [...(b as Iterable<Value>)] : null;
-      if (!ss) throw operandTypeError(1, 'one of {array, set, string}', s!);
-      if (!bs) throw operandTypeError(2, 'one of {array, set, string}', b!);
-      return ss.some((x) => bs.some((y) => typeof x === 'string' && typeof y === 'string' && x.endsWith(y)));
-    },
-  },
+  anyMatch('strings.any_prefix_match', (x, y) => x.startsWith(y)),
+  anyMatch('strings.any_suffix_match', (x, y) => x.endsWith(y)),
   {
     decl: { name: 'strings.replace_n', args: [arg('patterns', { kind: 'object' }), arg('value', STRING)], result: STRING, categories: ['strings'] },
     impl: (a) => {

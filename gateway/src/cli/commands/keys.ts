@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { apiFailure, withAdminAccess } from '../admin-access.js';
+import type { KeyRecord } from '../../auth/key-store.js';
 
 const HELP = `Usage: airlock keys <create|list|revoke> [options]
 
@@ -18,17 +19,8 @@ Options:
   --config FILE   config file (default: $AIRLOCK_CONFIG, else the built-in config)
 `;
 
-interface ShownKey {
-  id: string;
-  prefix: string;
-  tenant: string;
-  team: string;
-  user: string;
-  roles: string[];
-  created_at: string;
-  revoked_at: string | null;
-  key?: string;
-}
+/** A key as shown to people: never its hash; the plain key only once, at creation. */
+type ShownKey = Omit<KeyRecord, 'hash'> & { key?: string };
 
 const strip = <K extends { hash?: string }>({ hash: _hash, ...rest }: K): Omit<K, 'hash'> => rest;
 
