@@ -111,11 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(registerV1Routes, { stages, deps });
   await app.register(registerApiProxy, { stages, deps });
   await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null) });
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url?.startsWith('/v1/')) {
-      deps.metrics.requests.inc({ route: request.routeOptions.url, status: String(reply.statusCode) });
-    }
-  });
+
   app.addHook('onClose', async () => {
     await providers.close();
     await deps.exporter?.close();

@@ -15,7 +15,7 @@ export interface GatewayMetrics {
 
 export function createGatewayMetrics(router: Router): GatewayMetrics {
   const registry = new MetricsRegistry();
-  const requests = registry.register(new Counter('airlock_requests_total', 'Calls answered, by API, model and HTTP status'));
+  const requests = registry.register(new Counter('airlock_requests_total', 'Calls answered, by API and HTTP status'));
   const attempts = registry.register(new Counter('airlock_upstream_attempts_total', 'Upstream attempts, by model, deployment and result'));
   const attemptLatency = registry.register(
     new Histogram('airlock_upstream_attempt_duration_ms', 'Time from sending an attempt to its response starting (ms)'),

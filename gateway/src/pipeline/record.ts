@@ -6,10 +6,20 @@ import { buildTraceRecord } from './trace-record.js';
 export const recordStage: Stage = {
   id: 'record',
   finish(ctx, deps) {
-    if (!deps.store && !deps.exporter && !ctx.principal) return;
-    const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
-    deps.store?.record(call, spans, body);
-    if (ctx.principal && call.cost_micros) deps.usage.spend([`key:${ctx.principal.keyId}`, `team:${ctx.principal.tenant}/${ctx.principal.team}`], call.cost_micros);
-    deps.exporter?.export(spans);
+    deps.metrics.requests.inc({ api: ctx.api, status: String(ctx.error?.status ?? 200) });
+    const p = ctx.principal;
+    if (deps.store || deps.exporter) {
+      const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
+      deps.store?.record(call, spans, body);
+      deps.exporter?.export(spans);
+      if (p && call.cost_micros) deps.usage.spend([`key:${p.keyId}`, `team:${p.tenant}/${p.team}`], call.cost_micros);
+      return;
+    }
+    // Nothing to record: only the spend figures that budgets read need the cost.
+    const o = ctx.outcome;
+    if (p && deps.policy && o) {
+      const cost = deps.prices.costMicros(o.servedModel, o.usage);
+      if (cost) deps.usage.spend([`key:${p.keyId}`, `team:${p.tenant}/${p.team}`], cost);
+    }
   },
 };

@@ -34,9 +34,10 @@ export const redactStage: Stage = {
     const chosen = ctx.redactionPlan ?? settings?.plan;
     if (!chosen) return;
     const tenant = ctx.principal?.tenant ?? deps.config.tenant;
+    const usesHash = chosen.mode === 'hash' || Object.values(chosen.modes ?? {}).includes('hash');
     const plan = {
       ...chosen,
-      hashKey: createHmac('sha256', settings?.hashSecret ?? '').update(tenant).digest('hex'),
+      ...(usesHash ? { hashKey: createHmac('sha256', settings?.hashSecret ?? '').update(tenant).digest('hex') } : {}),
       // API calls are scanned only: a CRM needs the customer's real email.
       ...(ctx.api === 'http' ? { entities: new Set<never>() } : {}),
     };
@@ -50,7 +51,8 @@ export const redactStage: Stage = {
     if (scan.nonTextParts) ctx.labels['pii.non_text_parts'] = String(scan.nonTextParts);
     if (ctx.api === 'http') return;
     ctx.body = redacted;
-    ctx.redactedRequest = JSON.stringify(redacted);
+    // Serialised for the trace only when a store will keep it.
+    if (deps.store) ctx.redactedRequest = JSON.stringify(redacted);
     if (vault.size > 0) ctx.responseFilters.push(restoringFilter(ctx.api, vault));
   },
 };

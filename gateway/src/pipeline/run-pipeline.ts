@@ -13,7 +13,9 @@ export interface PipelineOptions {
 export async function runPipeline(stages: readonly Stage[], ctx: CallContext, deps: StageDeps, options: PipelineOptions = {}): Promise<void> {
   for (const stage of stages) {
     if (options.skip?.has(stage.id)) continue;
-    if (stage.run) await stage.run(ctx, deps);
+    // Only an asynchronous stage costs a turn of the microtask queue.
+    const pending = stage.run?.(ctx, deps);
+    if (pending) await pending;
     if (stage.id === options.stopAfter) return;
   }
 }
@@ -24,7 +26,8 @@ export async function finishPipeline(stages: readonly Stage[], ctx: CallContext,
   for (const stage of stages) {
     if (!stage.finish) continue;
     try {
-      await stage.finish(ctx, deps);
+      const pending = stage.finish(ctx, deps);
+      if (pending) await pending;
     } catch {
       // A stage's bookkeeping failing must never turn a finished call into an error.
     }

@@ -9,10 +9,20 @@ export function hasContext(text: string, start: number, end: number, words: RegE
   return words.test(before) || words.test(after);
 }
 
-export function* matches(text: string, pattern: RegExp): Generator<RegExpExecArray> {
-  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+
+/**
+ * Every match of a pattern. Detection is synchronous, so one global copy of each pattern is reused (its lastIndex
+ * reset) instead of compiling a new RegExp per call.
+ */
+export function matches(text: string, pattern: RegExp): RegExpExecArray[] {
+  let re = GLOBAL.get(pattern);
+  if (!re) GLOBAL.set(pattern, (re = pattern.flags.includes('g') ? pattern : new RegExp(pattern.source, pattern.flags + 'g')));
+  re.lastIndex = 0;
+  const out: RegExpExecArray[] = [];
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    yield m;
+    out.push(m);
     if (m[0].length === 0) re.lastIndex++;
   }
+  return out;
 }
