@@ -143,10 +143,10 @@ describe('OpenTelemetry', () => {
     expect(await res.json()).toEqual({ partialSuccess: {} });
     await new Promise((r) => setTimeout(r, 50));
     await flush();
-    const { spans } = (await (await admin(`/admin/traces/${traceId}`)).json()) as { spans: { name: string; call_id: string; parent_span_id: string; attributes: Record<string, string> }[] };
+    const { spans } = (await (await admin(`/admin/traces/${traceId}`)).json()) as { spans: { name: string; kind: string; call_id: string; parent_span_id: string; attributes: Record<string, string> }[] };
     const agent = spans.find((s) => s.name === 'agent step: extract')!;
     expect(agent.attributes).toMatchObject({ 'resource.service.name': 'invoice-agent', 'agent.tool': 'ocr' });
-    const server = spans.find((s) => s.call_id === callId && s.name === 'chat demo-1')!;
+    const server = spans.find((s) => s.call_id === callId && s.kind === 'SERVER')!;
     expect(server.parent_span_id).toBe('00f067aa0ba902b7');
   });
 

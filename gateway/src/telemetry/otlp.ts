@@ -1,8 +1,13 @@
 /**
- * OTLP/HTTP JSON, both ways: the gateway's spans go out to any collector named by OTEL_EXPORTER_OTLP_ENDPOINT, and
- * agents' own spans come in at POST /v1/traces, so they join the same workflow run in the trace store.
+ * OTLP/HTTP, both ways: the gateway's spans go out to any collector named by OTEL_EXPORTER_OTLP_ENDPOINT (through
+ * OpenTelemetry JS), and agents' own spans come in as OTLP JSON at POST /v1/traces, so they join the same workflow
+ * run in the trace store.
  */
 import { chTimeMicros, type SpanRow } from '@airlock/clickhouse';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 
 const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
@@ -101,85 +106,73 @@ export function otlpToSpans(body: z.infer<typeof OtlpTracesSchema>, tenant: stri
   return rows;
 }
 
-function nanos(chTime: string): string {
-  const [date, time] = chTime.split(' ');
-  const [hms, frac = ''] = time!.split('.');
-  const ms = Date.parse(`${date}T${hms}Z`);
-  return (BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9))).toString();
-}
-
-/** Span rows → an OTLP JSON export request. */
-export function spansToOtlp(spans: readonly SpanRow[], serviceName: string): unknown {
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: serviceName } }] },
-        scopeSpans: [
-          {
-            scope: { name: 'airlock-gateway' },
-            spans: spans.map((s) => {
-              const start = nanos(s.start_time);
-              return {
-                traceId: s.trace_id,
-                spanId: s.span_id,
-                parentSpanId: s.parent_span_id,
-                name: s.name,
-                kind: Math.max(0, KINDS.indexOf(s.kind as (typeof KINDS)[number])),
-                startTimeUnixNano: start,
-                endTimeUnixNano: (BigInt(start) + BigInt(Math.round(s.duration_ms * 1e6))).toString(),
-                attributes: Object.entries(s.attributes).map(([key, value]) => ({ key, value: { stringValue: value } })),
-                status: { code: STATUS.indexOf(s.status_code), message: s.status_message },
-              };
-            }),
-          },
-        ],
-      },
-    ],
-  };
-}
-
 const EXPORT_INTERVAL_MS = 1_000;
 const MAX_QUEUE = 10_000;
 
+const KIND: Record<string, SpanKind> = {
+  INTERNAL: SpanKind.INTERNAL,
+  SERVER: SpanKind.SERVER,
+  CLIENT: SpanKind.CLIENT,
+  PRODUCER: SpanKind.PRODUCER,
+  CONSUMER: SpanKind.CONSUMER,
+};
+const STATUS_CODES: Record<SpanRow['status_code'], SpanStatusCode> = { UNSET: SpanStatusCode.UNSET, OK: SpanStatusCode.OK, ERROR: SpanStatusCode.ERROR };
+
+/** The spans the gateway already built keep their ids: the SDK takes them from here instead of making new ones. */
+class RecordedIds implements IdGenerator {
+  traceId = '';
+  spanId = '';
+  generateTraceId(): string {
+    return this.traceId;
+  }
+  generateSpanId(): string {
+    return this.spanId;
+  }
+}
+
+function epochMs(chTime: string): number {
+  return Date.parse(`${chTime.replace(' ', 'T').slice(0, 23)}Z`);
+}
+
 /**
- * Batches spans and posts them to `${endpoint}/v1/traces` off the request path. A collector that is down costs
- * dropped export batches (counted), never a slower call: the trace store keeps the record regardless.
+ * Exports the gateway's spans over OTLP/HTTP with OpenTelemetry JS (BasicTracerProvider, BatchSpanProcessor,
+ * OTLPTraceExporter), with the same ids, times and attributes as the spans stored in ClickHouse. A collector that is
+ * down costs dropped export batches, never a slower call: the trace store keeps the record regardless.
  */
 export class OtlpExporter {
-  #queue: SpanRow[] = [];
-  #timer: NodeJS.Timeout;
-  dropped = 0;
+  readonly #ids = new RecordedIds();
+  readonly #provider: BasicTracerProvider;
+  readonly #tracer: Tracer;
 
-  constructor(private readonly endpoint: string, private readonly serviceName = 'airlock-gateway') {
-    this.#timer = setInterval(() => void this.flush(), EXPORT_INTERVAL_MS);
-    this.#timer.unref();
+  constructor(endpoint: string, serviceName = 'airlock-gateway') {
+    this.#provider = new BasicTracerProvider({
+      idGenerator: this.#ids,
+      resource: resourceFromAttributes({ 'service.name': serviceName }),
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }), {
+          scheduledDelayMillis: EXPORT_INTERVAL_MS,
+          maxQueueSize: MAX_QUEUE,
+        }),
+      ],
+    });
+    this.#tracer = this.#provider.getTracer('airlock-gateway');
   }
 
   export(spans: readonly SpanRow[]): void {
-    const room = MAX_QUEUE - this.#queue.length;
-    this.#queue.push(...spans.slice(0, Math.max(0, room)));
-    this.dropped += Math.max(0, spans.length - room);
-  }
-
-  async flush(): Promise<void> {
-    if (!this.#queue.length) return;
-    const batch = this.#queue.splice(0);
-    try {
-      const res = await fetch(`${this.endpoint.replace(/\/+$/, '')}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(spansToOtlp(batch, this.serviceName)),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!res.ok) this.dropped += batch.length;
-      await res.arrayBuffer();
-    } catch {
-      this.dropped += batch.length;
+    for (const s of spans) {
+      this.#ids.traceId = s.trace_id;
+      this.#ids.spanId = s.span_id;
+      const parent = s.parent_span_id
+        ? trace.setSpanContext(ROOT_CONTEXT, { traceId: s.trace_id, spanId: s.parent_span_id, traceFlags: TraceFlags.SAMPLED, isRemote: true })
+        : ROOT_CONTEXT;
+      const start = epochMs(s.start_time);
+      const span = this.#tracer.startSpan(s.name, { kind: KIND[s.kind] ?? SpanKind.INTERNAL, startTime: start, attributes: s.attributes }, parent);
+      span.setStatus({ code: STATUS_CODES[s.status_code], ...(s.status_message ? { message: s.status_message } : {}) });
+      span.end(start + s.duration_ms);
     }
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.flush();
+    await this.#provider.shutdown();
   }
 }
