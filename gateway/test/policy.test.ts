@@ -2,7 +2,7 @@
  * Policy enforcement through the real gateway with the default governance bundle (policies/bundles/default):
  * each decision kind, each default rule, fail-closed behaviour and hot reload.
  */
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_BUNDLE_DIR } from '@airlock/policies';
@@ -118,6 +118,72 @@ describe('decisions', () => {
   it('redact: the decision\'s plan reaches the upstream', async () => {
     await openai(gw.userKey).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111 please' }] });
     expect(JSON.stringify(upstream.requests.at(-1)!.body)).toContain('<CREDIT_CARD_1>');
+  });
+});
+
+describe('default rules through the gateway', () => {
+  const tool = (name: string, args: object) => ({
+    model: 'demo-1',
+    messages: [
+      { role: 'assistant' as const, content: null, tool_calls: [{ id: 'c1', type: 'function' as const, function: { name, arguments: JSON.stringify(args) } }] },
+      { role: 'tool' as const, tool_call_id: 'c1', content: 'ok' },
+    ],
+  });
+
+  it('holds email to outside the company, not inside it', async () => {
+    const out = await openai(gw.userKey).chat.completions.create(tool('send_email', { to: ['eve@evil.test'] })).catch((e: unknown) => e);
+    expect((out as Error).message).toContain('sends email outside the company to eve@evil.test');
+    const inside = await openai(gw.userKey).chat.completions.create(tool('send_email', { to: 'bob@example.com' }));
+    expect(inside.choices).toHaveLength(1);
+  });
+
+  it('holds production writes', async () => {
+    const error = await openai(gw.userKey).chat.completions.create(tool('update_config', { environment: 'production' })).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('writes to production');
+  });
+
+  it('enforces the per-key rate limit from the bundle data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-limit-'));
+    await cp(DEFAULT_BUNDLE_DIR, dir, { recursive: true });
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false } }, { team: 'limited' });
+    const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as { governance: { teams: Record<string, unknown> } };
+    data.governance.teams.limited = { models: ['demo-*'], daily_budget_usd: 50, requests_per_minute: 2 };
+    await writeFile(join(dir, 'data.json'), JSON.stringify(data));
+    await fetch(`${gw2.url}/admin/policies/reload`, { method: 'POST', headers: { authorization: `Bearer ${gw2.adminKey}` } });
+    const c = new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 });
+    await c.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: '1' }] });
+    await c.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: '2' }] });
+    const third = await c.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: '3' }] }).catch((e: unknown) => e);
+    expect(third).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((third as Error).message).toContain('rate limit of 2 requests per minute reached');
+    await gw2.close();
+  });
+
+  it('holds writes to a system of record through /api/:system, and lets reads through', async () => {
+    const { createServer } = await import('node:http');
+    const crm = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => crm.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(crm.address() as { port: number }).port}`;
+    const gw2 = await startGateway({
+      ...models(upstream),
+      systems: { crm: { base_url: base, methods: ['GET', 'POST'] }, ledger: { base_url: base, methods: ['GET'] } },
+      policy: { bundle: bundleDir, watch: false },
+    });
+    const headers = { authorization: `Bearer ${gw2.userKey}`, 'content-type': 'application/json' };
+    expect((await fetch(`${gw2.url}/api/crm/contacts`, { headers })).status).toBe(200);
+    const write = await fetch(`${gw2.url}/api/crm/contacts`, { method: 'POST', headers, body: '{"name":"x"}' });
+    expect(write.status).toBe(403);
+    expect(((await write.json()) as { error: { message: string } }).error.message).toContain('POST to system of record "crm"');
+    // A system the gateway knows but the governance data does not is refused.
+    const unknown = await fetch(`${gw2.url}/api/ledger/entries`, { headers });
+    expect(unknown.status).toBe(403);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('system "ledger" is not a known system');
+    await gw2.close();
+    crm.close();
   });
 });
 
