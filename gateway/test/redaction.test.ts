@@ -92,3 +92,27 @@ describe('redaction on the way out, restoration on the way back', () => {
     expect(body!.request_text).toContain('<SSN_1>');
   });
 });
+
+describe('output redaction', () => {
+  it('masks personal data the model writes, buffered and streamed, while the user\'s own values come back', async () => {
+    const up = await startFakeUpstream();
+    const gw2 = await startGateway({ ...fakeUpstreamConfig(up), redaction: { entities: ['SSN', 'EMAIL'], output: true, modes: {}, mode: 'placeholder' } });
+    const client = new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 });
+    // The user's SSN goes out as <SSN_1> and the "model" repeats it: restored. The email is the model's own: masked.
+    const said = 'Your SSN <SSN_1> is on file; write to records.office@example.net with questions.';
+    const expected = `Your SSN ${SSN} is on file; write to [EMAIL] with questions.`;
+    up.behave({ kind: 'ok', text: said });
+    const res = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: `My SSN is ${SSN}` }] });
+    expect(res.choices[0]!.message.content).toBe(expected);
+    const stream = await client.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: `My SSN is ${SSN}` }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(expected);
+    const anthropicText = await new Anthropic({ baseURL: gw2.url, apiKey: gw2.userKey, maxRetries: 0 })
+      .messages.stream({ model: 'claude-test', max_tokens: 50, messages: [{ role: 'user', content: `My SSN is ${SSN}` }] })
+      .finalText();
+    expect(anthropicText).toBe(expected);
+    await gw2.close();
+    await up.close();
+  });
+});

@@ -170,7 +170,7 @@ export function resolveConfig(
   const hashSecret = r.hash_secret_env ? options.env[r.hash_secret_env] : undefined;
   if (usesHash && !hashSecret) problems.push(`redaction.hash_secret_env: hash mode needs a secret; name an environment variable that holds one`);
   const redaction = r.enabled
-    ? { plan: { entities: new Set(r.entities), mode: r.mode, modes: r.modes, tier: r.tier }, hashSecret: hashSecret ?? '' }
+    ? { plan: { entities: new Set(r.entities), mode: r.mode, modes: r.modes, tier: r.tier, output: r.output, onUnsafeStream: r.on_unsafe_stream }, hashSecret: hashSecret ?? '' }
     : null;
 
   if (problems.length) throw new ConfigError(options.source, problems);

@@ -132,9 +132,12 @@ export const ConfigFileSchema = z
         mode: z.enum(MODES).default('placeholder'),
         modes: z.partialRecord(z.enum(ENTITY_TYPES), z.enum(MODES)).default({}),
         hash_secret_env: envName.optional(),
+        /** Also redact PII the model writes (masked), in buffered and streamed responses. */
+        output: z.boolean().default(false),
+        on_unsafe_stream: z.enum(['block', 'pass']).default('block'),
       })
       .strict()
-      .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY'], mode: 'placeholder', modes: {} })
+      .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY'], mode: 'placeholder', modes: {}, output: false, on_unsafe_stream: 'block' })
       .describe('PII redaction of model calls until a policy decision says otherwise'),
     policy: z
       .object({

@@ -82,6 +82,8 @@ export const policyStage: Stage = {
         mode: decision.redact.mode,
         ...(decision.redact.modes ? { modes: decision.redact.modes as Partial<Record<EntityType, typeof decision.redact.mode>> } : {}),
         tier: deps.config.redaction?.plan.tier ?? 'fast',
+        output: decision.redact.output ?? deps.config.redaction?.plan.output ?? false,
+        onUnsafeStream: decision.redact.on_unsafe_stream ?? deps.config.redaction?.plan.onUnsafeStream ?? 'block',
       };
     }
   },

@@ -5,14 +5,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Vault, createRestoreTransform, redactBody, restoreBody } from '../redaction/index.js';
+import { Vault, createRestoreTransform, redactBody, redactStrings, redactText, restoreBody, type ResponseTextOptions } from '../redaction/index.js';
 import type { UpstreamResponse } from '../providers/provider.js';
 import type { Stage } from './stage.js';
 
-function restoringFilter(format: Parameters<typeof createRestoreTransform>[0], vault: Vault) {
+function responseFilter(format: Parameters<typeof createRestoreTransform>[0], vault: Vault, options: ResponseTextOptions) {
   return (response: UpstreamResponse): UpstreamResponse => {
     if (response.stream) {
-      const restored = response.stream.pipe(createRestoreTransform(format, vault));
+      const restored = response.stream.pipe(createRestoreTransform(format, vault, options));
       response.stream.on('error', (e) => restored.destroy(e));
       restored.on('close', () => response.stream!.destroy());
       return { ...response, stream: restored };
@@ -20,7 +20,8 @@ function restoringFilter(format: Parameters<typeof createRestoreTransform>[0], v
     if (!response.body) return response;
     try {
       const json = JSON.parse(response.body.toString('utf8')) as unknown;
-      return { ...response, body: Buffer.from(JSON.stringify(restoreBody(json, vault))) };
+      const checked = options.redactOutput ? redactStrings(json, options.redactOutput) : json;
+      return { ...response, body: Buffer.from(JSON.stringify(restoreBody(checked, vault))) };
     } catch {
       return response;
     }
@@ -53,6 +54,12 @@ export const redactStage: Stage = {
     ctx.body = redacted;
     // Serialised for the trace only when a store will keep it.
     if (deps.store) ctx.redactedRequest = JSON.stringify(redacted);
-    if (vault.size > 0) ctx.responseFilters.push(restoringFilter(ctx.api, vault));
+    const options: ResponseTextOptions = plan.output
+      ? {
+          redactOutput: (text) => redactText(text, { ...plan, mode: plan.mode === 'placeholder' ? 'mask' : plan.mode }, vault),
+          onUnsafe: plan.onUnsafeStream ?? 'block',
+        }
+      : {};
+    if (vault.size > 0 || plan.output) ctx.responseFilters.push(responseFilter(ctx.api, vault, options));
   },
 };

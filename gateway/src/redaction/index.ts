@@ -6,4 +6,4 @@ export { detect, DETECTORS, type DetectOptions } from './engine.js';
 export { ENTITY_TYPES, FULL_ONLY, type EntityType, type Finding, type Tier, type Detector } from './types.js';
 export { MODES, Vault, redactText, restoreText, type Mode, type RedactionPlan, type RedactedText } from './modes.js';
 export { redactBody, restoreBody, type BodyScan } from './messages.js';
-export { PlaceholderRestorer, createRestoreTransform } from './stream-restore.js';
+export { PlaceholderRestorer, StreamRedactor, createRestoreTransform, redactStrings, type ResponseTextOptions } from './stream-restore.js';

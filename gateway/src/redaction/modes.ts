@@ -17,6 +17,10 @@ export interface RedactionPlan {
   readonly tier: Tier;
   /** Secret for `hash` mode, per tenant. */
   readonly hashKey?: string;
+  /** Also redact PII the model writes in its response (masked, since the user never saw a placeholder for it). */
+  readonly output?: boolean;
+  /** Output redaction on a stream that cannot be read: stop it (`block`) or let it through (`pass`). */
+  readonly onUnsafeStream?: 'block' | 'pass';
 }
 
 /** Per-call memory of placeholders: the same value gets the same placeholder throughout a call. */

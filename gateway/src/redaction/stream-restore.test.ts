@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { text as readText } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { SseParser, sseFrame } from '../providers/http/sse.js';
-import { Vault } from './modes.js';
-import { PlaceholderRestorer, createRestoreTransform } from './stream-restore.js';
+import { Vault, redactText } from './modes.js';
+import { PlaceholderRestorer, StreamRedactor, createRestoreTransform } from './stream-restore.js';
 
 function vaultWith(values: [string, string][]): Vault {
   const v = new Vault();
@@ -74,5 +74,44 @@ describe('createRestoreTransform', () => {
     expect(JSON.parse(json)).toEqual({ to: 'jane@example.org' });
     const stopAt = events.findIndex((e) => e.json.type === 'content_block_stop');
     expect(events.slice(0, stopAt).every((e) => e.event === e.json.type)).toBe(true);
+  });
+});
+
+describe('StreamRedactor (output redaction)', () => {
+  const redact = (text: string) => redactText(text, { entities: new Set(['EMAIL', 'CREDIT_CARD'] as const), mode: 'mask', tier: 'fast' }, new Vault());
+
+  it('masks an entity split across chunks, releasing text once the window has passed it', () => {
+    const text = 'Contact jane.doe@example.org or pay with 4111 1111 1111 1111 before the end of the month, thanks a lot!';
+    for (const size of [1, 3, 7, 20]) {
+      const r = new StreamRedactor(redact, 32);
+      let out = '';
+      for (let i = 0; i < text.length; i += size) out += r.push(text.slice(i, i + size));
+      out += r.flush();
+      expect(out).toBe('Contact [EMAIL] or pay with [CREDIT_CARD] before the end of the month, thanks a lot!');
+    }
+  });
+
+  it('holds back no more than the window', () => {
+    const r = new StreamRedactor(redact, 10);
+    expect(r.push('a'.repeat(25))).toBe('a'.repeat(15));
+  });
+});
+
+describe('streams output redaction cannot read', () => {
+  const redact = (text: string) => redactText(text, { entities: new Set(['EMAIL'] as const), mode: 'mask', tier: 'fast' }, new Vault());
+  const chunk = (content: string) => sseFrame({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+  const frames = [chunk('hello '), 'data: {not json\n\n', chunk('mail a@b.io')];
+
+  it('are stopped with an error event when the policy says block', async () => {
+    const out = await readText(Readable.from([frames.join('')]).pipe(createRestoreTransform('openai.chat', new Vault(), { redactOutput: redact, onUnsafe: 'block' })));
+    expect(out).toContain('could not be checked for personal data');
+    expect(out).not.toContain('a@b.io');
+  });
+
+  it('pass through unread events when the policy says pass, still redacting what it can read', async () => {
+    const out = await readText(Readable.from([frames.join('')]).pipe(createRestoreTransform('openai.chat', new Vault(), { redactOutput: redact, onUnsafe: 'pass' })));
+    expect(out).toContain('data: {not json');
+    expect(out).toContain('[EMAIL]');
+    expect(out).not.toContain('a@b.io');
   });
 });

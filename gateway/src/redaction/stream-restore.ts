@@ -10,6 +10,14 @@ import { restoreText, type Vault } from './modes.js';
 import { ENTITY_TYPES } from './types.js';
 import { restoreBody } from './messages.js';
 
+/** Applies output redaction to every string of a JSON value. */
+export function redactStrings(value: unknown, redact: (text: string) => { text: string }): never {
+  if (typeof value === 'string') return redact(value).text as never;
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, redact)) as never;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, redact)])) as never;
+  return value as never;
+}
+
 /** The tail of a text that could still grow into a placeholder: `<`, `<EMA`, `<EMAIL_`, `<EMAIL_12`. */
 function partialPlaceholderAt(text: string): number {
   const at = text.lastIndexOf('<');
@@ -109,9 +117,36 @@ function endsChannels(format: ApiFormat, json: Json): boolean {
  * delta (a block stop, a finish chunk, [DONE]), held-back text is released in a delta of its own, so nothing is lost
  * and every event stays valid for the client's SDK.
  */
-export function createRestoreTransform(format: ApiFormat, vault: Vault): Transform {
+export interface ResponseTextOptions {
+  /** Redacts model-written PII (output redaction); runs before placeholders are restored. */
+  readonly redactOutput?: (text: string) => { text: string; findings: readonly { start: number; end: number }[] };
+  /** What to do with an event that cannot be read (not JSON): `block` ends the stream with an error event. */
+  readonly onUnsafe?: 'block' | 'pass';
+}
+
+/** One text channel: output redaction (optional), then placeholder restoration. */
+class ChannelFilter {
+  readonly #redactor: StreamRedactor | undefined;
+  readonly #restorer: PlaceholderRestorer;
+  constructor(vault: Vault, options: ResponseTextOptions) {
+    this.#redactor = options.redactOutput ? new StreamRedactor(options.redactOutput) : undefined;
+    this.#restorer = new PlaceholderRestorer(vault);
+  }
+  push(chunk: string): string {
+    return this.#restorer.push(this.#redactor ? this.#redactor.push(chunk) : chunk);
+  }
+  flush(): string {
+    return this.#restorer.push(this.#redactor ? this.#redactor.flush() : '') + this.#restorer.flush();
+  }
+  get holding(): boolean {
+    return this.#restorer.holding || Boolean(this.#redactor?.holding);
+  }
+}
+
+export function createRestoreTransform(format: ApiFormat, vault: Vault, options: ResponseTextOptions = {}): Transform {
   const parser = new SseParser();
-  const restorers = new Map<string, PlaceholderRestorer>();
+  const restorers = new Map<string, ChannelFilter>();
+  let blocked = false;
   /** The last event of each channel, to shape the delta that releases its held-back text. */
   const templates = new Map<string, { event: SseEvent; json: Json }>();
 
@@ -129,19 +164,26 @@ export function createRestoreTransform(format: ApiFormat, vault: Vault): Transfo
 
   const handle = (e: SseEvent): string => {
     let json: Json;
+    if (blocked) return '';
     try {
       json = JSON.parse(e.data) as Json;
     } catch {
+      if (e.data !== '[DONE]' && options.onUnsafe === 'block' && options.redactOutput) {
+        blocked = true;
+        const error = { message: 'The response stream could not be checked for personal data and was stopped by policy.', type: 'server_error', code: 'GW_ERR_UPSTREAM' };
+        return release() + (format === 'anthropic.messages' ? sseFrame({ type: 'error', error: { type: 'api_error', message: error.message } }, 'error') : sseFrame({ error }));
+      }
       return release() + (e.event ? `event: ${e.event}\n` : '') + `data: ${e.data}\n\n`;
     }
     const slots = slotsOf(format, json);
     if (!slots.length) {
-      // Whole objects (a completed response, a final message) are restored as they are.
-      return (endsChannels(format, json) ? release() : '') + sseFrame(restoreBody(json, vault), e.event);
+      // Whole objects (a completed response, a final message) are redacted and restored as they are.
+      const whole = options.redactOutput ? redactStrings(json, options.redactOutput) : json;
+      return (endsChannels(format, json) ? release() : '') + sseFrame(restoreBody(whole, vault), e.event);
     }
     for (const slot of slots) {
       let r = restorers.get(slot.channel);
-      if (!r) restorers.set(slot.channel, (r = new PlaceholderRestorer(vault)));
+      if (!r) restorers.set(slot.channel, (r = new ChannelFilter(vault, options)));
       slot.set(r.push(slot.get()));
       templates.set(slot.channel, { event: e, json: structuredClone(json) });
     }
@@ -159,3 +201,41 @@ export function createRestoreTransform(format: ApiFormat, vault: Vault): Transfo
     },
   });
 }
+
+/**
+ * Redacts PII the model itself writes, in a stream: text is held back by a fixed window (so an entity split across
+ * chunks is seen whole) and released once the window has passed it, redacted. The delay is bounded by the window.
+ */
+export class StreamRedactor {
+  #held = '';
+  constructor(
+    private readonly redact: (text: string) => { text: string; findings: readonly { start: number; end: number }[] },
+    private readonly window = OUTPUT_WINDOW,
+  ) {}
+
+  push(chunk: string): string {
+    const text = this.#held + chunk;
+    if (text.length <= this.window) {
+      this.#held = text;
+      return '';
+    }
+    let cut = text.length - this.window;
+    // Never release half an entity: move the cut back to the start of one that straddles it.
+    for (const f of this.redact(text).findings) if (f.start < cut && f.end > cut) cut = Math.min(cut, f.start);
+    this.#held = text.slice(cut);
+    return this.redact(text.slice(0, cut)).text;
+  }
+
+  flush(): string {
+    const out = this.redact(this.#held).text;
+    this.#held = '';
+    return out;
+  }
+
+  get holding(): boolean {
+    return this.#held.length > 0;
+  }
+}
+
+/** Characters held back per stream channel when output redaction is on: longer than any entity it must see whole. */
+export const OUTPUT_WINDOW = 96;

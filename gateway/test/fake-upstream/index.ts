@@ -11,11 +11,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { demoReply, encodeEmbedding } from '../../src/providers/demo/reply.js';
+import { demoReply, encodeEmbedding, type DemoReply } from '../../src/providers/demo/reply.js';
 import { anthropicEvents, anthropicMessage, chatChunks, chatCompletion, responsesBody, responsesEvents } from '../../src/providers/demo/render.js';
 
 export type Behavior =
-  | { kind: 'ok' }
+  /** Answers normally; `text` replaces the demo reply (e.g. to make the "model" write something). */
+  | { kind: 'ok'; text?: string }
   | { kind: 'status'; status: number; message?: string; retryAfter?: number }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
@@ -67,8 +68,14 @@ function errorBody(path: string, status: number, message: string): unknown {
   return { error: { message, type, param: null, code: null } };
 }
 
-function frames(path: string, body: Record<string, unknown>): Iterable<string> {
-  const reply = demoReply(body);
+function replyFor(body: Record<string, unknown>, text: string | undefined): DemoReply {
+  if (text === undefined) return demoReply(body);
+  const words = text.split(/(?<= )/);
+  return { words, toolCalls: [], inputTokens: 1, outputTokens: words.length };
+}
+
+function frames(path: string, body: Record<string, unknown>, text?: string): Iterable<string> {
+  const reply = replyFor(body, text);
   const model = String(body.model);
   if (path.endsWith('/messages')) return anthropicEvents('msg_fake0001', model, reply);
   if (path.endsWith('/responses')) return responsesEvents('resp_fake0001', model, reply);
@@ -76,8 +83,8 @@ function frames(path: string, body: Record<string, unknown>): Iterable<string> {
   return chatChunks('chatcmpl-fake0001', model, reply, includeUsage);
 }
 
-function jsonReply(path: string, body: Record<string, unknown>): unknown {
-  const reply = demoReply(body);
+function jsonReply(path: string, body: Record<string, unknown>, text?: string): unknown {
+  const reply = replyFor(body, text);
   const model = String(body.model);
   if (path.endsWith('/messages')) return anthropicMessage('msg_fake0001', model, reply);
   if (path.endsWith('/responses')) return responsesBody('resp_fake0001', model, reply);
@@ -132,13 +139,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (body.stream !== true) {
       record.completed = true;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(jsonReply(path, body)));
+      res.end(JSON.stringify(jsonReply(path, body, behavior.kind === 'ok' ? behavior.text : undefined)));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
     let sent = 0;
-    for (const frame of frames(path, body)) {
+    for (const frame of frames(path, body, behavior.kind === 'ok' ? behavior.text : undefined)) {
       if (res.destroyed) return;
       if ((behavior.kind === 'drop' || behavior.kind === 'stall') && sent === behavior.afterEvents) {
         if (behavior.kind === 'drop') res.socket?.destroy();

@@ -26,6 +26,7 @@ export const PolicyDecisionSchema = z
         entities: z.array(EntityTypeSchema),
         mode: z.enum(REDACTION_MODES),
         modes: z.record(EntityTypeSchema, z.enum(REDACTION_MODES)).optional().describe('Per-type overrides of mode'),
+        output: z.boolean().optional().describe('Also redact PII the model writes in its response'),
         on_unsafe_stream: z.enum(['block', 'pass']).optional(),
       })
       .strict()
