@@ -53,7 +53,8 @@ export function buildPolicyInput(ctx: CallContext, deps: StageDeps, pii: Record<
       id: ctx.id,
       api: ctx.api,
       provider: ctx.api === 'http' ? 'http' : (model?.deployments[0]?.provider ?? 'unknown'),
-      model: ctx.api === 'http' ? '' : ctx.requestedModel,
+      // The canonical name, so that policies need not know every alias.
+      model: ctx.api === 'http' ? '' : (model?.name ?? ctx.requestedModel),
       stream: ctx.stream,
       tools: toolNames(body),
       tool_calls: toolCallsOf(body),
