@@ -205,9 +205,12 @@ describe('operations', () => {
       headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ input: { principal: { team: 'support' }, call: { api: 'openai.chat', provider: 'openai', model: 'gpt-4o', pii: {} }, usage: { key: {}, team: {} } } }),
     });
-    const body = (await res.json()) as { decision: { allow: boolean; deny: string[] } };
+    const body = (await res.json()) as { decision: { allow: boolean; deny: string[] }; explanation: { rule: string; file: string; row: number }[] };
     expect(body.decision.allow).toBe(false);
     expect(body.decision.deny[0]).toContain('not allowed for team "support"');
+    // Which rules fired, with file:line: the model allowlist's deny among them.
+    expect(body.explanation).toContainEqual(expect.objectContaining({ rule: 'data.airlock.deny', row: 6 }));
+    expect(body.explanation.find((f) => f.rule === 'data.airlock.deny')!.file).toMatch(/models\.rego$/);
   });
 
   it('a bundle that fails its own tests is refused on reload and the previous one keeps serving', async () => {

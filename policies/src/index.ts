@@ -1,7 +1,7 @@
 /**
  * The Rego engine's public surface: compile modules once, evaluate queries or documents many times.
  */
-import type { Body } from './ast/nodes.js';
+import type { Body, Rule } from './ast/nodes.js';
 import { parseQuery } from './ast/parser.js';
 import { createRegistry } from './builtins/registry.js';
 import type { BuiltinDef } from './builtins/types.js';
@@ -32,6 +32,14 @@ export interface EvaluateOptions {
   readonly print?: (line: string) => void;
 }
 
+/** A rule that contributed to a result: where it is and how often its body succeeded. */
+export interface FiredRule {
+  readonly rule: string;
+  readonly file: string;
+  readonly row: number;
+  readonly times: number;
+}
+
 const asValue = (x: unknown): Value | undefined => (x === undefined ? undefined : x instanceof Object && ('sortedEntries' in x || 'sorted' in x) ? (x as Value) : fromJSON(x));
 
 /** A compiled policy plus its builtins: reuse it for every evaluation. */
@@ -47,7 +55,17 @@ export class Engine {
     return new Engine(compileModules(modules, options));
   }
 
-  #evaluation(opts: EvaluateOptions): Evaluation {
+  /** Like document(), plus the rules whose bodies succeeded on the way, with file:line (for explanations). */
+  explain(path: readonly string[], opts: EvaluateOptions = {}): { value: unknown; fired: FiredRule[] } {
+    const counts = new Map<Rule, number>();
+    const ev = this.#evaluation(opts, (rule) => counts.set(rule, (counts.get(rule) ?? 0) + 1));
+    const v = ev.document(path);
+    if (ev.strictError) throw ev.strictError;
+    const fired = [...counts].map(([r, times]) => ({ rule: `data.${r.path.join('.')}`, file: r.loc.file, row: r.loc.row, times }));
+    return { value: v === undefined ? undefined : toJSON(v), fired: fired.sort((a, b) => a.file.localeCompare(b.file) || a.row - b.row) };
+  }
+
+  #evaluation(opts: EvaluateOptions, onRuleFired?: (rule: Rule) => void): Evaluation {
     const input = asValue(opts.input);
     const data = asValue(opts.data);
     return new Evaluation(this.policy, {
@@ -59,6 +77,7 @@ export class Engine {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.nowNs !== undefined ? { nowNs: opts.nowNs } : {}),
       ...(opts.print ? { print: opts.print } : {}),
+      ...(onRuleFired ? { onRuleFired } : {}),
     });
   }
 

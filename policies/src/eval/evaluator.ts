@@ -24,6 +24,8 @@ export interface EvalOptions {
   readonly nowNs?: bigint;
   readonly builtins: ReadonlyMap<string, BuiltinDef>;
   readonly print?: (line: string) => void;
+  /** Told of every rule body that succeeded (for explanations); absent means no cost. */
+  readonly onRuleFired?: (rule: Rule) => void;
 }
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
@@ -552,7 +554,8 @@ export class Evaluation {
 
   #ruleBody(rule: Rule, set: RuleSet, env: Env, k: (env: Env, scope: ModuleScope) => void): void {
     const scope = set.modules.get(rule) ?? NO_SCOPE;
-    this.#body(rule.body, 0, env, scope, () => k(env, scope));
+    const fired = this.#opts.onRuleFired;
+    this.#body(rule.body, 0, env, scope, fired ? () => (fired(rule), k(env, scope)) : () => k(env, scope));
   }
 
   // ---- calls ----
