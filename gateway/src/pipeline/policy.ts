@@ -15,7 +15,6 @@ import type { StageDeps } from './deps.js';
 import type { Stage } from './stage.js';
 
 const MAX_STEPS = 200_000;
-const DOCUMENT = ['airlock', 'decision'];
 
 function scanPii(ctx: CallContext, deps: StageDeps): Record<string, number> {
   const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
@@ -33,7 +32,7 @@ function evaluate(ctx: CallContext, deps: StageDeps): { decision: PolicyDecision
   const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const t0 = performance.now();
   try {
-    const raw = bundle.engine.document(DOCUMENT, { input, data: bundle.data, strict: true, maxSteps: MAX_STEPS, signal: ctx.signal });
+    const raw = bundle.engine.decide(input, { strict: true, maxSteps: MAX_STEPS, signal: ctx.signal });
     if (raw === undefined) throw new Error('data.airlock.decision is undefined');
     const parsed = PolicyDecisionSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`malformed decision: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);

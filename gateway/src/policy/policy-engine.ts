@@ -2,11 +2,54 @@
  * The live policy bundle: compiled once, reused for every decision, replaced atomically on reload. A bundle that
  * fails to parse, compile or pass its own test_* rules is refused and the previous one keeps serving.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { Engine, readBundle, type Value } from '@airlock/policies';
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { Engine, readBundle, toJSON, type FiredRule, type Value } from '@airlock/policies';
+import { createRequire } from 'node:module';
+
+// The package's ESM entry exports only loadPolicy; its CommonJS entry has the synchronous loader too.
+const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
+
+export interface DecideOptions {
+  readonly strict: boolean;
+  readonly maxSteps: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What the gateway needs from a policy backend: the decision document for an input, and (where the backend can)
+ * the rules that produced it.
+ */
+export interface DecisionEngine {
+  readonly kind: 'rego' | 'wasm';
+  decide(input: unknown, options: DecideOptions): unknown;
+  explain(input: unknown, options: DecideOptions): { value: unknown; fired: readonly FiredRule[] };
+}
+
+const DECISION = ['airlock', 'decision'];
+const WASM_ENTRYPOINT = 'airlock/decision';
+
+function regoEngine(engine: Engine, data: Value): DecisionEngine {
+  return {
+    kind: 'rego',
+    decide: (input, o) => engine.document(DECISION, { input, data, strict: o.strict, maxSteps: o.maxSteps, ...(o.signal ? { signal: o.signal } : {}) }),
+    explain: (input, o) => engine.explain(DECISION, { input, data, strict: o.strict, maxSteps: o.maxSteps }),
+  };
+}
+
+/** A bundle built by `opa build -t wasm` (policy.wasm + data), evaluated through @open-policy-agent/opa-wasm. */
+function wasmEngine(wasm: Buffer, data: Value): DecisionEngine {
+  const policy = opaWasm.loadPolicySync(wasm);
+  policy.setData(toJSON(data) as object);
+  const decide = (input: unknown): unknown => {
+    const result = policy.evaluate(input, WASM_ENTRYPOINT) as { result?: unknown }[] | undefined;
+    return result?.[0]?.result;
+  };
+  return { kind: 'wasm', decide, explain: (input) => ({ value: decide(input), fired: [] }) };
+}
 
 export interface LoadedBundle {
-  readonly engine: Engine;
+  readonly engine: DecisionEngine;
   readonly data: Value;
   readonly revision: string;
   readonly dir: string;
@@ -22,6 +65,16 @@ export class BundleRefusedError extends Error {
 
 export async function loadBundle(dir: string): Promise<LoadedBundle> {
   const files = await readBundle(dir, { includeTests: true });
+  const wasmPath = join(dir, 'policy.wasm');
+  if (existsSync(wasmPath)) {
+    let engine: DecisionEngine;
+    try {
+      engine = wasmEngine(readFileSync(wasmPath), files.data);
+    } catch (error) {
+      throw new BundleRefusedError(`wasm bundle ${dir} does not load: ${String((error as Error).message ?? error)}`, [String(error)]);
+    }
+    return { engine, data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
+  }
   let engine: Engine;
   try {
     engine = Engine.compile(files.modules);
@@ -35,7 +88,7 @@ export async function loadBundle(dir: string): Promise<LoadedBundle> {
       failed.map((t) => `${t.name}${t.error ? `: ${t.error}` : ''}`),
     );
   }
-  return { engine, data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
+  return { engine: regoEngine(engine, files.data), data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
 }
 
 /** Holds the current bundle; reloads on demand or when files change (debounced). */

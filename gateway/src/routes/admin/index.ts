@@ -104,8 +104,8 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
     const body = parse(z.object({ input: z.unknown() }).strict(), request.body ?? {});
     const b = policy().current;
     const t0 = performance.now();
-    const { value, fired } = b.engine.explain(['airlock', 'decision'], { input: body.input, data: b.data, strict: true, maxSteps: 200_000 });
-    return { decision: value ?? null, revision: b.revision, engine_ms: performance.now() - t0, explanation: fired };
+    const { value, fired } = b.engine.explain(body.input, { strict: true, maxSteps: 200_000 });
+    return { decision: value ?? null, engine: b.engine.kind, revision: b.revision, engine_ms: performance.now() - t0, explanation: fired };
   });
 
   app.get('/admin/audit/verify', { preHandler: requireAdmin }, async () => {
