@@ -91,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     prices: store?.prices ?? PriceTable.load(),
     policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), (r) => app.log.info(r, 'policy bundle reload')) : null,
     usage: new UsageTracker(),
+    log: app.log,
   };
   if (config.policy?.failOpen) app.log.warn('policy fail_open is on: an engine error lets calls through (logged on each use)');
   if (config.policy?.watch) deps.policy?.watch();

@@ -159,6 +159,36 @@ describe('default rules through the gateway', () => {
     await gw2.close();
   });
 
+  it('denies a team over its daily budget once its spend (from priced calls) reaches it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-budget-'));
+    await cp(DEFAULT_BUNDLE_DIR, dir, { recursive: true });
+    const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as { governance: { teams: Record<string, unknown> } };
+    data.governance.teams.frugal = { models: ['*'], daily_budget_usd: 0.00001, requests_per_minute: 100 };
+    await writeFile(join(dir, 'data.json'), JSON.stringify(data));
+    const base = models(upstream);
+    // Served as gpt-4o, which the price table knows: each call costs a few micro-dollars.
+    const gw2 = await startGateway({ ...base, models: { ...base.models, 'gpt-4o': { deployments: [{ provider: 'openai', model: 'gpt-4o' }] } }, policy: { bundle: dir, watch: false } }, { team: 'frugal' });
+    const c = new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 });
+    await c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'a prompt long enough to cost something' }] });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'again' }] }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((second as Error).message).toContain('team "frugal" has spent its daily budget of 0.00001 USD');
+    await gw2.close();
+  });
+
+  it('denies providers the governance data does not allow', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-providers-'));
+    await cp(DEFAULT_BUNDLE_DIR, dir, { recursive: true });
+    const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as { governance: { providers: { allowed: string[] } } };
+    data.governance.providers.allowed = ['openai', 'demo'];
+    await writeFile(join(dir, 'data.json'), JSON.stringify(data));
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false } });
+    const error = await new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 }).chat.completions.create({ model: 'claude-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('provider "anthropic" is not allowed');
+    await gw2.close();
+  });
+
   it('holds writes to a system of record through /api/:system, and lets reads through', async () => {
     const { createServer } = await import('node:http');
     const crm = createServer((req, res) => {

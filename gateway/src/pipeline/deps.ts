@@ -22,4 +22,6 @@ export interface StageDeps {
   /** The live policy bundle; null when policies are disabled. */
   readonly policy: PolicyHolder | null;
   readonly usage: UsageTracker;
+  /** Structured log lines (the server's logger). */
+  readonly log: { warn(details: object, message: string): void };
 }

@@ -56,7 +56,10 @@ export const policyStage: Stage = {
     const reasons = kind === 'hold' ? [decision.hold!.reason] : decision.deny.length ? decision.deny : kind === 'deny' ? ['not allowed by policy'] : [];
     ctx.decision = { kind, reasons, revision: deps.policy.current.revision, engineMs: ms };
     Object.assign(ctx.labels, decision.labels);
-    if (error) ctx.labels['policy.error'] = error.slice(0, 300);
+    if (error) {
+      ctx.labels['policy.error'] = error.slice(0, 300);
+      if (deps.config.policy?.failOpen) deps.log.warn({ call: ctx.id, error }, 'policy engine failed; fail_open let the call through');
+    }
     deps.store?.audit.append({
       tenant: ctx.principal.tenant,
       actor: ctx.principal.keyId,
