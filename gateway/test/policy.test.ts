@@ -252,6 +252,42 @@ describe('operations', () => {
     expect((await openai(gw.userKey).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'still served' }] })).choices).toHaveLength(1);
   });
 
+  it('evaluates a candidate bundle without swapping it in', async () => {
+    const candidate = { modules: [{ file: 'c.rego', source: 'package airlock\n\ndecision := {"allow": input.ok == true, "deny": []}\n' }] };
+    const res = await fetch(`${gw.url}/admin/policies/evaluate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { ok: true }, candidate }),
+    });
+    expect(await res.json()).toMatchObject({ decision: { allow: true }, revision: 'candidate', explanation: [{ rule: 'data.airlock.decision', file: 'c.rego', row: 3 }] });
+    const broken = await fetch(`${gw.url}/admin/policies/evaluate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: {}, candidate: { modules: [{ file: 'b.rego', source: 'package airlock\n\ndecision := [' }] } }),
+    });
+    expect(broken.status).toBe(422);
+  });
+
+  it('routes with fallbacks: the decision\'s fallback models serve when the routed one fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-route-'));
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": [], "route": {"model": "gpt-test", "fallbacks": ["claude-test"]}}\n');
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false } });
+    upstream.behave({ kind: 'status', status: 503 }, 1);
+    const { response } = await new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 }).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(response.headers.get('x-airlock-served-by')).toBe('anthropic/claude-upstream');
+    await gw2.close();
+  });
+
+  it('a bundle may choose fail_open in its .manifest: an engine error then lets the call through', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-open-'));
+    await writeFile(join(dir, '.manifest'), JSON.stringify({ metadata: { fail_open: true } }));
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": [], "x": 1 / count(input.nothing)}\n');
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false } });
+    const ok = await new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 }).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] });
+    expect(ok.choices).toHaveLength(1);
+    await gw2.close();
+  });
+
   it('fails closed: an engine error denies the call', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'airlock-bad-bundle-'));
     await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": [], "x": 1 / count(input.nothing)}\n');

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PolicyDecisionSchema, type PolicyDecision } from '@airlock/policies';
+import type { ModelRoute } from '../config/load.js';
 import { GatewayError } from '../errors.js';
 import { Vault, redactBody, type EntityType } from '../redaction/index.js';
 import { buildPolicyInput } from '../policy/policy-input.js';
@@ -39,12 +40,28 @@ function evaluate(ctx: CallContext, deps: StageDeps): { decision: PolicyDecision
     return { decision: parsed.data, inputHash, ms: performance.now() - t0 };
   } catch (error) {
     const message = (error as Error).message;
-    const failOpen = deps.config.policy?.failOpen === true;
+    const failOpen = bundle.failOpen || deps.config.policy?.failOpen === true;
     const decision: PolicyDecision = failOpen
       ? { allow: true, deny: [], hold: null, redact: null, route: null, labels: { 'policy.fail_open': 'true' } }
       : { allow: false, deny: [`policy evaluation failed: ${message}`], hold: null, redact: null, route: null, labels: {} };
     return { decision, inputHash, ms: performance.now() - t0, error: message };
   }
+}
+
+/** The model a decision routes to, its fallback models' deployments tried after its own, in order. */
+function routedModel(route: { model: string; fallbacks: string[] }, deps: StageDeps): ModelRoute {
+  const models = [route.model, ...route.fallbacks].map((name) => {
+    const m = deps.config.models.get(name);
+    if (!m) throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: routed to unknown model ${name}`);
+    return m;
+  });
+  const [first] = models;
+  if (models.length === 1) return first!;
+  return {
+    ...first!,
+    deployments: models.flatMap((m) => m.deployments),
+    routing: { ...first!.routing, strategy: 'fallback', retry: { ...first!.routing.retry, maxAttempts: Math.max(first!.routing.retry.maxAttempts, models.length) } },
+  };
 }
 
 export const policyStage: Stage = {
@@ -58,7 +75,7 @@ export const policyStage: Stage = {
     Object.assign(ctx.labels, decision.labels);
     if (error) {
       ctx.labels['policy.error'] = error.slice(0, 300);
-      if (deps.config.policy?.failOpen) deps.log.warn({ call: ctx.id, error }, 'policy engine failed; fail_open let the call through');
+      if (deps.policy.current.failOpen || deps.config.policy?.failOpen) deps.log.warn({ call: ctx.id, error }, 'policy engine failed; fail_open let the call through');
     }
     deps.store?.audit.append({
       tenant: ctx.principal.tenant,
@@ -73,11 +90,7 @@ export const policyStage: Stage = {
       throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: ${h.reason} (approver role: ${h.approver_role}, quorum ${h.quorum}).`);
     }
     deps.usage.request([`key:${ctx.principal.keyId}`, `team:${ctx.principal.tenant}/${ctx.principal.team}`]);
-    if (decision.route && ctx.api !== 'http') {
-      const routed = deps.config.models.get(decision.route.model);
-      if (!routed) throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: routed to unknown model ${decision.route.model}`);
-      ctx.model = routed;
-    }
+    if (decision.route && ctx.api !== 'http') ctx.model = routedModel(decision.route, deps);
     if (decision.redact) {
       ctx.redactionPlan = {
         entities: new Set(decision.redact.entities as EntityType[]),

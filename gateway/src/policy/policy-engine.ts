@@ -50,6 +50,8 @@ function wasmEngine(wasm: Buffer, data: Value): DecisionEngine {
 
 export interface LoadedBundle {
   readonly engine: DecisionEngine;
+  /** The bundle's own choice (`.manifest` metadata `fail_open: true`) to let calls through when evaluation fails. */
+  readonly failOpen: boolean;
   readonly data: Value;
   readonly revision: string;
   readonly dir: string;
@@ -63,8 +65,38 @@ export class BundleRefusedError extends Error {
   }
 }
 
+function manifestFailOpen(dir: string): boolean {
+  const path = join(dir, '.manifest');
+  if (!existsSync(path)) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { metadata?: { fail_open?: unknown } };
+    return manifest.metadata?.fail_open === true;
+  } catch {
+    throw new BundleRefusedError(`bundle ${dir} has a .manifest that is not valid JSON`, ['.manifest']);
+  }
+}
+
+/** Compiles Rego modules (and runs their test_* rules) into a decision engine; throws BundleRefusedError. */
+export function compileRegoBundle(label: string, modules: { file: string; source: string }[], data: Value): DecisionEngine {
+  let engine: Engine;
+  try {
+    engine = Engine.compile(modules);
+  } catch (error) {
+    throw new BundleRefusedError(`bundle ${label} does not compile: ${(error as Error).message}`, [(error as Error).message]);
+  }
+  const failed = engine.runTests({ data }).filter((t) => !t.passed);
+  if (failed.length) {
+    throw new BundleRefusedError(
+      `bundle ${label} fails ${failed.length} of its own tests: ${failed.slice(0, 5).map((t) => t.name).join(', ')}`,
+      failed.map((t) => `${t.name}${t.error ? `: ${t.error}` : ''}`),
+    );
+  }
+  return regoEngine(engine, data);
+}
+
 export async function loadBundle(dir: string): Promise<LoadedBundle> {
   const files = await readBundle(dir, { includeTests: true });
+  const failOpen = manifestFailOpen(dir);
   const wasmPath = join(dir, 'policy.wasm');
   if (existsSync(wasmPath)) {
     let engine: DecisionEngine;
@@ -73,22 +105,10 @@ export async function loadBundle(dir: string): Promise<LoadedBundle> {
     } catch (error) {
       throw new BundleRefusedError(`wasm bundle ${dir} does not load: ${String((error as Error).message ?? error)}`, [String(error)]);
     }
-    return { engine, data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
+    return { engine, failOpen, data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
   }
-  let engine: Engine;
-  try {
-    engine = Engine.compile(files.modules);
-  } catch (error) {
-    throw new BundleRefusedError(`bundle ${dir} does not compile: ${(error as Error).message}`, [(error as Error).message]);
-  }
-  const failed = engine.runTests({ data: files.data }).filter((t) => !t.passed);
-  if (failed.length) {
-    throw new BundleRefusedError(
-      `bundle ${dir} fails ${failed.length} of its own tests: ${failed.slice(0, 5).map((t) => t.name).join(', ')}`,
-      failed.map((t) => `${t.name}${t.error ? `: ${t.error}` : ''}`),
-    );
-  }
-  return { engine: regoEngine(engine, files.data), data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
+  const engine = compileRegoBundle(dir, files.modules, files.data);
+  return { engine, failOpen, data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
 }
 
 /** Holds the current bundle; reloads on demand or when files change (debounced). */

@@ -11,6 +11,8 @@ import { ADMIN_ROLE, type Principal } from '../../auth/principal.js';
 import type { KeyAdmin } from '../../auth/key-admin.js';
 import { GatewayError } from '../../errors.js';
 import type { StageDeps } from '../../pipeline/deps.js';
+import { compileRegoBundle, type DecisionEngine } from '../../policy/policy-engine.js';
+import { fromJSON } from '@airlock/policies';
 
 /** Roles that may read operational state and analytics. */
 export const ANALYST_ROLES: ReadonlySet<string> = new Set([ADMIN_ROLE, 'operator', 'analyst', 'compliance']);
@@ -100,12 +102,25 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
       return reply.code(422).send({ error: { message: (error as Error).message, type: 'invalid_request_error', code: 'GW_ERR_INVALID_REQUEST', failures: (error as { failures?: string[] }).failures ?? [] }, revision: before });
     }
   });
-  app.post('/admin/policies/evaluate', async (request) => {
-    const body = parse(z.object({ input: z.unknown() }).strict(), request.body ?? {});
-    const b = policy().current;
+  const CandidateSchema = z
+    .object({ modules: z.array(z.object({ file: z.string().min(1), source: z.string() }).strict()).min(1), data: z.record(z.string(), z.unknown()).optional() })
+    .strict();
+  app.post('/admin/policies/evaluate', async (request, reply) => {
+    const body = parse(z.object({ input: z.unknown(), candidate: CandidateSchema.optional() }).strict(), request.body ?? {});
+    let engine: DecisionEngine = policy().current.engine;
+    let revision = policy().current.revision;
+    if (body.candidate) {
+      // A candidate bundle is compiled and its own tests run, exactly as a reload would, but nothing is swapped in.
+      try {
+        engine = compileRegoBundle('candidate', body.candidate.modules, fromJSON(body.candidate.data ?? {}));
+        revision = 'candidate';
+      } catch (error) {
+        return reply.code(422).send({ error: { message: (error as Error).message, type: 'invalid_request_error', code: 'GW_ERR_INVALID_REQUEST', failures: (error as { failures?: string[] }).failures ?? [] } });
+      }
+    }
     const t0 = performance.now();
-    const { value, fired } = b.engine.explain(body.input, { strict: true, maxSteps: 200_000 });
-    return { decision: value ?? null, engine: b.engine.kind, revision: b.revision, engine_ms: performance.now() - t0, explanation: fired };
+    const { value, fired } = engine.explain(body.input, { strict: true, maxSteps: 200_000 });
+    return { decision: value ?? null, engine: engine.kind, revision, engine_ms: performance.now() - t0, explanation: fired };
   });
 
   app.get('/admin/audit/verify', { preHandler: requireAdmin }, async () => {
