@@ -88,8 +88,8 @@ describe('redaction on the way out, restoration on the way back', () => {
       expect(dump, table).not.toContain(SSN);
       expect(dump, table).not.toContain(EMAIL);
     }
-    const [body] = await store.db.query<{ request_text: string }>('SELECT request_text FROM call_bodies LIMIT 1');
-    expect(body!.request_text).toContain('<SSN_1>');
+    const [withPlaceholder] = await store.db.query<{ n: string | number }>("SELECT count() AS n FROM call_bodies WHERE position(request_text, '<SSN_1>') > 0");
+    expect(Number(withPlaceholder!.n)).toBeGreaterThanOrEqual(2);
   });
 });
 
