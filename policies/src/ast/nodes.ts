@@ -26,7 +26,11 @@ export type Expr =
   | { readonly kind: 'assign'; readonly left: Term; readonly right: Term }
   | { readonly kind: 'some'; readonly vars: readonly string[] }
   | { readonly kind: 'somein'; readonly key: Term | null; readonly value: Term; readonly coll: Term }
-  | { readonly kind: 'every'; readonly key: Term | null; readonly value: Term; readonly coll: Term; readonly body: Body };
+  | { readonly kind: 'every'; readonly key: Term | null; readonly value: Term; readonly coll: Term; readonly body: Body }
+  /** `{ … }` as an operand of the experimental `and` / `or` keywords: a nested body. */
+  | { readonly kind: 'group'; readonly body: Body }
+  /** `a or b` (future.keywords.or): the first branch with a solution. */
+  | { readonly kind: 'or'; readonly branches: readonly Body[] };
 
 export interface Literal {
   readonly expr: Expr;

@@ -26,6 +26,8 @@ export class Parser {
   #i = 0;
   /** Whether a newline ends the expression being parsed (true at body level, false inside brackets). */
   #nlEnds: boolean[] = [false];
+  /** Experimental logical keywords, switched on per module by `import future.keywords.and` / `.or`. */
+  #logic = { and: false, or: false };
 
   constructor(
     source: string,
@@ -79,6 +81,8 @@ export class Parser {
       const path = this.#parseDottedPath();
       const alias = this.#accept('as') ? this.#ident() : null;
       imports.push({ path, alias });
+      if (path.join('.') === 'future.keywords.and') this.#logic.and = true;
+      if (path.join('.') === 'future.keywords.or') this.#logic.or = true;
     }
     const rules: Rule[] = [];
     while (this.#t.kind !== 'eof') rules.push(...this.#parseRule(pkg));
@@ -205,6 +209,8 @@ export class Parser {
       expr = this.#parseSome();
     } else if (this.#accept('every')) {
       expr = this.#parseEvery();
+    } else if (this.#logic.and || this.#logic.or) {
+      return this.#parseLogicLiteral(loc);
     } else {
       negated = this.#accept('not');
       const left = this.#parsePairMembership();
@@ -225,6 +231,82 @@ export class Parser {
       withs.push({ target, value: this.#parseTermExpr() });
     }
     return { expr, negated, with: withs, loc };
+  }
+
+  #word(w: 'and' | 'or'): boolean {
+    return this.#logic[w] && this.#t.kind === 'ident' && this.#t.text === w && !this.#endsHere();
+  }
+
+  /** A body literal built from `and` / `or` (and binds tighter), operands being literals, `{ bodies }` or groups. */
+  #parseLogicLiteral(loc: Location): Literal {
+    const body = this.#parseLogicOr();
+    const withs: With[] = [];
+    while (this.#is('with')) {
+      this.#i++;
+      const target = this.#parseTerm();
+      this.#expect('as');
+      withs.push({ target, value: this.#parseTermExpr() });
+    }
+    const only = body.length === 1 ? body[0]! : null;
+    if (only && !withs.length) return only;
+    return { expr: { kind: 'group', body }, negated: false, with: withs, loc };
+  }
+
+  #parseLogicOr(): Literal[] {
+    const loc = this.#t.loc;
+    const branches = [this.#parseLogicAnd()];
+    while (this.#word('or')) {
+      this.#i++;
+      branches.push(this.#parseLogicAnd());
+    }
+    return branches.length === 1 ? branches[0]! : [{ expr: { kind: 'or', branches }, negated: false, with: [], loc }];
+  }
+
+  #parseLogicAnd(): Literal[] {
+    const parts = [...this.#parseLogicOperand()];
+    while (this.#word('and')) {
+      this.#i++;
+      parts.push(...this.#parseLogicOperand());
+    }
+    return parts;
+  }
+
+  #parseLogicOperand(): Literal[] {
+    const loc = this.#t.loc;
+    if (this.#accept('not')) return [{ expr: { kind: 'group', body: this.#parseLogicOperand() }, negated: true, with: [], loc }];
+    const start = this.#i;
+    if (this.#is('{') || this.#is('(')) {
+      // `{ literals }` or `( a or b )` — else a set/object/parenthesised term: try the group, fall back to the term.
+      const close = this.#is('{') ? '}' : ')';
+      try {
+        this.#i++;
+        const body = this.#nested(true, () => {
+          const out: Literal[] = [];
+          while (!this.#is(close)) {
+            out.push(...this.#parseLogicOr());
+            this.#accept(';');
+          }
+          return out;
+        });
+        this.#expect(close);
+        if (this.#word('and') || this.#word('or') || this.#is(')') || this.#is('}') || this.#is(';') || this.#t.nl || this.#t.kind === 'eof' || close === ')') {
+          return [{ expr: { kind: 'group', body }, negated: false, with: [], loc }];
+        }
+      } catch (error) {
+        if (!(error instanceof RegoError)) throw error;
+      }
+      this.#i = start;
+    }
+    const left = this.#parsePairMembership();
+    if (this.#is(':=') && !this.#endsHere()) {
+      this.#i++;
+      return [{ expr: { kind: 'assign', left, right: this.#parseTermExpr() }, negated: false, with: [], loc }];
+    }
+    if (this.#is('=') && !this.#endsHere()) {
+      this.#i++;
+      return [{ expr: { kind: 'unify', left, right: this.#parseTermExpr() }, negated: false, with: [], loc }];
+    }
+    return [{ expr: { kind: 'term', term: left }, negated: false, with: [], loc }];
   }
 
   #parseSome(): Expr {

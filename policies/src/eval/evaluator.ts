@@ -157,6 +157,18 @@ export class Evaluation {
             }),
           ),
         );
+      case 'group':
+        return this.#body(e.body, 0, env, scope, k);
+      case 'or':
+        for (const branch of e.branches) {
+          let found = false;
+          this.#body(branch, 0, env, scope, () => {
+            found = true;
+            k();
+          });
+          if (found) return;
+        }
+        return;
       case 'every':
         return this.#term(e.coll, env, scope, (coll) => {
           if (!(isArray(coll) || isObject(coll) || isSet(coll))) return;
@@ -611,14 +623,9 @@ export class Evaluation {
       return def.impl(args, this.#ctx);
     } catch (error) {
       if (!(error instanceof BuiltinError)) throw error;
-      const e = new EvalError(error.code, `${def.decl.name}: ${error.message}`, loc);
-      if (error.code === 'eval_type_error' || this.#opts.strict) {
-        if (this.#opts.strict) {
-          this.strictError ??= e;
-          return undefined;
-        }
-        throw e;
-      }
+      // Non-strict: a failing builtin makes its expression undefined. Strict: the first error is reported after
+      // evaluation (OPA's WithStrictBuiltinErrors).
+      if (this.#opts.strict) this.strictError ??= new EvalError(error.code, `${def.decl.name}: ${error.message}`, loc);
       return undefined;
     }
   }
