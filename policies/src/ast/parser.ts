@@ -169,7 +169,7 @@ export class Parser {
   }
 
   #parseElse(rule: Rule): Rule {
-    if (!this.#is('else')) return rule;
+    if (!this.#is('else') || this.#peek().text === '.') return rule;
     const loc = this.#t.loc;
     this.#i++;
     const value = this.#accept(':=') || this.#accept('=') ? this.#parseTermExpr() : this.#scalar(true, loc);
@@ -205,14 +205,18 @@ export class Parser {
     const loc = this.#t.loc;
     let negated = false;
     let expr: Expr;
-    if (this.#accept('some')) {
+    // A keyword followed by `.` is a name (`some.rule`), not the keyword.
+    const keyword = (w: string): boolean => this.#is(w) && this.#peek().text !== '.';
+    if (keyword('some')) {
+      this.#i++;
       expr = this.#parseSome();
-    } else if (this.#accept('every')) {
+    } else if (keyword('every')) {
+      this.#i++;
       expr = this.#parseEvery();
     } else if (this.#logic.and || this.#logic.or) {
       return this.#parseLogicLiteral(loc);
     } else {
-      negated = this.#accept('not');
+      negated = keyword('not') ? this.#accept('not') : false;
       const left = this.#parsePairMembership();
       if (this.#is(':=') && !this.#endsHere()) {
         this.#i++;
@@ -224,7 +228,7 @@ export class Parser {
     }
     const withs: With[] = [];
     // A `with` may continue a literal on the next line: no literal starts with it.
-    while (this.#is('with')) {
+    while (this.#is('with') && this.#peek().text !== '.') {
       this.#i++;
       const target = this.#parseTerm();
       this.#expect('as');
@@ -241,7 +245,7 @@ export class Parser {
   #parseLogicLiteral(loc: Location): Literal {
     const body = this.#parseLogicOr();
     const withs: With[] = [];
-    while (this.#is('with')) {
+    while (this.#is('with') && this.#peek().text !== '.') {
       this.#i++;
       const target = this.#parseTerm();
       this.#expect('as');

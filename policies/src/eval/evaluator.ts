@@ -576,7 +576,16 @@ export class Evaluation {
     const mock = this.#mocks.get(t.name);
     if (mock) {
       if ('value' in mock) return this.#terms(t.args, env, scope, () => k(mock.value));
-      return this.#call({ ...t, name: mock.fn }, env, mock.scope, k);
+      // The replacement runs without its own mock, so a mock that calls the function it replaces does not loop.
+      const saved = this.#mocks;
+      const without = new Map(saved);
+      without.delete(t.name);
+      this.#mocks = without;
+      try {
+        return this.#call({ ...t, name: mock.fn }, env, mock.scope, k);
+      } finally {
+        this.#mocks = saved;
+      }
     }
     const fn = this.#functionSet(t.name, scope);
     if (fn) {
