@@ -37,9 +37,34 @@ export function lex(source: string, file: string): Token[] {
       tokens.push({ kind, text, ...(value !== undefined ? { value } : {}), loc: loc(start), nl });
       nl = false;
     };
-    if (c === '"' || (c === '$' && source[i + 1] === '"')) {
-      const template = c === '$';
-      i += template ? 2 : 1;
+    if (c === '$' && source[i + 1] === '"') {
+      // A template: expressions in {…} may hold strings and templates of their own, so braces are counted.
+      i += 2;
+      let depth = 0;
+      const begin = i;
+      while (true) {
+        if (i >= source.length || source[i] === '\n') fail('non-terminated string', start);
+        const ch = source[i]!;
+        if (ch === '\\') {
+          i += 2;
+          continue;
+        }
+        if (depth === 0 && ch === '"') break;
+        if (ch === '{') depth++;
+        else if (ch === '}') depth = Math.max(0, depth - 1);
+        else if (depth > 0 && ch === '"') {
+          i++;
+          while (i < source.length && source[i] !== '"') i += source[i] === '\\' ? 2 : 1;
+        }
+        i++;
+      }
+      const raw = source.slice(begin, i);
+      i++;
+      push('template', source.slice(start, i), raw);
+      continue;
+    }
+    if (c === '"') {
+      i += 1;
       let value = '';
       while (true) {
         if (i >= source.length || source[i] === '\n') fail('non-terminated string', start);
@@ -54,11 +79,6 @@ export function lex(source: string, file: string): Token[] {
             i += 6;
             continue;
           }
-          if (template && (e === '{' || e === '}')) {
-            value += '\\' + e;
-            i += 2;
-            continue;
-          }
           if (!(e in ESCAPES)) fail('illegal escape sequence', i);
           value += ESCAPES[e];
           i += 2;
@@ -68,7 +88,7 @@ export function lex(source: string, file: string): Token[] {
         i++;
       }
       i++;
-      push(template ? 'template' : 'string', source.slice(start, i), value);
+      push('string', source.slice(start, i), value);
       continue;
     }
     if (c === '`' || (c === '$' && source[i + 1] === '`')) {

@@ -565,21 +565,36 @@ export class Parser {
     return path.length ? { type: 'ref', head, path, loc: term.loc } : head;
   }
 
+  /** `$"…{expr}…"`: literal text (JSON escapes, `\{` for a brace) and embedded expressions, parsed in place. */
   #parseTemplate(t: Token): Term {
     const raw = t.value!;
+    if (t.text.startsWith('$`')) return { type: 'template', parts: this.#templateParts(raw, false, t), loc: t.loc };
+    return { type: 'template', parts: this.#templateParts(raw, true, t), loc: t.loc };
+  }
+
+  #templateParts(raw: string, escapes: boolean, t: Token): (string | Term)[] {
     const parts: (string | Term)[] = [];
     let text = '';
     for (let i = 0; i < raw.length; i++) {
       const c = raw[i]!;
-      if (c === '\\' && (raw[i + 1] === '{' || raw[i + 1] === '}')) {
-        text += raw[++i];
+      if (c === '\\' && escapes) {
+        const e = raw[i + 1] ?? '';
+        if (e === '{' || e === '}') text += e;
+        else if (e === 'u') {
+          text += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
+          i += 4;
+        } else text += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' } as Record<string, string>)[e] ?? e;
+        i++;
         continue;
       }
       if (c === '{') {
         let depth = 1;
         let j = i + 1;
         while (j < raw.length && depth) {
-          if (raw[j] === '{') depth++;
+          if (raw[j] === '"') {
+            j++;
+            while (j < raw.length && raw[j] !== '"') j += raw[j] === '\\' ? 2 : 1;
+          } else if (raw[j] === '{') depth++;
           else if (raw[j] === '}') depth--;
           j++;
         }
@@ -594,7 +609,7 @@ export class Parser {
       text += c;
     }
     if (text) parts.push(text);
-    return { type: 'template', parts, loc: t.loc };
+    return parts;
   }
 }
 

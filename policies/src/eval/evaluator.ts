@@ -392,11 +392,27 @@ export class Evaluation {
             else check(undefined);
           }),
         );
-      case 'template':
-        return this.#terms(t.parts.filter((p): p is Term => typeof p !== 'string'), env, scope, (vs) => {
-          let i = 0;
-          k(t.parts.map((p) => (typeof p === 'string' ? p : templateText(vs[i++]!))).join(''));
-        });
+      case 'template': {
+        // An undefined part prints as <undefined>; the first value of each part is used.
+        let out = '';
+        for (const p of t.parts) {
+          if (typeof p === 'string') {
+            out += p;
+            continue;
+          }
+          let v: Value | undefined;
+          try {
+            this.#term(p, env, scope, (x) => {
+              v = x;
+              throw FOUND;
+            });
+          } catch (e) {
+            if (e !== FOUND) throw e;
+          }
+          out += v === undefined ? '<undefined>' : templateText(v);
+        }
+        return k(out);
+      }
     }
   }
 
