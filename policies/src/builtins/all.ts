@@ -7,6 +7,7 @@ import { builtins as collections } from './collections.js';
 import { builtins as comparison } from './comparison.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
+import { builtins as json } from './json.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as regex } from './regex.js';
@@ -14,4 +15,4 @@ import { builtins as strings } from './strings.js';
 import { builtins as units } from './units.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json];

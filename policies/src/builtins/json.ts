@@ -1,0 +1,184 @@
+/**
+ * json.remove, json.filter and json.patch (RFC 6902), on paths given as "a/b/0" strings or ["a", "b", 0] arrays.
+ */
+import { BuiltinError, operandTypeError } from './errors.js';
+import { arg } from './operands.js';
+import type { BuiltinDef } from './types.js';
+import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
+
+type Path = Value[];
+
+function pathsOperand(v: Value, pos: number): Path[] {
+  if (!isArray(v) && !isSet(v)) throw operandTypeError(pos, 'one of {array, set}', v);
+  return [...(v as Iterable<Value>)].map((p) => {
+    if (typeof p === 'string') return p.replace(/^\//, '').split('/').filter((s, i, all) => s !== '' || all.length === 1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (isArray(p)) return [...p];
+    throw operandTypeError(pos, 'one of {array, set} containing string paths or array of path segments', v);
+  });
+}
+
+function keyFor(container: Value, seg: Value): Value | undefined {
+  if (isArray(container)) {
+    const n = typeof seg === 'number' ? seg : typeof seg === 'string' && /^\d+$/.test(seg) ? Number(seg) : NaN;
+    return Number.isInteger(n) ? n : undefined;
+  }
+  return seg;
+}
+
+function child(container: Value, seg: Value): Value | undefined {
+  const key = keyFor(container, seg);
+  if (key === undefined) return undefined;
+  if (isObject(container)) return container.get(key);
+  if (isArray(container)) return container[key as number];
+  if (isSet(container)) return container.has(key) ? key : undefined;
+  return undefined;
+}
+
+function removePath(v: Value, path: Path): Value {
+  if (!path.length) return v;
+  const [head, ...rest] = path;
+  const key = keyFor(v, head!);
+  if (key === undefined) return v;
+  if (isObject(v)) {
+    if (!v.has(key)) return v;
+    const out = new RObject(v.entries());
+    if (rest.length) out.set(key, removePath(v.get(key)!, rest));
+    else out.delete(key);
+    return out;
+  }
+  if (isArray(v)) {
+    const i = key as number;
+    if (i >= v.length) return v;
+    return rest.length ? v.map((x, j) => (j === i ? removePath(x, rest) : x)) : v.filter((_, j) => j !== i);
+  }
+  if (isSet(v) && v.has(key)) {
+    const out = new RSet(v);
+    if (!rest.length) out.delete(key);
+    return out;
+  }
+  return v;
+}
+
+function filterPaths(v: Value, paths: Path[]): Value {
+  if (paths.some((p) => p.length === 0)) return v;
+  const groups = new Map<string, { seg: Value; rest: Path[] }>();
+  for (const p of paths) {
+    const k = JSON.stringify(p[0]);
+    const g = groups.get(k) ?? { seg: p[0]!, rest: [] };
+    g.rest.push(p.slice(1));
+    groups.set(k, g);
+  }
+  if (isObject(v)) {
+    const out = new RObject();
+    for (const { seg, rest } of groups.values()) {
+      const c = v.get(seg);
+      if (c !== undefined) out.set(seg, filterPaths(c, rest));
+    }
+    return out;
+  }
+  if (isArray(v)) {
+    const keep: Value[] = [];
+    for (const { seg, rest } of [...groups.values()].sort((a, b) => Number(keyFor(v, a.seg)) - Number(keyFor(v, b.seg)))) {
+      const c = child(v, seg);
+      if (c !== undefined) keep.push(filterPaths(c, rest));
+    }
+    return keep;
+  }
+  if (isSet(v)) return new RSet([...groups.values()].map((g) => g.seg).filter((s) => v.has(s)));
+  return v;
+}
+
+function pointer(p: Value, pos: number): Path {
+  if (isArray(p)) return [...p];
+  if (typeof p !== 'string') throw operandTypeError(pos, 'string or array path', p);
+  if (p === '') return [];
+  return p.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function getAt(doc: Value, path: Path): Value | undefined {
+  let cur: Value | undefined = doc;
+  for (const seg of path) {
+    if (cur === undefined) return undefined;
+    cur = child(cur, seg);
+  }
+  return cur;
+}
+
+function setAt(doc: Value, path: Path, value: Value, insert: boolean): Value | undefined {
+  if (!path.length) return value;
+  const [head, ...rest] = path;
+  if (rest.length) {
+    const c = child(doc, head!);
+    if (c === undefined) return undefined;
+    const updated = setAt(c, rest, value, insert);
+    if (updated === undefined) return undefined;
+    if (isObject(doc)) return new RObject(doc.entries()).set(head!, updated);
+    if (isArray(doc)) return doc.map((x, i) => (i === keyFor(doc, head!) ? updated : x));
+    return undefined;
+  }
+  if (isObject(doc)) return new RObject(doc.entries()).set(head!, value);
+  if (isSet(doc)) return new RSet([...doc, value]);
+  if (isArray(doc)) {
+    const i = head === '-' ? doc.length : (keyFor(doc, head!) as number | undefined);
+    if (i === undefined || i > doc.length || (!insert && i >= doc.length)) return undefined;
+    return insert ? [...doc.slice(0, i), value, ...doc.slice(i)] : doc.map((x, j) => (j === i ? value : x));
+  }
+  return undefined;
+}
+
+function applyPatch(doc: Value, op: Value): Value | undefined {
+  if (!isObject(op)) return undefined;
+  const kind = op.get('op');
+  const path = pointer(op.get('path') ?? '', 2);
+  switch (kind) {
+    case 'add':
+      return setAt(doc, path, op.get('value') ?? null, true);
+    case 'remove':
+      return getAt(doc, path) === undefined ? undefined : removePath(doc, path);
+    case 'replace':
+      return getAt(doc, path) === undefined ? undefined : setAt(doc, path, op.get('value') ?? null, false);
+    case 'move':
+    case 'copy': {
+      const from = pointer(op.get('from') ?? '', 2);
+      const v = getAt(doc, from);
+      if (v === undefined) return undefined;
+      const base = kind === 'move' ? removePath(doc, from) : doc;
+      return setAt(base, path, v, true);
+    }
+    case 'test': {
+      const v = getAt(doc, path);
+      return v !== undefined && equal(v, op.get('value') ?? null) ? doc : undefined;
+    }
+    default:
+      throw new BuiltinError(`unknown patch operation ${String(kind)}`);
+  }
+}
+
+export const builtins: readonly BuiltinDef[] = [
+  {
+    decl: { name: 'json.remove', args: [arg('object'), arg('paths')], result: { kind: 'any' }, categories: ['object'] },
+    impl: ([obj, paths]) => {
+      if (!isObject(obj)) throw operandTypeError(1, 'object', obj!);
+      return pathsOperand(paths!, 2).reduce<Value>((acc, p) => removePath(acc, p), obj);
+    },
+  },
+  {
+    decl: { name: 'json.filter', args: [arg('object'), arg('paths')], result: { kind: 'any' }, categories: ['object'] },
+    impl: ([obj, paths]) => {
+      if (!isObject(obj)) throw operandTypeError(1, 'object', obj!);
+      return filterPaths(obj, pathsOperand(paths!, 2));
+    },
+  },
+  {
+    decl: { name: 'json.patch', args: [arg('object'), arg('patches')], result: { kind: 'any' }, categories: ['object'] },
+    impl: ([obj, patches]) => {
+      if (!isArray(patches)) throw operandTypeError(2, 'array', patches!);
+      let doc: Value | undefined = obj!;
+      for (const p of patches) {
+        doc = applyPatch(doc, p);
+        if (doc === undefined) return undefined;
+      }
+      return doc;
+    },
+  },
+];
