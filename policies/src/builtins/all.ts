@@ -12,7 +12,8 @@ import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as regex } from './regex.js';
 import { builtins as strings } from './strings.js';
+import { builtins as time } from './time.js';
 import { builtins as units } from './units.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time];

@@ -121,6 +121,19 @@ export const builtins: readonly BuiltinDef[] = [
     for (let at = s.indexOf(sub); at >= 0; at = s.indexOf(sub, at + 1)) out.push(cp(s.slice(0, at)).length);
     return out;
   }),
+  {
+    decl: { name: 'strings.split_n', args: [arg('x', STRING), arg('delimiter', STRING), arg('n', NUMBER)], result: { kind: 'array' }, categories: ['strings'] },
+    impl: (a) => {
+      const n = a[2]!;
+      if (!isNumber(n)) throw operandTypeError(3, 'number', n);
+      if (!Number.isInteger(Number(n))) throw new BuiltinError('operand 3 must be integer number but got floating-point number');
+      const s = stringOperand(a, 1);
+      const d = stringOperand(a, 2);
+      const parts = d === '' ? cp(s) : s.split(d);
+      const k = Number(n);
+      return k >= 0 ? parts.slice(0, k) : parts.slice(Math.max(0, parts.length + k));
+    },
+  },
   s2('strings.count', (s, sub) => (sub === '' ? cp(s).length + 1 : s.split(sub).length - 1)),
   {
     decl: { name: 'replace', args: [arg('x', STRING), arg('old', STRING), arg('new', STRING)], result: STRING, categories: ['strings'] },
