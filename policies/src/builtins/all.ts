@@ -7,6 +7,7 @@ import { builtins as collections } from './collections.js';
 import { builtins as comparison } from './comparison.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
+import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
@@ -16,4 +17,4 @@ import { builtins as time } from './time.js';
 import { builtins as units } from './units.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph];

@@ -76,6 +76,13 @@ export const builtins: readonly BuiltinDef[] = [
     },
   },
   { decl: { name: 'array.concat', args: [arg('x'), arg('y')], result: { kind: 'array' } }, impl: (a) => [...arrayOperand(a, 1), ...arrayOperand(a, 2)] },
+  {
+    decl: { name: 'array.flatten', args: [arg('x')], result: { kind: 'array' } },
+    impl: (a) => {
+      const flat = (xs: readonly Value[]): Value[] => xs.flatMap((x) => (isArray(x) ? flat(x) : [x]));
+      return flat(arrayOperand(a, 1));
+    },
+  },
   { decl: { name: 'array.reverse', args: [arg('x')], result: { kind: 'array' } }, impl: (a) => [...arrayOperand(a, 1)].reverse() },
   {
     decl: { name: 'array.slice', args: [arg('x'), arg('start'), arg('stop')], result: { kind: 'array' } },
