@@ -15,6 +15,7 @@ import { builtins as regex } from './regex.js';
 import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as units } from './units.js';
+import { builtins as uri } from './uri.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph, uri];

@@ -86,6 +86,8 @@ export const builtins: readonly BuiltinDef[] = [
       if (typeof x === 'boolean') return x ? 1 : 0;
       if (typeof x === 'string') {
         const t = x.trim();
+        // Go's ParseFloat accepts these; OPA refuses them as not numbers.
+        if (/^[+-]?(nan|inf|infinity)$/i.test(t)) throw operandTypeError(1, 'a number (not NaN or infinity)', x);
         if (/^[+-]?\d+$/.test(t)) return normalizeInt(BigInt(t));
         const n = Number(t);
         if (t === '' || Number.isNaN(n) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new BuiltinError(`invalid syntax`);
