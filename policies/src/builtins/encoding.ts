@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
-import { BuiltinError } from './errors.js';
+import { BuiltinError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { fromJSON, stringifyJSON, toJSON } from '../values.js';
+import { fromJSON, isObject, stringifyJSON, toJSON } from '../values.js';
 
 const str = (name: string, f: (s: string) => string, categories = ['encoding']): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories }, impl: (a) => f(stringOperand(a, 1)) });
 
@@ -12,7 +12,40 @@ export function parseJsonExact(text: string): unknown {
   return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000') ? BigInt(v.slice(1)) : v));
 }
 
+/** Go's json.MarshalIndent layout: every line after the first starts with prefix, nesting adds indent. */
+function indentJSON(x: unknown, prefix: string, indent: string, depth = 0): string {
+  const pad = prefix + indent.repeat(depth + 1);
+  const close = prefix + indent.repeat(depth);
+  if (Array.isArray(x)) {
+    if (!x.length) return '[]';
+    return '[\n' + x.map((v) => pad + indentJSON(v, prefix, indent, depth + 1)).join(',\n') + '\n' + close + ']';
+  }
+  if (x && typeof x === 'object') {
+    const entries = Object.entries(x);
+    if (!entries.length) return '{}';
+    return '{\n' + entries.map(([k, v]) => pad + JSON.stringify(k) + ': ' + indentJSON(v, prefix, indent, depth + 1)).join(',\n') + '\n' + close + '}';
+  }
+  return stringifyJSON(x);
+}
+
+const MARSHAL_OPTIONS = new Set(['pretty', 'prefix', 'indent']);
+
 export const builtins: readonly BuiltinDef[] = [
+  {
+    decl: { name: 'json.marshal_with_options', args: [arg('x'), arg('options')], result: STRING, categories: ['encoding'] },
+    impl: ([x, o]) => {
+      if (!isObject(o)) throw operandTypeError(2, 'object', o!);
+      for (const k of o.keys()) if (typeof k !== 'string' || !MARSHAL_OPTIONS.has(k)) throw new BuiltinError(`object contained unknown key ${JSON.stringify(k)}`);
+      const pretty = o.get('pretty');
+      const prefix = o.get('prefix');
+      const indent = o.get('indent');
+      const json = toJSON(x!);
+      const wantsPretty = pretty === true || (pretty === undefined && (prefix !== undefined || indent !== undefined));
+      if (!wantsPretty) return stringifyJSON(json);
+      const p = typeof prefix === 'string' ? prefix : '';
+      return p + indentJSON(json, p, typeof indent === 'string' ? indent : '\t');
+    },
+  },
   { decl: { name: 'json.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] }, impl: ([x]) => stringifyJSON(toJSON(x!)) },
   {
     decl: { name: 'json.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
