@@ -226,15 +226,19 @@ export class Parser {
         expr = { kind: 'unify', left, right: this.#parseTermExpr() };
       } else expr = { kind: 'term', term: left };
     }
+    return { expr, negated, with: this.#parseWiths(), loc };
+  }
+
+  /** `with target as value`, repeated. A `with` may continue a literal on the next line: no literal starts with it. */
+  #parseWiths(): With[] {
     const withs: With[] = [];
-    // A `with` may continue a literal on the next line: no literal starts with it.
     while (this.#is('with') && this.#peek().text !== '.') {
       this.#i++;
       const target = this.#parseTerm();
       this.#expect('as');
       withs.push({ target, value: this.#parseTermExpr() });
     }
-    return { expr, negated, with: withs, loc };
+    return withs;
   }
 
   #word(w: 'and' | 'or'): boolean {
@@ -244,13 +248,7 @@ export class Parser {
   /** A body literal built from `and` / `or` (and binds tighter), operands being literals, `{ bodies }` or groups. */
   #parseLogicLiteral(loc: Location): Literal {
     const body = this.#parseLogicOr();
-    const withs: With[] = [];
-    while (this.#is('with') && this.#peek().text !== '.') {
-      this.#i++;
-      const target = this.#parseTerm();
-      this.#expect('as');
-      withs.push({ target, value: this.#parseTermExpr() });
-    }
+    const withs = this.#parseWiths();
     const only = body.length === 1 ? body[0]! : null;
     if (only && !withs.length) return only;
     return { expr: { kind: 'group', body }, negated: false, with: withs, loc };
