@@ -28,6 +28,8 @@ export class Parser {
   #nlEnds: boolean[] = [false];
   /** Experimental logical keywords, switched on per module by `import future.keywords.and` / `.or`. */
   #logic = { and: false, or: false };
+  /** `not { … }` over a whole body, switched on by `import future.keywords.not`. */
+  #notBody = false;
 
   constructor(
     source: string,
@@ -83,6 +85,7 @@ export class Parser {
       imports.push({ path, alias });
       if (path.join('.') === 'future.keywords.and') this.#logic.and = true;
       if (path.join('.') === 'future.keywords.or') this.#logic.or = true;
+      if (path.join('.') === 'future.keywords.not') this.#notBody = true;
     }
     const rules: Rule[] = [];
     while (this.#t.kind !== 'eof') rules.push(...this.#parseRule(pkg));
@@ -217,6 +220,10 @@ export class Parser {
       return this.#parseLogicLiteral(loc);
     } else {
       negated = keyword('not') ? this.#accept('not') : false;
+      if (negated && this.#notBody && this.#is('{')) {
+        const body = this.#tryBraceBody();
+        if (body) return { expr: { kind: 'group', body }, negated: true, with: this.#parseWiths(), loc };
+      }
       const left = this.#parsePairMembership();
       if (this.#is(':=') && !this.#endsHere()) {
         this.#i++;
@@ -227,6 +234,28 @@ export class Parser {
       } else expr = { kind: 'term', term: left };
     }
     return { expr, negated, with: this.#parseWiths(), loc };
+  }
+
+  /** `{ literals }` when what follows the brace is a body, else nothing (and the position is left unchanged). */
+  #tryBraceBody(): Literal[] | undefined {
+    const start = this.#i;
+    try {
+      this.#i++;
+      const body = this.#nested(true, () => {
+        const out: Literal[] = [];
+        while (!this.#is('}')) {
+          out.push(this.#parseLiteral());
+          this.#accept(';');
+        }
+        return out;
+      });
+      this.#expect('}');
+      return body;
+    } catch (error) {
+      if (!(error instanceof RegoError)) throw error;
+      this.#i = start;
+      return undefined;
+    }
   }
 
   /** `with target as value`, repeated. A `with` may continue a literal on the next line: no literal starts with it. */
@@ -455,7 +484,11 @@ export class Parser {
         term = this.#parseTemplate(t);
         break;
       case 'keyword':
-        if (t.text === 'true' || t.text === 'false') {
+        if (['true', 'false', 'null'].includes(t.text) && this.#peek().text === '.' && this.#peek().loc.col === t.loc.col + t.text.length) {
+          // `true.foo` names a rule or package segment.
+          this.#i++;
+          term = { type: 'var', name: t.text, loc };
+        } else if (t.text === 'true' || t.text === 'false') {
           this.#i++;
           term = this.#scalar(t.text === 'true', loc);
         } else if (t.text === 'null') {
