@@ -55,6 +55,8 @@ export interface Rule {
   readonly body: Body;
   readonly isDefault: boolean;
   readonly elseRule: Rule | null;
+  /** Generic ref heads (`p[q].r := v`): values under one key merge as objects instead of conflicting. */
+  readonly deepMerge?: boolean;
   readonly loc: Location;
   readonly file: string;
 }

@@ -157,10 +157,23 @@ export class Parser {
       this.#i++;
       const key = this.#nested(false, () => this.#parseTermExpr());
       this.#expect(']');
+      // Generic ref heads, `p[q].r := v` / `p[q][r] if …`: the rest of the ref nests the value under the key.
+      const rest: Term[] = [];
+      while ((this.#is('.') || this.#is('[')) && !this.#t.nl) {
+        if (this.#accept('.')) rest.push(this.#scalar(this.#ident(), this.#t.loc));
+        else {
+          this.#i++;
+          rest.push(this.#nested(false, () => this.#parseTermExpr()));
+          this.#expect(']');
+        }
+      }
+      const nest = (value: Term): Term =>
+        rest.reduceRight<Term>((inner, seg) => ({ type: 'object', items: [[seg, inner]], loc }), value);
       if (this.#accept(':=') || this.#accept('=')) {
         const value = this.#parseTermExpr();
-        return [{ ...base, kind: 'object', args: [], key, value, body: this.#parseRuleBody() }];
+        return [{ ...base, kind: 'object', args: [], key, value: nest(value), body: this.#parseRuleBody(), deepMerge: rest.length > 0 }];
       }
+      if (rest.length) return [{ ...base, kind: 'object', args: [], key, value: nest(this.#scalar(true, loc)), body: this.#parseRuleBody(), deepMerge: true }];
       // v1: `p[k] if …` is an object whose key k maps to true; v0: `p[x] { … }` is a partial set.
       if (this.options.v0Compatible && this.#is('{')) return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
       return [{ ...base, kind: 'object', args: [], key, value: this.#scalar(true, loc), body: this.#parseRuleBody() }];

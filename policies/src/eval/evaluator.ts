@@ -538,6 +538,7 @@ export class Evaluation {
             this.#term(r.key!, env, scope, (key) =>
               this.#term(r.value!, env, scope, (value) => {
                 const prev = out.get(key);
+                if (prev !== undefined && r.deepMerge && isObject(prev) && isObject(value)) return void out.set(key, mergeObjects(prev, value, r.loc));
                 if (prev !== undefined && !equal(prev, value)) throw new EvalError('eval_conflict_error', 'object keys must be unique', r.loc);
                 out.set(key, value);
               }),
@@ -809,6 +810,17 @@ function termName(t: Term): string | undefined {
     parts.push(p.value);
   }
   return parts.join('.');
+}
+
+function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
+  const out = new RObject(a.entries());
+  for (const [k, v] of b) {
+    const prev = out.get(k);
+    if (prev === undefined) out.set(k, v);
+    else if (isObject(prev) && isObject(v)) out.set(k, mergeObjects(prev, v, loc));
+    else if (!equal(prev, v)) throw new EvalError('eval_conflict_error', 'object keys must be unique', loc);
+  }
+  return out;
 }
 
 function templateText(v: Value): string {
