@@ -572,7 +572,10 @@ export class Evaluation {
       const clause = r;
       this.#ruleBody(clause, set, env, (e, scope) =>
         this.#term(clause.value!, e, scope, (v) => {
-          if (value !== undefined && !equal(value, v)) throw new EvalError('eval_conflict_error', 'complete rules must not produce multiple outputs', clause.loc);
+          if (value !== undefined && !equal(value, v)) {
+            const what = set.kind === 'function' ? 'functions must not produce multiple outputs for same inputs' : 'complete rules must not produce multiple outputs';
+            throw new EvalError('eval_conflict_error', what, clause.loc);
+          }
           value = v;
         }),
       );
