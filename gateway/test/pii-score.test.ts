@@ -1,7 +1,7 @@
 /**
  * The recognisers scored on the shared development set through the CLI, with the scorer that judges them
- * (../shared/pii/score.mjs). The floors are the issue's targets where the engine meets them on this set, and the
- * measured figure (rounded down) where it does not yet, so any regression fails.
+ * (../shared/pii/score.mjs). Each floor is the issue's target or, where the engine does better on this set, a little
+ * under the measured figure, so a regression fails.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,10 +17,11 @@ const GOLD = join(SHARED, 'dev.jsonl');
 
 const FLOORS: Record<string, number> = {
   EMAIL: 0.95, CREDIT_CARD: 0.95, IBAN: 0.95, SSN: 0.95, IP_ADDRESS: 0.95, URL: 0.95,
-  API_KEY: 0.9, PHONE: 0.8, PERSON: 0.8, LOCATION: 0.75, 'MICRO(-OTHER)': 0.85,
+  // Targets 0.90 / 0.80 / 0.80 / 0.75 / 0.85; measured 1.00 / 0.957 / 0.942 / 0.980 / 0.969.
+  API_KEY: 0.95, PHONE: 0.93, PERSON: 0.92, LOCATION: 0.95, 'MICRO(-OTHER)': 0.95,
 };
-/** Type-agnostic recall: the target is 0.90; measured 0.82 on this set. */
-const ANY_RECALL_FLOOR = 0.82;
+/** Type-agnostic recall: the target is 0.90; measured 0.972 on this set. */
+const ANY_RECALL_FLOOR = 0.95;
 
 describe.skipIf(!existsSync(GOLD))('PII recognisers on the shared development set (full tier)', () => {
   it('meet the per-type overlap F1 floors', async () => {

@@ -79,3 +79,12 @@ describe('modes', () => {
     expect(scan).toEqual({ counts: { EMAIL: 3 }, redacted: 3, nonTextParts: 1 });
   });
 });
+
+describe('phone numbers', () => {
+  it('takes a bare digit group only when it is a valid number in one of the default regions', () => {
+    const text = 'stop messages to 699 956 915.';
+    expect(detect(text, { regions: ['US', 'GB'] })).toEqual([]);
+    expect(detect(text, { regions: ['ES'] }).map((f) => [f.type, text.slice(f.start, f.end)])).toEqual([['PHONE', '699 956 915']]);
+    expect(types('Suite 913 0547 Bygget 91')).toEqual([]);
+  });
+});

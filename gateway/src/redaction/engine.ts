@@ -3,8 +3,12 @@
  * score wins (ties: the longer one), except that a validated number (card, IBAN, SSN) is never taken for a phone.
  */
 import { apiKeyDetector } from './detectors/api-key.js';
-import { dateOfBirthDetector, locationDetector, personDetector } from './detectors/entities.js';
-import { creditCardDetector, emailDetector, ibanDetector, ipDetector, phoneDetector, ssnDetector, urlDetector } from './detectors/patterns.js';
+import { dateOfBirthDetector } from './detectors/date-of-birth.js';
+import { locationDetector } from './detectors/location.js';
+import { personDetector } from './detectors/person.js';
+import { creditCardDetector, emailDetector, ibanDetector, ipDetector, ssnDetector, urlDetector } from './detectors/patterns.js';
+import { phoneDetector } from './detectors/phone.js';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { FULL_ONLY, type Detector, type EntityType, type Finding, type Tier } from './types.js';
 
 /** Order matters only for ties; validated types first. */
@@ -22,7 +26,7 @@ export const DETECTORS: readonly Detector[] = [
   locationDetector,
 ];
 
-const PRIORITY: Partial<Record<EntityType, number>> = { API_KEY: 3, EMAIL: 2, IBAN: 2, CREDIT_CARD: 2, SSN: 2, IP_ADDRESS: 1, URL: 1, DATE_OF_BIRTH: 1 };
+const PRIORITY: Partial<Record<EntityType, number>> = { API_KEY: 3, EMAIL: 2, IBAN: 2, CREDIT_CARD: 2, SSN: 2, IP_ADDRESS: 1, URL: 1, PHONE: 1, DATE_OF_BIRTH: 1 };
 
 export interface DetectOptions {
   readonly tier?: Tier;
@@ -30,18 +34,33 @@ export interface DetectOptions {
   readonly types?: ReadonlySet<EntityType>;
   /** Findings below this score are dropped. */
   readonly minScore?: number;
+  /** Default regions for phone numbers without a country code (default: DEFAULT_PHONE_REGIONS). */
+  readonly regions?: readonly CountryCode[];
 }
 
 export const DEFAULT_MIN_SCORE = 0.5;
 
-function wins(a: Finding, b: Finding): boolean {
-  const pa = PRIORITY[a.type] ?? 0;
-  const pb = PRIORITY[b.type] ?? 0;
-  if (pa !== pb) return pa > pb;
-  if (a.score !== b.score) return a.score > b.score;
-  return a.end - a.start > b.end - b.start;
+function rank(a: Finding, b: Finding): number {
+  return (PRIORITY[b.type] ?? 0) - (PRIORITY[a.type] ?? 0) || b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start;
 }
 
+/** Overlapping places become one (a street line and the address block around it); other types keep their best. */
+function mergeSameType(found: Finding[]): Finding[] {
+  found.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.start - b.start));
+  const out: Finding[] = [];
+  for (const f of found) {
+    const last = out[out.length - 1];
+    if (last && f.type === 'LOCATION' && last.type === f.type && f.start < last.end) {
+      out[out.length - 1] = { type: f.type, start: last.start, end: Math.max(last.end, f.end), score: Math.max(last.score, f.score) };
+    } else out.push(f);
+  }
+  return out;
+}
+
+/**
+ * Findings of a text, without overlaps: where two overlap, the validated type wins, then the higher score, then the
+ * longer span.
+ */
 export function detect(text: string, options: DetectOptions = {}): Finding[] {
   const tier = options.tier ?? 'fast';
   const min = options.minScore ?? DEFAULT_MIN_SCORE;
@@ -49,14 +68,11 @@ export function detect(text: string, options: DetectOptions = {}): Finding[] {
   for (const d of DETECTORS) {
     if (tier === 'fast' && FULL_ONLY.has(d.type)) continue;
     if (options.types && !options.types.has(d.type)) continue;
-    for (const f of d.detect(text)) if (f.score >= min && f.end > f.start) found.push(f);
+    for (const f of d.detect(text, options)) if (f.score >= min && f.end > f.start) found.push(f);
   }
-  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  if (found.length < 2) return found;
+  const candidates = mergeSameType(found).sort(rank);
   const kept: Finding[] = [];
-  for (const f of found) {
-    const clash = kept.findIndex((k) => k.start < f.end && f.start < k.end);
-    if (clash < 0) kept.push(f);
-    else if (wins(f, kept[clash]!)) kept[clash] = f;
-  }
+  for (const f of candidates) if (!kept.some((k) => k.start < f.end && f.start < k.end)) kept.push(f);
   return kept.sort((a, b) => a.start - b.start);
 }

@@ -4,6 +4,7 @@
  * across calls) or `drop` (removed).
  */
 import { createHmac } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { detect } from './engine.js';
 import type { EntityType, Finding, Tier } from './types.js';
 
@@ -15,6 +16,8 @@ export interface RedactionPlan {
   readonly mode: Mode;
   readonly modes?: Partial<Record<EntityType, Mode>>;
   readonly tier: Tier;
+  /** Default regions for phone numbers written without a country code (default: DEFAULT_PHONE_REGIONS). */
+  readonly regions?: readonly CountryCode[];
   /** Secret for `hash` mode, per tenant. */
   readonly hashKey?: string;
   /** Also redact PII the model writes in its response (masked, since the user never saw a placeholder for it). */
@@ -74,7 +77,7 @@ export interface RedactedText {
 }
 
 export function redactText(text: string, plan: RedactionPlan, vault: Vault): RedactedText {
-  const findings = detect(text, { tier: plan.tier });
+  const findings = detect(text, { tier: plan.tier, ...(plan.regions ? { regions: plan.regions } : {}) });
   let out = '';
   let at = 0;
   let redacted = 0;

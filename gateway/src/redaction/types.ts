@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js/max';
 import { POLICY_ENTITY_TYPES } from '@airlock/policies';
 
 /** One vocabulary of entity types for detection, the policy input and decisions: the policy contract's. */
@@ -17,7 +18,13 @@ export interface Finding {
   readonly score: number;
 }
 
+/** What a recogniser may be told per call. */
+export interface DetectorOptions {
+  /** Regions (ISO 3166 alpha-2) whose numbering plans apply to phone numbers written without a country code. */
+  readonly regions?: readonly CountryCode[];
+}
+
 export interface Detector {
   readonly type: EntityType;
-  detect(text: string): Finding[];
+  detect(text: string, options?: DetectorOptions): Finding[];
 }

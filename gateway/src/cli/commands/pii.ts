@@ -1,16 +1,19 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { text as readText } from 'node:stream/consumers';
-import { MODES, Vault, detect, redactText, ENTITY_TYPES, type Mode, type Tier } from '../../redaction/index.js';
+import { DEFAULT_PHONE_REGIONS, MODES, Vault, detect, redactText, ENTITY_TYPES, type Mode, type Tier } from '../../redaction/index.js';
+import { getCountries, type CountryCode } from 'libphonenumber-js/max';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: airlock pii <detect|redact> [options]
 
-  airlock pii detect [--tier fast|full]
+  airlock pii detect [--tier fast|full] [--regions US,GB,…]
       reads JSON lines with a "text" field on standard input (other fields, such as "id", are copied through) and
       writes each line back with "entities": [{type, start, end, score}] (JavaScript string offsets, end exclusive)
   airlock pii redact [--mode placeholder|mask|hash] [--tier fast|full] [--types EMAIL,SSN,…]
       reads text on standard input and writes it redacted
+
+  --regions: where phone numbers written without a country code are checked (default ${DEFAULT_PHONE_REGIONS.join(',')}).
 
 Types: ${ENTITY_TYPES.join(', ')}.
 `;
@@ -22,12 +25,16 @@ export const piiCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: [...argv],
-      options: { tier: { type: 'string', default: 'fast' }, mode: { type: 'string', default: 'placeholder' }, types: { type: 'string' } },
+      options: { tier: { type: 'string', default: 'fast' }, mode: { type: 'string', default: 'placeholder' }, types: { type: 'string' }, regions: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
     const tier = values.tier as Tier;
     if (tier !== 'fast' && tier !== 'full') throw new Error('--tier must be fast or full');
+    const regions = values.regions ? values.regions.split(',').map((r) => r.trim().toUpperCase()) : [...DEFAULT_PHONE_REGIONS];
+    const unknownRegions = regions.filter((r) => !(getCountries() as string[]).includes(r));
+    if (unknownRegions.length) throw new Error(`unknown region(s): ${unknownRegions.join(', ')}`);
+    const detectOptions = { tier, regions: regions as CountryCode[] };
     switch (positionals[0]) {
       case 'detect': {
         const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
@@ -42,7 +49,7 @@ export const piiCommand: Command = {
             throw new Error(`line ${n}: not valid JSON`);
           }
           if (typeof row.text !== 'string') throw new Error(`line ${n}: "text" must be a string`);
-          const entities = detect(row.text, { tier }).map(({ type, start, end, score }) => ({ type, start, end, score }));
+          const entities = detect(row.text, detectOptions).map(({ type, start, end, score }) => ({ type, start, end, score }));
           io.stdout.write(JSON.stringify({ ...row, entities }) + '\n');
         }
         return 0;
@@ -55,7 +62,7 @@ export const piiCommand: Command = {
         if (unknown.length) throw new Error(`unknown type(s): ${unknown.join(', ')}`);
         if (mode === 'hash' && !io.env.AIRLOCK_HASH_SECRET) throw new Error('hash mode needs a secret in AIRLOCK_HASH_SECRET');
         const input = await readText(io.stdin);
-        const plan = { entities: new Set(types as typeof ENTITY_TYPES[number][]), mode, tier, hashKey: io.env.AIRLOCK_HASH_SECRET ?? '' };
+        const plan = { entities: new Set(types as typeof ENTITY_TYPES[number][]), mode, ...detectOptions, hashKey: io.env.AIRLOCK_HASH_SECRET ?? '' };
         io.stdout.write(redactText(input, plan, new Vault()).text);
         return 0;
       }

@@ -11,7 +11,7 @@ const EMAIL = /(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{
 
 export const emailDetector: Detector = {
   type: 'EMAIL',
-  detect: (text) => [...matches(text, EMAIL)].map((m) => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, score: 0.95 })),
+  detect: (text) => (text.includes('@') ? matches(text, EMAIL) : []).map((m) => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, score: 0.95 })),
 };
 
 export function luhn(digits: string): boolean {
@@ -37,7 +37,8 @@ export const creditCardDetector: Detector = {
     for (const m of matches(text, CARD)) {
       const digits = m[0].replace(/[ -]/g, '');
       if (digits.length < 12 || digits.length > 19 || !luhn(digits) || /^(\d)\1+$/.test(digits)) continue;
-      if (!/^(?:4|5|2[2-7]|3[0-9]|6|1)/.test(digits)) continue;
+      // Issuer prefixes: Visa, Mastercard, Amex/Diners/JCB, Discover/UnionPay/Maestro, UATP, and JCB's 15-digit 2131/1800.
+      if (!/^(?:4|5|2[2-7]|3[0-9]|6|1|2131|1800)/.test(digits)) continue;
       const start = m.index;
       const end = m.index + m[0].length;
       const context = hasContext(text, start, end, CARD_CONTEXT);
@@ -99,8 +100,8 @@ export const ipDetector: Detector = {
   type: 'IP_ADDRESS',
   detect(text) {
     const out: Finding[] = [];
-    for (const m of matches(text, IPV4)) out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.9 });
-    for (const m of matches(text, IPV6)) {
+    if (/\d\.\d/.test(text)) for (const m of matches(text, IPV4)) out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.9 });
+    for (const m of /[0-9a-f]?:[0-9a-f]*:/i.test(text) ? matches(text, IPV6) : []) {
       if (isIP(m[0].split('%')[0]!) === 6 && /[0-9a-f]/i.test(m[0]) && m[0].length > 3) out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.9 });
     }
     return out;
@@ -116,30 +117,6 @@ export const urlDetector: Detector = {
     for (const m of matches(text, URL_RE)) {
       // Credentials inside a URL are an API key, reported by that recogniser; the URL itself is still a URL.
       out.push({ type: 'URL', start: m.index, end: m.index + m[0].length, score: 0.85 });
-    }
-    return out;
-  },
-};
-
-const PHONE = /(?<![\w+])\d{10,11}(?![\w-])|(?<![\w+])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?|\b)(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\w-])|(?<![\w+])\(\d{2,4}\)\s?\d{3}[ .-]?\d{3,4}(?:\s?x\d{1,6})?(?!\w)/g;
-const PHONE_CONTEXT = /phone|tel\b|telephone|mobile|cell|call|fax|contact|number|reach|dial|whatsapp|sms|text me|office|home|work|landline/i;
-
-export const phoneDetector: Detector = {
-  type: 'PHONE',
-  detect(text) {
-    const out: Finding[] = [];
-    for (const m of matches(text, PHONE)) {
-      const raw = m[0];
-      const digits = raw.replace(/x.*$|ext.*$/i, '').replace(/\D/g, '');
-      if (digits.length < 7 || digits.length > 15) continue;
-      const start = m.index;
-      const end = m.index + raw.length;
-      const context = hasContext(text, start, end, PHONE_CONTEXT);
-      const shaped = /^\+|^00|\(|x\d/.test(raw) || /^\d{3}[-.]\d{3}[-.]\d{4}$/.test(raw);
-      // Bare digit groups are often something else (amounts, codes): they need a phone-like shape or context.
-      if (!shaped && !context && (digits.length < 10 || /^\d+$/.test(raw))) continue;
-      if (/^\d{4}-\d{2}-\d{2}/.test(raw)) continue;
-      out.push({ type: 'PHONE', start, end, score: context ? 0.85 : shaped ? 0.7 : 0.5 });
     }
     return out;
   },

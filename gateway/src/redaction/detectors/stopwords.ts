@@ -23,5 +23,9 @@ center middle high low big small little old early late soon today tomorrow yeste
 friday saturday sunday january february september october november december spring summer autumn winter christmas
 easter holiday travel trip flight hotel room table chair door window car bus train plane ship boat bike house home
 apartment building floor level unit suite box po via per des del der die das la le les el los las di da de do dos du
-van von st ste san santa ave blvd rd ln dr ct pl sq hwy pkwy apt united kingdom republic`.split(/\s+/),
+van von st ste san santa ave blvd rd ln dr ct pl sq hwy pkwy apt united kingdom republic during mission statement atm
+town mobile fine idea lucky loyalty appears incorrectly baby princess royal prince queen lord lady treaty union article
+section chapter song songs album band tour show film movie series season episode company companies economy industry market
+brand label model version update address addresses location country county region province district village
+limit charges charge cash withdraw balance statement loan credit debit transfer deposit fee fees rate tax bill invoice`.split(/\s+/),
 );

@@ -1,6 +1,7 @@
 /**
  * Name and place lists (built from @faker-js/faker's 77 locales by scripts/build-gazetteer.ts), as sets for O(1)
- * word lookups. Loaded once, on first use.
+ * word lookups, plus country names in several languages from the runtime's own ICU data (Intl.DisplayNames), so
+ * every ISO country is known without a list of our own. Loaded once, on first use.
  */
 import { readFileSync } from 'node:fs';
 
@@ -9,9 +10,47 @@ export interface Gazetteer {
   readonly last: ReadonlySet<string>;
   /** Cities, countries and states, single- and multi-word, lower-case. */
   readonly places: ReadonlySet<string>;
+  /** Country names (and common alternative names), lower-case. */
+  readonly countries: ReadonlySet<string>;
   readonly streetSuffixes: ReadonlySet<string>;
-  /** The longest place name, in words. */
-  readonly maxPlaceWords: number;
+  /**
+   * Every leading part of a multi-word place ("new", "new south"): a word-level trie flattened into a Set, so a
+   * lookup walks forward word by word and stops as soon as no place can start this way.
+   */
+  readonly placePrefixes: ReadonlySet<string>;
+}
+
+const COUNTRY_LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'sv', 'da', 'nb', 'fi', 'cs', 'hu', 'el', 'tr', 'ru'];
+/** Names in everyday use that ICU gives under another form (it says "Czechia", people write "Czech Republic"). */
+const COUNTRY_ALIASES = [
+  'czech republic', 'republic of ireland', "people's republic of china", 'usa', 'u.s.a.', 'america', 'uk', 'great britain', 'britain',
+  'england', 'scotland', 'wales', 'northern ireland', 'holland', 'burma', 'ivory coast', 'swaziland', 'macedonia', 'east timor',
+  'republic of korea', 'korea', 'russian federation', 'turkey', 'vatican', 'congo', 'democratic republic of the congo',
+  'republic of the congo', 'saint vincent and the grenadines', 'saint kitts and nevis', 'saint lucia', 'bosnia and herzegovina',
+  'trinidad and tobago', 'antigua and barbuda', 'sao tome and principe', 'palestine', 'hong kong', 'macau', 'europe', 'asia',
+  'africa', 'south america', 'north america', 'latin america', 'middle east', 'scandinavia', 'oceania', 'caribbean',
+];
+
+function countryNames(): Set<string> {
+  const names = new Set(COUNTRY_ALIASES);
+  for (const lang of COUNTRY_LANGUAGES) {
+    const display = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        let name: string | undefined;
+        try {
+          name = display.of(String.fromCharCode(a, b));
+        } catch {
+          continue;
+        }
+        if (!name || /^unknown|pseudo|outlying|eurozone|united nations|european union/i.test(name)) continue;
+        const lower = name.toLowerCase();
+        names.add(lower.replace(/\s*\(.*\)$/, '').replace(/\s+sar china$/, ''));
+        names.add(lower.replace(/ & /g, ' and ').replace(/^st\. /, 'saint '));
+      }
+    }
+  }
+  return names;
 }
 
 let loaded: Gazetteer | undefined;
@@ -19,15 +58,20 @@ let loaded: Gazetteer | undefined;
 export function gazetteer(): Gazetteer {
   if (loaded) return loaded;
   const data = JSON.parse(readFileSync(new URL('./data.json', import.meta.url), 'utf8')) as Record<string, string[]>;
-  const places = new Set([...data.city!, ...data.country!, ...data.state!]);
-  let maxPlaceWords = 1;
-  for (const p of places) maxPlaceWords = Math.max(maxPlaceWords, p.split(' ').length);
+  const countries = countryNames();
+  for (const c of data.country!) countries.add(c);
+  const places = new Set([...data.city!, ...countries, ...data.state!]);
+  const placePrefixes = new Set<string>();
+  for (const p of places) {
+    for (let at = p.indexOf(' '); at > 0; at = p.indexOf(' ', at + 1)) placePrefixes.add(p.slice(0, at));
+  }
   loaded = {
     first: new Set(data.first),
     last: new Set(data.last),
     places,
+    countries,
     streetSuffixes: new Set(data.streetSuffix!.map((s) => s.replace(/\.$/, ''))),
-    maxPlaceWords: Math.min(maxPlaceWords, 5),
+    placePrefixes,
   };
   return loaded;
 }

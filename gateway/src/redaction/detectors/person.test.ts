@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { personDetector } from './person.js';
+
+const people = (text: string): string[] => personDetector.detect(text).filter((f) => f.score >= 0.5).map((f) => text.slice(f.start, f.end));
+
+describe('personDetector', () => {
+  it('finds names from the lists, with initials and particles, without their titles', () => {
+    expect(people('Please forward the contract to Ingrid Halvorsen before Friday.')).toEqual(['Ingrid Halvorsen']);
+    expect(people('Stefanía K. Oddgeirsdóttir will speak, then Anna van der Berg.')).toEqual(['Stefanía K. Oddgeirsdóttir', 'Anna van der Berg']);
+    expect(people('The meeting with Dr. Okonkwo went well.')).toEqual(['Okonkwo']);
+  });
+
+  it('takes unknown names from the context that asks for one, and speakers of dialogue', () => {
+    expect(people('What is your name? Xoluvani Quetzabel')).toEqual(['Xoluvani Quetzabel']);
+    expect(people('Bjarne: "Is the shipment ready?"')).toEqual(['Bjarne']);
+  });
+
+  it('reads texts written without capitals by the lists alone', () => {
+    expect(people('kind regards, maria lopez')).toEqual(['maria lopez']);
+    expect(people('we liked the idea, lucky us')).toEqual([]);
+  });
+
+  it('leaves organisations, firms of surnames and ordinary capitalised words alone', () => {
+    expect(people('Russell Investments is a design agency.')).toEqual([]);
+    expect(people('Lopez, Santos and Hoffman is a law firm.')).toEqual([]);
+    expect(people('We use Python and React during the sprint.')).toEqual([]);
+    expect(people('The office is in London NW1 6XE.')).not.toContain('London NW');
+  });
+});

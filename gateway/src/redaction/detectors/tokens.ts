@@ -1,0 +1,47 @@
+/**
+ * Words of a text for the `full` tier's recognisers, with the one fact about case they need: in a text written
+ * without capitals ("olga krylova moved to kiel"), capitalisation says nothing, so every non-stopword counts as
+ * capitalised.
+ */
+import { matches } from '../context.js';
+import { STOPWORDS } from './stopwords.js';
+
+export interface Token {
+  readonly text: string;
+  readonly lower: string;
+  readonly start: number;
+  readonly end: number;
+  /** Starts with a capital, or the text has no capitals at all and this is not a common word. */
+  readonly capital: boolean;
+  readonly stop: boolean;
+}
+
+const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
+
+export function tokenize(text: string): Token[] {
+  const caseless = !/\p{Lu}/u.test(text);
+  const tokens: Token[] = [];
+  for (const m of matches(text, WORD)) {
+    const word = m[0].replace(/['’]s$/i, '').replace(/['’-]+$/, '');
+    const lower = word.toLowerCase();
+    const stop = STOPWORDS.has(lower);
+    const capital = caseless ? !stop : /^\p{Lu}/u.test(word);
+    tokens.push({ text: word, lower, start: m.index, end: m.index + word.length, capital, stop });
+  }
+  return tokens;
+}
+
+/** Only blanks (or an initial's full stop) between two tokens: they can belong to one name. */
+export function adjacent(text: string, a: Token, b: Token): boolean {
+  const gap = text.slice(a.end, b.start);
+  return /^\.?[ \t]{1,2}$/.test(gap) && (gap[0] !== '.' || a.text.length === 1);
+}
+
+/** The lower-cased text of the `n` words before a position (punctuation kept), for context checks. */
+export function before(text: string, at: number, chars = 40): string {
+  return text.slice(Math.max(0, at - chars), at).toLowerCase();
+}
+
+export function after(text: string, at: number, chars = 32): string {
+  return text.slice(at, at + chars).toLowerCase();
+}
