@@ -9,7 +9,7 @@ import type { ModelRoute, SystemTarget } from '../config/load.js';
 import type { ErrorShape } from '../errors.js';
 import type { ApiFormat, CallOutcome, Deployment, UpstreamResponse } from '../providers/provider.js';
 import type { AttemptRecord } from '../routing/router.js';
-import type { RedactionPlan } from '../redaction/modes.js';
+import type { FindingsCache, RedactionPlan } from '../redaction/modes.js';
 
 /** The API a call came in on: a model API, or `http` for bot and API calls through /api/:system. */
 export type CallApi = ApiFormat | 'http';
@@ -64,6 +64,8 @@ export interface CallContext {
   decision: { readonly kind: 'allow' | 'deny' | 'hold'; readonly reasons: readonly string[]; readonly revision: string; readonly engineMs: number } | null;
   /** The redaction plan the policy chose (else the config's applies). */
   redactionPlan: Omit<RedactionPlan, 'hashKey'> | null;
+  /** Detection results per text for this call, so the policy's scan and the redaction share one pass. */
+  readonly piiFindings: FindingsCache;
   /** PII found in the request, by type (counts only, never values). */
   pii: Readonly<Record<string, number>>;
   /** Rewrites applied to the upstream response before it reaches the client (placeholder restoration, …). */
@@ -107,6 +109,7 @@ export function createCallContext(init: {
     doneAt: null,
     decision: null,
     redactionPlan: null,
+    piiFindings: new Map(),
     pii: {},
     responseFilters: [],
     redactedRequest: null,

@@ -21,7 +21,7 @@ function scanPii(ctx: CallContext, deps: StageDeps): Record<string, number> {
   const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
   const tier = deps.config.redaction?.plan.tier ?? 'fast';
-  const { scan } = redactBody(ctx.api, body as Record<string, unknown>, { entities: new Set(), mode: 'mask', tier }, new Vault());
+  const { scan } = redactBody(ctx.api, body as Record<string, unknown>, { entities: new Set(), mode: 'mask', tier }, new Vault(), ctx.piiFindings);
   return scan.counts as Record<string, number>;
 }
 

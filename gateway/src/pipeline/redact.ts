@@ -46,7 +46,7 @@ export const redactStage: Stage = {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return;
     const vault = new Vault();
     const t0 = performance.now();
-    const { body: redacted, scan } = redactBody(ctx.api, body as Record<string, unknown>, plan, vault);
+    const { body: redacted, scan } = redactBody(ctx.api, body as Record<string, unknown>, plan, vault, ctx.piiFindings);
     ctx.labels['pii.scan_ms'] = (performance.now() - t0).toFixed(2);
     ctx.pii = scan.counts as Record<string, number>;
     if (scan.nonTextParts) ctx.labels['pii.non_text_parts'] = String(scan.nonTextParts);

@@ -4,7 +4,7 @@
  * (model, role, ids, tool schemas) and non-text parts (images, audio, files) are left alone; the latter are counted.
  */
 import type { ApiFormat } from '../providers/provider.js';
-import { redactText, restoreText, type RedactionPlan, type Vault } from './modes.js';
+import { redactText, restoreText, type FindingsCache, type RedactionPlan, type Vault } from './modes.js';
 import type { EntityType } from './types.js';
 
 type Json = unknown;
@@ -55,12 +55,18 @@ function rewriteStrings(value: Json, key: string | undefined, onText: (text: str
 }
 
 /** Redacts a request body in place of its text fields; `http` bodies are scanned whole. */
-export function redactBody(format: ApiFormat | 'http', body: Record<string, unknown>, plan: RedactionPlan, vault: Vault): { body: Record<string, unknown>; scan: BodyScan } {
+export function redactBody(
+  format: ApiFormat | 'http',
+  body: Record<string, unknown>,
+  plan: RedactionPlan,
+  vault: Vault,
+  cache?: FindingsCache,
+): { body: Record<string, unknown>; scan: BodyScan } {
   const counts: Partial<Record<EntityType, number>> = {};
   let redacted = 0;
   let nonTextParts = 0;
   const onText = (text: string): string => {
-    const r = redactText(text, plan, vault);
+    const r = redactText(text, plan, vault, cache);
     for (const f of r.findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
     redacted += r.redacted;
     return r.text;

@@ -76,8 +76,16 @@ export interface RedactedText {
   readonly redacted: number;
 }
 
-export function redactText(text: string, plan: RedactionPlan, vault: Vault): RedactedText {
-  const findings = detect(text, { tier: plan.tier, ...(plan.regions ? { regions: plan.regions } : {}) });
+/** Findings already computed for a text in this call (the policy stage scans before the redact stage rewrites). */
+export type FindingsCache = Map<string, readonly Finding[]>;
+
+export function redactText(text: string, plan: RedactionPlan, vault: Vault, cache?: FindingsCache): RedactedText {
+  const key = `${plan.tier}\u0000${plan.regions?.join(',') ?? ''}\u0000${text}`;
+  let findings = cache?.get(key);
+  if (!findings) {
+    findings = detect(text, { tier: plan.tier, ...(plan.regions ? { regions: plan.regions } : {}) });
+    cache?.set(key, findings);
+  }
   let out = '';
   let at = 0;
   let redacted = 0;
