@@ -9,11 +9,11 @@ import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../v
 type Path = Value[];
 
 function pathsOperand(v: Value, pos: number): Path[] {
-  if (!isArray(v) && !isSet(v)) throw operandTypeError(pos, 'one of {array, set}', v);
+  if (!isArray(v) && !isSet(v)) throw operandTypeError(pos, 'one of {set, array}', v);
   return [...(v as Iterable<Value>)].map((p) => {
     if (typeof p === 'string') return p.replace(/^\//, '').split('/').filter((s, i, all) => s !== '' || all.length === 1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (isArray(p)) return [...p];
-    throw operandTypeError(pos, 'one of {array, set} containing string paths or array of path segments', v);
+    throw operandTypeError(pos, 'one of {set, array} containing string paths or array of path segments', p);
   });
 }
 

@@ -1,10 +1,10 @@
 /**
  * String builtins. Indices and lengths count code points, as Go does over UTF-8 runes.
  */
-import { BuiltinError, operandTypeError } from './errors.js';
+import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { BOOLEAN, NUMBER, STRING, arg, collectionOperand, intOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { formatValue, isArray, isNumber, isSet, type Value } from '../values.js';
+import { formatValue, isArray, isNumber, isSet, typeName, type Value } from '../values.js';
 
 const s1 = (name: string, f: (s: string) => Value): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories: ['strings'] }, impl: (a) => f(stringOperand(a, 1)) });
 const s2 = (name: string, f: (a: string, b: string) => Value): BuiltinDef => ({
@@ -73,8 +73,14 @@ function trimSet(s: string, cutset: string, left: boolean, right: boolean): stri
 function anyMatch(name: string, test: (x: string, y: string) => boolean): BuiltinDef {
   const strings = (v: Value, pos: number): Value[] => {
     if (typeof v === 'string') return [v];
-    if (isArray(v) || isSet(v)) return [...(v as Iterable<Value>)];
-    throw operandTypeError(pos, 'one of {array, set, string}', v);
+    if (isArray(v) || isSet(v)) {
+      const items = [...(v as Iterable<Value>)];
+      const bad = items.find((x) => typeof x !== 'string');
+      const kind = isArray(v) ? 'array' : 'set';
+      if (bad !== undefined) throw new OperandTypeError(`operand ${pos} must be ${kind} of strings but got ${kind} containing ${typeName(bad)}`);
+      return items;
+    }
+    throw operandTypeError(pos, 'one of {string, set, array}', v);
   };
   return {
     decl: { name, args: [arg('search'), arg('base')], result: BOOLEAN, categories: ['strings'] },
@@ -126,7 +132,7 @@ export const builtins: readonly BuiltinDef[] = [
     impl: (a) => {
       const n = a[2]!;
       if (!isNumber(n)) throw operandTypeError(3, 'number', n);
-      if (!Number.isInteger(Number(n))) throw new BuiltinError('operand 3 must be integer number but got floating-point number');
+      if (!Number.isInteger(Number(n))) throw new OperandTypeError('operand 3 must be integer number but got floating-point number');
       const s = stringOperand(a, 1);
       const d = stringOperand(a, 2);
       const parts = d === '' ? cp(s) : s.split(d);
@@ -161,7 +167,7 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: 'format_int', args: [arg('number', NUMBER), arg('base', NUMBER)], result: STRING, categories: ['strings'] },
     impl: (a) => {
       const base = intOperand(a, 2);
-      if (![2, 8, 10, 16].includes(base)) throw new BuiltinError('operand 2 must be one of {2, 8, 10, 16}');
+      if (![2, 8, 10, 16].includes(base)) throw new OperandTypeError('operand 2 must be one of {2, 8, 10, 16}');
       const n = a[0]!;
       if (!isNumber(n)) throw operandTypeError(1, 'number', n);
       return BigInt(typeof n === 'bigint' ? n : Math.floor(n)).toString(base);
