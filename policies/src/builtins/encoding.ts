@@ -2,7 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { BuiltinError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { fromJSON, isObject, stringifyJSON, toJSON } from '../values.js';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON } from '../values.js';
 
 const str = (name: string, f: (s: string) => string, categories = ['encoding']): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories }, impl: (a) => f(stringOperand(a, 1)) });
 
@@ -29,6 +30,8 @@ function indentJSON(x: unknown, prefix: string, indent: string, depth = 0): stri
 }
 
 const MARSHAL_OPTIONS = new Set(['pretty', 'prefix', 'indent']);
+
+const queryEscape = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 export const builtins: readonly BuiltinDef[] = [
   {
@@ -82,7 +85,61 @@ export const builtins: readonly BuiltinDef[] = [
     if (!/^(?:[0-9a-fA-F]{2})*$/.test(s)) throw new BuiltinError('invalid byte');
     return Buffer.from(s, 'hex').toString('utf8');
   }),
-  str('urlquery.encode', (s) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())),
+  str('urlquery.encode', queryEscape),
+  {
+    decl: { name: 'urlquery.encode_object', args: [arg('object')], result: STRING, categories: ['encoding'] },
+    impl: ([o]) => {
+      if (!isObject(o)) throw operandTypeError(1, 'object', o!);
+      const pairs: string[] = [];
+      for (const [k, v] of o.sortedEntries()) {
+        if (typeof k !== 'string') throw operandTypeError(1, 'object[string: string|array|set]', o);
+        const values = typeof v === 'string' ? [v] : isArray(v) ? [...v] : isSet(v) ? v.sorted() : null;
+        if (!values || values.some((x) => typeof x !== 'string')) throw operandTypeError(1, 'object[string: string|array[string]|set[string]]', o);
+        for (const x of values) pairs.push(`${queryEscape(k)}=${queryEscape(x as string)}`);
+      }
+      return pairs.join('&');
+    },
+  },
+  {
+    decl: { name: 'urlquery.decode_object', args: [arg('query', STRING)], result: { kind: 'object' }, categories: ['encoding'] },
+    impl: (a) => {
+      const out = new Map<string, string[]>();
+      for (const part of stringOperand(a, 1).split('&')) {
+        if (!part) continue;
+        const eq = part.indexOf('=');
+        const k = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
+        const v = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
+        out.set(k, [...(out.get(k) ?? []), v]);
+      }
+      return fromJSON(Object.fromEntries(out));
+    },
+  },
+  {
+    decl: { name: 'yaml.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] },
+    impl: ([x]) => stringifyYaml(toJSON(x!)),
+  },
+  {
+    decl: { name: 'yaml.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
+    impl: (a) => {
+      try {
+        return fromJSON(parseYaml(stringOperand(a, 1), { intAsBigInt: true }) ?? null);
+      } catch (error) {
+        throw new BuiltinError((error as Error).message.split('\n')[0]!);
+      }
+    },
+  },
+  {
+    decl: { name: 'yaml.is_valid', args: [arg('x')], result: { kind: 'boolean' }, categories: ['encoding'] },
+    impl: ([x]) => {
+      if (typeof x !== 'string') return false;
+      try {
+        parseYaml(x);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
   str('urlquery.decode', (s) => decodeURIComponent(s.replace(/\+/g, ' '))),
   str('crypto.md5', (s) => createHash('md5').update(s).digest('hex'), ['crypto']),
   str('crypto.sha1', (s) => createHash('sha1').update(s).digest('hex'), ['crypto']),
