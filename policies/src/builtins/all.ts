@@ -16,6 +16,13 @@ import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as units } from './units.js';
 import { builtins as uri } from './uri.js';
+import { builtins as crypto } from './crypto.js';
+import { builtins as jwt } from './jwt.js';
+import { builtins as providers } from './providers.js';
+import { builtins as graphql } from './graphql.js';
+import { builtins as semver } from './semver.js';
+import { builtins as uuid } from './uuid.js';
+import { builtins as bits } from './bits.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph, uri];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph, uri, crypto, jwt, providers, graphql, semver, uuid, bits];
