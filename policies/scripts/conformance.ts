@@ -2,7 +2,7 @@
  * Runs OPA's conformance cases the way OPA's runner does (../shared/opa-conformance/README.md): every case compiled
  * and evaluated, results compared as sets of rows (numbers numerically), errors by code and message substring.
  *
- *   npm run conformance -w policies -- [--cases DIR] [--v0-compatible] [--json OUT] [--verbose]
+ *   npm run conformance -w policies -- [--cases DIR] [--v0-compatible] [--json OUT] [--verbose] [--folders a,b,…]
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,7 +81,7 @@ function runCase(c: Case, v0: boolean): { ok: boolean; why?: string } {
   return same ? { ok: true } : { ok: false, why: `got ${JSON.stringify(g.map(toJSON), (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}` };
 }
 
-export function runConformance(options: { cases?: string; v0?: boolean; onCase?: (id: string, ok: boolean, why?: string) => void } = {}): ConformanceReport {
+export function runConformance(options: { cases?: string; v0?: boolean; folders?: readonly string[]; onCase?: (id: string, ok: boolean, why?: string) => void } = {}): ConformanceReport {
   const dir = options.cases ?? DEFAULT_CASES;
   const tiers = new Map<string, string>();
   if (existsSync(join(dir, 'TIERS.tsv'))) {
@@ -91,7 +91,7 @@ export function runConformance(options: { cases?: string; v0?: boolean; onCase?:
     }
   }
   const report: ConformanceReport = { total: 0, passed: 0, byTier: {}, byFolder: {}, failed: [] };
-  const folders = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const folders = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).filter((name) => !options.folders || options.folders.includes(name)).sort();
   for (const folder of folders) {
     const tier = tiers.get(folder) ?? '3';
     const files = readdirSync(join(dir, folder)).filter((f) => f.endsWith('.yaml')).sort();
@@ -125,10 +125,11 @@ export function runConformance(options: { cases?: string; v0?: boolean; onCase?:
 const pct = (p: number, t: number): string => (t ? ((100 * p) / t).toFixed(1) : '100.0') + '%';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { cases: { type: 'string' }, 'v0-compatible': { type: 'boolean' }, json: { type: 'string' }, verbose: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { cases: { type: 'string' }, 'v0-compatible': { type: 'boolean' }, json: { type: 'string' }, verbose: { type: 'boolean' }, folders: { type: 'string' } } });
   const report = runConformance({
     ...(values.cases ? { cases: values.cases } : {}),
     v0: values['v0-compatible'] ?? false,
+    ...(values.folders ? { folders: values.folders.split(',') } : {}),
     onCase: (id, ok, why) => {
       if (values.verbose && !ok) console.log(`FAIL ${id}: ${why}`);
     },
