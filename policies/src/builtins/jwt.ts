@@ -1,3 +1,2 @@
-import type { BuiltinDef } from './types.js';
-
-export const builtins: readonly BuiltinDef[] = [];
+/** io.jwt.*: the implementations live in ./jwt/. */
+export { builtins } from './jwt/index.js';
