@@ -148,8 +148,4 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: `crypto.hmac.${alg}`, args: [arg('x', STRING), arg('key', STRING)], result: STRING, categories: ['crypto'] },
     impl: (a) => createHmac(alg, stringOperand(a, 2)).update(stringOperand(a, 1)).digest('hex'),
   })),
-  {
-    decl: { name: 'time.now_ns', args: [], result: { kind: 'number' }, nondeterministic: true, categories: ['time'] },
-    impl: (_a, ctx) => ctx.nowNs,
-  },
 ];

@@ -1,124 +1,120 @@
 /**
- * time.* over integer nanoseconds since the epoch (bigint), in UTC or an IANA zone given as [ns, "Zone/Name"].
+ * time.* as OPA computes them: instants are int64 nanoseconds since the epoch, given either as a number or as
+ * [ns, "Zone/Name"] (plus a layout for time.format); calendars, layouts and durations follow Go's `time` package.
  */
 import { BuiltinError, operandTypeError } from './errors.js';
-import { NUMBER, STRING, arg, stringOperand } from './operands.js';
+import { NUMBER, STRING, arg, intOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
+import { MAX_NS, MIN_NS, UTC, WEEKDAYS, checkRange, civil, daysIn, fromCivil, loadZone, type Zone } from './time/calendar.js';
+import { parseDuration } from './time/duration.js';
+import { NAMED_LAYOUTS, formatTime, parseTime } from './time/layout.js';
 import { isArray, isNumber, normalizeInt, type Value } from '../values.js';
 
-const NS_PER_MS = 1_000_000n;
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const TIME_OPERAND = 'either number (ns) or [number (ns), string (tz)]';
 
-function nsOperand(v: Value, pos: number): { ns: bigint; zone: string } {
-  let x = v;
-  let zone = 'UTC';
+/** OPA's tzTime: the instant, its zone and an optional layout. */
+function tzTime(v: Value): { ns: bigint; zone: Zone; layout: string } {
+  let n: Value = v;
+  let zone = UTC;
+  let layout = '';
   if (isArray(v)) {
-    x = v[0]!;
-    if (typeof v[1] === 'string' && v[1] !== '') zone = v[1] === 'Local' ? 'UTC' : v[1];
-  }
-  if (!isNumber(x)) throw operandTypeError(pos, 'number or array', v);
-  return { ns: typeof x === 'bigint' ? x : BigInt(Math.trunc(x)), zone };
+    if (v.length === 0) throw operandTypeError(1, TIME_OPERAND, v);
+    n = v[0]!;
+    if (!isNumber(n)) throw operandTypeError(1, 'number', n);
+    if (v.length > 1) {
+      if (typeof v[1] !== 'string') throw operandTypeError(1, 'string', v[1]!);
+      zone = loadZone(v[1]);
+    }
+    if (v.length > 2) {
+      if (typeof v[2] !== 'string') throw operandTypeError(1, 'string', v[2]!);
+      layout = v[2];
+    }
+  } else if (!isNumber(n)) throw operandTypeError(1, TIME_OPERAND, v);
+  return { ns: exactInt64(n as number | bigint), zone, layout };
 }
 
-/** Calendar fields of an instant in a zone. */
-function fields(ns: bigint, zone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number; wd: number } {
-  const ms = Number(ns / NS_PER_MS) - (ns < 0n && ns % NS_PER_MS !== 0n ? 1 : 0);
-  if (zone === 'UTC') {
-    const t = new Date(ms);
-    return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds(), wd: t.getUTCDay() };
-  }
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'long' });
-  } catch {
-    throw new BuiltinError(`unknown time zone ${zone}`);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return { y: Number(parts.year), mo: Number(parts.month), d: Number(parts.day), h: Number(parts.hour), mi: Number(parts.minute), s: Number(parts.second), wd: WEEKDAYS.indexOf(parts.weekday!) };
+/** OPA converts the number to a float and demands an exact int64 of it. */
+function exactInt64(n: number | bigint): bigint {
+  if (typeof n === 'number' && !Number.isInteger(n)) throw new BuiltinError('timestamp too big');
+  const i = BigInt(n);
+  if (i < MIN_NS || i > MAX_NS) throw new BuiltinError('timestamp too big');
+  return i;
 }
 
-const DURATION_UNITS: Record<string, bigint> = { ns: 1n, us: 1000n, µs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
-
-function parseDuration(s: string): bigint {
-  const m = /^([+-]?)((?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/.exec(s);
-  if (!m) throw new BuiltinError(`time: invalid duration "${s}"`);
-  let total = 0;
-  for (const part of m[2]!.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * Number(DURATION_UNITS[part[2]!]);
-  return BigInt(Math.round(m[1] === '-' ? -total : total));
-}
-
-function rfc3339(s: string): bigint {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/.exec(s);
-  if (!m) throw new BuiltinError(`parsing time "${s}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
-  const base = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  let offsetMs = 0;
-  if (m[8] && m[8].toUpperCase() !== 'Z') offsetMs = (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6))) * 60_000;
-  return BigInt(base - offsetMs) * NS_PER_MS + BigInt((m[7] ?? '').padEnd(9, '0') || '0');
-}
+const nsResult = (ns: bigint): Value => normalizeInt(checkRange(ns));
+const TIME_ARG = arg('x');
 
 export const builtins: readonly BuiltinDef[] = [
-  { decl: { name: 'time.parse_rfc3339_ns', args: [arg('value', STRING)], result: NUMBER, categories: ['time'] }, impl: (a) => normalizeInt(rfc3339(stringOperand(a, 1))) },
+  {
+    decl: { name: 'time.now_ns', args: [], result: NUMBER, nondeterministic: true, categories: ['time'] },
+    impl: (_a, ctx) => normalizeInt(ctx.nowNs),
+  },
+  { decl: { name: 'time.parse_rfc3339_ns', args: [arg('value', STRING)], result: NUMBER, categories: ['time'] }, impl: (a) => nsResult(parseTime(NAMED_LAYOUTS.RFC3339!, stringOperand(a, 1))) },
+  {
+    decl: { name: 'time.parse_ns', args: [arg('layout', STRING), arg('value', STRING)], result: NUMBER, categories: ['time'] },
+    impl: (a) => {
+      const layout = stringOperand(a, 1);
+      const value = stringOperand(a, 2);
+      return nsResult(parseTime(NAMED_LAYOUTS[layout] ?? layout, value));
+    },
+  },
   { decl: { name: 'time.parse_duration_ns', args: [arg('duration', STRING)], result: NUMBER, categories: ['time'] }, impl: (a) => normalizeInt(parseDuration(stringOperand(a, 1))) },
   {
-    decl: { name: 'time.date', args: [arg('x')], result: { kind: 'array' }, categories: ['time'] },
+    decl: { name: 'time.format', args: [TIME_ARG], result: STRING, categories: ['time'] },
     impl: ([x]) => {
-      const { ns, zone } = nsOperand(x!, 1);
-      const f = fields(ns, zone);
-      return [f.y, f.mo, f.d];
+      const { ns, zone, layout } = tzTime(x!);
+      return formatTime(ns, zone, layout === '' ? NAMED_LAYOUTS.RFC3339Nano! : (NAMED_LAYOUTS[layout] ?? layout));
     },
   },
   {
-    decl: { name: 'time.clock', args: [arg('x')], result: { kind: 'array' }, categories: ['time'] },
+    decl: { name: 'time.date', args: [TIME_ARG], result: { kind: 'array' }, categories: ['time'] },
     impl: ([x]) => {
-      const { ns, zone } = nsOperand(x!, 1);
-      const f = fields(ns, zone);
-      return [f.h, f.mi, f.s];
+      const { ns, zone } = tzTime(x!);
+      const t = civil(ns, zone);
+      return [t.year, t.month, t.day];
     },
   },
   {
-    decl: { name: 'time.weekday', args: [arg('x')], result: STRING, categories: ['time'] },
+    decl: { name: 'time.clock', args: [TIME_ARG], result: { kind: 'array' }, categories: ['time'] },
     impl: ([x]) => {
-      const { ns, zone } = nsOperand(x!, 1);
-      return WEEKDAYS[fields(ns, zone).wd]!;
+      const { ns, zone } = tzTime(x!);
+      const t = civil(ns, zone);
+      return [t.hour, t.minute, t.second];
     },
   },
   {
-    decl: { name: 'time.add_date', args: [arg('ns', NUMBER), arg('years', NUMBER), arg('months', NUMBER), arg('days', NUMBER)], result: NUMBER, categories: ['time'] },
-    impl: ([x, y, mo, d]) => {
-      const { ns } = nsOperand(x!, 1);
-      const sub = ((ns % NS_PER_MS) + NS_PER_MS) % NS_PER_MS;
-      const t = new Date(Number((ns - sub) / NS_PER_MS));
-      const out = Date.UTC(t.getUTCFullYear() + Number(y), t.getUTCMonth() + Number(mo), t.getUTCDate() + Number(d), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds());
-      if (!Number.isFinite(out)) throw new BuiltinError('time outside of valid range');
-      return normalizeInt(BigInt(out) * NS_PER_MS + sub);
+    decl: { name: 'time.weekday', args: [TIME_ARG], result: STRING, categories: ['time'] },
+    impl: ([x]) => {
+      const { ns, zone } = tzTime(x!);
+      return WEEKDAYS[civil(ns, zone).weekday]!;
+    },
+  },
+  {
+    decl: { name: 'time.add_date', args: [TIME_ARG, arg('years', NUMBER), arg('months', NUMBER), arg('days', NUMBER)], result: NUMBER, categories: ['time'] },
+    impl: (a) => {
+      const { ns, zone } = tzTime(a[0]!);
+      const [years, months, days] = [intOperand(a, 2), intOperand(a, 3), intOperand(a, 4)];
+      const t = civil(ns, zone);
+      return nsResult(fromCivil(t.year + years, t.month + months, t.day + days, t.hour, t.minute, t.second, t.nanos, zone));
     },
   },
   {
     decl: { name: 'time.diff', args: [arg('ns1'), arg('ns2')], result: { kind: 'array' }, categories: ['time'] },
     impl: ([a, b]) => {
-      let x = nsOperand(a!, 1).ns;
-      let y = nsOperand(b!, 2).ns;
+      const first = tzTime(a!);
+      let x = first.ns;
+      let y = tzTime(b!).ns;
       if (x > y) [x, y] = [y, x];
-      const f1 = fields(x, 'UTC');
-      const f2 = fields(y, 'UTC');
-      let [yy, mo, d, h, mi, s] = [f2.y - f1.y, f2.mo - f1.mo, f2.d - f1.d, f2.h - f1.h, f2.mi - f1.mi, f2.s - f1.s];
-      if (s < 0) [s, mi] = [s + 60, mi - 1];
-      if (mi < 0) [mi, h] = [mi + 60, h - 1];
-      if (h < 0) [h, d] = [h + 24, d - 1];
-      if (d < 0) [d, mo] = [d + new Date(Date.UTC(f2.y, f2.mo - 1, 0)).getUTCDate(), mo - 1];
-      if (mo < 0) [mo, yy] = [mo + 12, yy - 1];
-      return [yy, mo, d, h, mi, s];
-    },
-  },
-  {
-    decl: { name: 'time.format', args: [arg('x')], result: STRING, categories: ['time'] },
-    impl: ([x]) => {
-      const { ns, zone } = nsOperand(x!, 1);
-      if (zone !== 'UTC') throw new BuiltinError('time.format supports UTC here');
-      const sub = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
-      const base = new Date(Number((ns - sub) / NS_PER_MS)).toISOString().slice(0, 19);
-      const frac = sub ? '.' + sub.toString().padStart(9, '0').replace(/0+$/, '') : '';
-      return `${base}${frac}Z`;
+      // Both instants are read in the first operand's zone.
+      const t1 = civil(x, first.zone);
+      const t2 = civil(y, first.zone);
+      let [year, month, day, hour, min, sec] = [t2.year - t1.year, t2.month - t1.month, t2.day - t1.day, t2.hour - t1.hour, t2.minute - t1.minute, t2.second - t1.second];
+      if (sec < 0) [sec, min] = [sec + 60, min - 1];
+      if (min < 0) [min, hour] = [min + 60, hour - 1];
+      if (hour < 0) [hour, day] = [hour + 24, day - 1];
+      if (day < 0) [day, month] = [day + daysIn(t1.month, t1.year), month - 1];
+      if (month < 0) [month, year] = [month + 12, year - 1];
+      return [year, month, day, hour, min, sec];
     },
   },
 ];
