@@ -13,6 +13,8 @@ export type Term =
   | { readonly type: 'objectcomp'; readonly key: Term; readonly value: Term; readonly body: Body; readonly loc: Location }
   | { readonly type: 'call'; readonly name: string; readonly args: readonly Term[]; readonly loc: Location }
   | { readonly type: 'template'; readonly parts: readonly (string | Term)[]; readonly loc: Location }
+  /** `term with … as …` inside a template expression: the term evaluated under the modifiers. */
+  | { readonly type: 'with'; readonly term: Term; readonly with: readonly With[]; readonly loc: Location }
   | { readonly type: 'membership'; readonly key: Term | null; readonly value: Term; readonly coll: Term; readonly loc: Location };
 
 export interface With {
@@ -45,18 +47,23 @@ export type RuleKind = 'complete' | 'set' | 'object' | 'function';
 
 export interface Rule {
   readonly kind: RuleKind;
-  /** Full path from `data`, e.g. ["airlock", "decision"]. */
+  /**
+   * Path from `data` to the node the rule defines, e.g. ["airlock", "decision"]: the ground prefix of the head's
+   * reference. For `p.q[x].r := v` it is [..pkg, "p", "q"], the rest being `key` and `refRest`.
+   */
   readonly path: readonly string[];
   readonly args: readonly Term[];
-  /** Partial sets: the member; partial objects: the key. */
+  /** Partial sets: the member; partial objects (any head with a dynamic part): the first dynamic key. */
   readonly key: Term | null;
-  /** Complete rules and functions: the value; partial objects: the value. */
+  /** Partial objects: the keys after `key` (`p[q].r.s` → r, s); the value nests under all of them. */
+  readonly refRest?: readonly Term[];
+  /** Partial objects: the leaf is a set and `value` one of its members (`p[q] contains x`). */
+  readonly multi?: boolean;
+  /** Complete rules and functions: the value; partial objects: the value (or the member when `multi`). */
   readonly value: Term | null;
   readonly body: Body;
   readonly isDefault: boolean;
   readonly elseRule: Rule | null;
-  /** Generic ref heads (`p[q].r := v`): values under one key merge as objects instead of conflicting. */
-  readonly deepMerge?: boolean;
   readonly loc: Location;
   readonly file: string;
 }

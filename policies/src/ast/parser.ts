@@ -131,55 +131,55 @@ export class Parser {
   #parseRule(pkg: readonly string[]): Rule[] {
     const loc = this.#t.loc;
     const isDefault = this.#is('default') && this.#peek().text !== '.' && this.#peek().text !== '[' ? this.#accept('default') : false;
+    // The head reference: its ground prefix names the rule's node; what follows the first dynamic part is key/refRest.
     const names = [this.#ident()];
-    while (this.#is('.') && (this.#peek().kind === 'ident' || this.#peek().kind === 'keyword')) {
-      this.#i++;
-      names.push(this.#ident());
+    const dynamic: Term[] = [];
+    let lastBracket: Term | null = null;
+    for (;;) {
+      if (this.#is('.') && !this.#t.nl && (this.#peek().kind === 'ident' || this.#peek().kind === 'keyword')) {
+        this.#i++;
+        const at = this.#t.loc;
+        const name = this.#ident();
+        if (dynamic.length) dynamic.push(this.#scalar(name, at));
+        else names.push(name);
+        lastBracket = null;
+      } else if (this.#is('[') && !this.#t.nl) {
+        this.#i++;
+        const key = this.#nested(false, () => this.#parseTermExpr());
+        this.#expect(']');
+        if (!dynamic.length && key.type === 'scalar' && typeof key.value === 'string') names.push(key.value);
+        else dynamic.push(key);
+        lastBracket = key;
+      } else break;
     }
     const path = [...pkg, ...names];
     const base = { path, isDefault, loc, file: this.file, elseRule: null };
-    if (isDefault) {
-      const args = this.#accept('(') ? this.#nested(false, () => this.#parseList(')')) : null;
-      if (!this.#accept(':=')) this.#expect('=');
-      return [{ ...base, kind: args ? 'function' : 'complete', args: args ?? [], key: null, value: this.#parseTermExpr(), body: [] }];
-    }
-    if (this.#accept('(')) {
+    if (this.#is('(') && !dynamic.length) {
+      this.#i++;
       const args = this.#nested(false, () => this.#parseList(')'));
+      if (isDefault) {
+        if (!this.#accept(':=')) this.#expect('=');
+        return [{ ...base, kind: 'function', args, key: null, value: this.#parseTermExpr(), body: [] }];
+      }
       const value = this.#accept(':=') || this.#accept('=') ? this.#parseTermExpr() : null;
       const rule: Rule = { ...base, kind: 'function', args, key: null, value: value ?? this.#scalar(true, loc), body: this.#parseRuleBody() };
       return [this.#parseElse(rule)];
     }
-    if (this.#accept('contains')) {
-      const key = this.#parseTermExpr();
-      return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
-    }
-    if (this.#is('[') && !this.#t.nl) {
-      this.#i++;
-      const key = this.#nested(false, () => this.#parseTermExpr());
-      this.#expect(']');
-      // Generic ref heads, `p[q].r := v` / `p[q][r] if …`: the rest of the ref nests the value under the key.
-      const rest: Term[] = [];
-      while ((this.#is('.') || this.#is('[')) && !this.#t.nl) {
-        if (this.#accept('.')) rest.push(this.#scalar(this.#ident(), this.#t.loc));
-        else {
-          this.#i++;
-          rest.push(this.#nested(false, () => this.#parseTermExpr()));
-          this.#expect(']');
-        }
-      }
-      const nest = (value: Term): Term =>
-        rest.reduceRight<Term>((inner, seg) => ({ type: 'object', items: [[seg, inner]], loc }), value);
-      if (this.#accept(':=') || this.#accept('=')) {
-        const value = this.#parseTermExpr();
-        return [{ ...base, kind: 'object', args: [], key, value: nest(value), body: this.#parseRuleBody(), deepMerge: rest.length > 0 }];
-      }
-      if (rest.length) return [{ ...base, kind: 'object', args: [], key, value: nest(this.#scalar(true, loc)), body: this.#parseRuleBody(), deepMerge: true }];
-      // v1: `p[k] if …` is an object whose key k maps to true; v0: `p[x] { … }` is a partial set.
-      if (this.options.v0Compatible && this.#is('{')) return [{ ...base, kind: 'set', args: [], key, value: null, body: this.#parseRuleBody() }];
-      return [{ ...base, kind: 'object', args: [], key, value: this.#scalar(true, loc), body: this.#parseRuleBody() }];
+    if (!isDefault && this.#accept('contains')) {
+      const member = this.#parseTermExpr();
+      if (!dynamic.length) return [{ ...base, kind: 'set', args: [], key: member, value: null, body: this.#parseRuleBody() }];
+      return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), multi: true, value: member, body: this.#parseRuleBody() }];
     }
     const assigned = this.#accept(':=') || this.#accept('=');
+    if (isDefault && !assigned) this.#expect(':=');
+    // v0: `p[x] { … }` is a partial set whose member is x.
+    if (!assigned && lastBracket && this.options.v0Compatible && this.#is('{') && dynamic.length <= 1) {
+      const setPath = dynamic.length ? path : path.slice(0, -1);
+      return [{ ...base, path: setPath, kind: 'set', args: [], key: lastBracket, value: null, body: this.#parseRuleBody() }];
+    }
     const value = assigned ? this.#parseTermExpr() : this.#scalar(true, loc);
+    if (isDefault) return [{ ...base, kind: 'complete', args: [], key: null, value, body: [] }];
+    if (dynamic.length) return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), value, body: this.#parseRuleBody() }];
     const rule: Rule = { ...base, kind: 'complete', args: [], key: null, value, body: this.#parseRuleBody() };
     return [this.#parseElse(rule)];
   }
@@ -195,7 +195,11 @@ export class Parser {
 
   #parseRuleBody(): Body {
     if (this.#accept('if')) {
-      if (this.#is('{')) return this.#parseBraceBody();
+      if (this.#is('{')) {
+        const body = this.#tryBraceBody();
+        if (body && !body.length) this.#fail('found empty body');
+        if (body) return body;
+      }
       return this.#nested(true, () => [this.#parseLiteral()]);
     }
     if (this.#is('{') && !this.#t.nl) return this.#parseBraceBody();

@@ -81,6 +81,15 @@ export function compileModules(sources: readonly { file: string; source: string 
 
   const tree = newNode();
   const ruleSets = new Map<string, RuleSet>();
+  // A package exists as a document (an empty object) even when it has no rules.
+  for (const m of modules) {
+    let node = tree;
+    for (const part of m.pkg) {
+      let child = node.children.get(part);
+      if (!child) node.children.set(part, (child = newNode()));
+      node = child;
+    }
+  }
   for (const [key, g] of grouped) {
     const all = g.defaultRule ? [...g.rules, g.defaultRule] : g.rules;
     const kinds = new Set(all.map((r) => r.kind));

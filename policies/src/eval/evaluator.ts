@@ -9,7 +9,9 @@ import { BuiltinError } from '../builtins/errors.js';
 import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
 import type { CompiledPolicy, ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, formatValue, isArray, isObject, isSet, keyOf, typeName, type Value } from '../values.js';
+import { DocBuilder, mergeBase } from './docs.js';
 import { EvalError } from './errors.js';
+import { collectVars, index, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
 
 type Env = Map<string, Value>;
 type K = () => void;
@@ -49,6 +51,8 @@ export class Evaluation {
   readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | undefined>>;
   /** Functions replaced by `with f as g` / `with f as value` for the literal being evaluated. */
   #mocks = new Map<string, { value: Value } | { fn: string; scope: ModuleScope }>();
+  /** `with data.… as v` in force: they replace base and virtual documents alike, the innermost last. */
+  #dataOverrides: readonly { path: readonly Value[]; value: Value }[] = [];
   #steps = 0;
   #maxSteps: number;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
@@ -96,7 +100,7 @@ export class Evaluation {
   /** The value of a document path (`["airlock", "decision"]`), or undefined. */
   document(path: readonly string[]): Value | undefined {
     let out: Value | undefined;
-    this.#dataRef(path.map((p) => scalarTerm(p)), 0, this.#policy.tree, this.#data, new Map(), NO_SCOPE, (v) => {
+    this.#dataRef(path.map((p) => scalarTerm(p)), 0, this.#policy.tree, this.#data, [], new Map(), NO_SCOPE, (v) => {
       out = v;
     });
     return out;
@@ -223,13 +227,17 @@ export class Evaluation {
     this.#mocks = mocks;
     const savedInput = this.#input;
     const savedData = this.#data;
+    const savedOverrides = this.#dataOverrides;
     const savedCache = this.#cache;
     const savedFuncs = this.#funcCache;
     const solutions: [string, Value][][] = [];
     try {
       for (const o of overrides) {
         if (o.root === 'input') this.#input = setPath(this.#input, o.path, o.value);
-        else this.#data = setPath(this.#data, o.path, o.value) ?? new RObject();
+        else {
+          this.#data = setPath(this.#data, o.path, o.value);
+          this.#dataOverrides = [...this.#dataOverrides, { path: o.path, value: o.value }];
+        }
       }
       this.#cache = new Map();
       this.#funcCache = new Map();
@@ -241,6 +249,7 @@ export class Evaluation {
       this.#mocks = savedMocks;
       this.#input = savedInput;
       this.#data = savedData;
+      this.#dataOverrides = savedOverrides;
       this.#cache = savedCache;
       this.#funcCache = savedFuncs;
     }
@@ -275,11 +284,63 @@ export class Evaluation {
   // ---- unification ----
 
   #unify(left: Term, right: Term, env: Env, scope: ModuleScope, k: K): void {
-    if (isPattern(left, env) && !isPattern(right, env)) return this.#term(right, env, scope, (v) => this.#bindPattern(left, v, env, scope, k, false));
-    if (isPattern(right, env)) return this.#term(left, env, scope, (v) => this.#bindPattern(right, v, env, scope, k, false));
-    this.#term(left, env, scope, (a) => this.#term(right, env, scope, (b) => {
-      if (equal(a, b)) k();
-    }));
+    const pl = this.#isPattern(left, env, scope);
+    const pr = this.#isPattern(right, env, scope);
+    if (pl && pr) return this.#unifyPatterns(left, right, env, scope, k);
+    if (pl) return this.#term(right, env, scope, (v) => this.#bindPattern(left, v, env, scope, k, false));
+    if (pr) return this.#term(left, env, scope, (v) => this.#bindPattern(right, v, env, scope, k, false));
+    this.#term(left, env, scope, (a) =>
+      this.#term(right, env, scope, (b) => {
+        if (equal(a, b)) k();
+      }),
+    );
+  }
+
+  /** Both sides have unbound variables (`[x, 1] = [2, y]`): unify element by element, whichever side can go first. */
+  #unifyPatterns(left: Term, right: Term, env: Env, scope: ModuleScope, k: K): void {
+    if (left.type === 'array' && right.type === 'array') {
+      if (left.items.length !== right.items.length) return;
+      return this.#unifyPairs(left.items.map((x, i) => [x, right.items[i]!] as const), env, scope, k);
+    }
+    if (left.type === 'object' && right.type === 'object') {
+      if (left.items.length !== right.items.length) return;
+      return this.#terms(left.items.map(([key]) => key), env, scope, (lk) =>
+        this.#terms(right.items.map(([key]) => key), env, scope, (rk) => {
+          const pairs: (readonly [Term, Term])[] = [];
+          for (let i = 0; i < lk.length; i++) {
+            const j = rk.findIndex((key) => equal(key, lk[i]!));
+            if (j < 0) return;
+            pairs.push([left.items[i]![1], right.items[j]![1]]);
+          }
+          this.#unifyPairs(pairs, env, scope, k);
+        }),
+      );
+    }
+  }
+
+  #unifyPairs(pairs: readonly (readonly [Term, Term])[], env: Env, scope: ModuleScope, k: K): void {
+    if (!pairs.length) return k();
+    // A pair with a ground side binds variables the other pairs may need; two bare unbound variables wait.
+    let at = pairs.findIndex(([a, b]) => !(this.#isPattern(a, env, scope) && this.#isPattern(b, env, scope)));
+    if (at < 0) at = pairs.findIndex(([a, b]) => a.type !== 'var' && b.type !== 'var');
+    if (at < 0) return;
+    const [a, b] = pairs[at]!;
+    const rest = pairs.filter((_, i) => i !== at);
+    this.#unify(a, b, env, scope, () => this.#unifyPairs(rest, env, scope, k));
+  }
+
+  /** Whether a term has variables that unification would bind (a var, or an array/object holding one). */
+  #isPattern(t: Term, env: Env, scope: ModuleScope): boolean {
+    switch (t.type) {
+      case 'var':
+        return !env.has(t.name) && !this.#isGlobal(t.name, scope);
+      case 'array':
+        return t.items.some((x) => this.#isPattern(x, env, scope));
+      case 'object':
+        return t.items.some(([, v]) => this.#isPattern(v, env, scope));
+      default:
+        return false;
+    }
   }
 
   /** Matches a term that may contain unbound variables against a value, binding them. */
@@ -378,6 +439,12 @@ export class Evaluation {
       }
       case 'call':
         return this.#call(t, env, scope, k);
+      case 'with': {
+        const out = '\u0000with';
+        const lit: Literal = { expr: { kind: 'assign', left: { type: 'var', name: out, loc: t.loc }, right: t.term }, negated: false, with: t.with, loc: t.loc };
+        const inner: Env = new Map(env);
+        return this.#withLiteral(lit, inner, scope, () => k(inner.get(out)!));
+      }
       case 'membership':
         return this.#term(t.coll, env, scope, (coll) =>
           this.#term(t.value, env, scope, (value) => {
@@ -417,6 +484,17 @@ export class Evaluation {
   }
 
   #terms(items: readonly Term[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
+    // A bare variable bound by a reference beside it (`x == xs[x]`) is read after that reference.
+    if (items.length > 1 && items.some((t) => t.type === 'var' && !env.has(t.name))) {
+      const order = items.map((_, i) => i).sort((a, b) => Number(items[a]!.type === 'var') - Number(items[b]!.type === 'var'));
+      if (order.some((o, i) => o !== i)) {
+        return this.#termsFrom(order.map((o) => items[o]!), 0, [], env, scope, (vs) => {
+          const out: Value[] = [];
+          order.forEach((o, i) => (out[o] = vs[i]!));
+          k(out);
+        });
+      }
+    }
     if (items.length === 1) return this.#term(items[0]!, env, scope, (v) => k([v]));
     if (items.length === 2) return this.#term(items[0]!, env, scope, (a) => this.#term(items[1]!, env, scope, (b) => k([a, b])));
     this.#termsFrom(items, 0, [], env, scope, k);
@@ -441,7 +519,7 @@ export class Evaluation {
       if (this.#input !== undefined) this.#walk(this.#input, path, 0, env, scope, k);
       return;
     }
-    if (name === 'data') return this.#dataRef(path, 0, this.#policy.tree, this.#data, env, scope, k);
+    if (name === 'data') return this.#dataRef(path, 0, this.#policy.tree, this.#data, [], env, scope, k);
     const imported = scope.imports.get(name);
     if (imported) return this.#global(imported[0]!, [...imported.slice(1).map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
     if (scope.ruleNames.has(name)) return this.#global('data', [...[...scope.pkg, name].map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
@@ -457,7 +535,7 @@ export class Evaluation {
   #walk(value: Value, path: readonly Term[], i: number, env: Env, scope: ModuleScope, k: KV): void {
     if (i === path.length) return k(value);
     const p = path[i]!;
-    if (p.type === 'var' && !env.has(p.name) && !this.#isGlobal(p.name, scope)) {
+    if (this.#isPattern(p, env, scope)) {
       return this.#members(value, (key, member) => this.#bindPattern(p, key, env, scope, () => this.#walk(member, path, i + 1, env, scope, k), false));
     }
     this.#term(p, env, scope, (key) => {
@@ -466,57 +544,90 @@ export class Evaluation {
     });
   }
 
-  /** `data…`: virtual documents from rules, merged with the base documents at the same path. */
-  #dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, env: Env, scope: ModuleScope, k: KV): void {
+  /**
+   * `data…`: virtual documents from rules, merged with the base documents at the same path. The first node on the
+   * path that has rules computes its whole document (rules deeper down included); the rest of the path indexes it.
+   */
+  #dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void {
+    const override = this.#override(at);
+    if (override !== undefined) return this.#walk(override, path, i, env, scope, k);
     if (node?.ruleSet) {
-      const value = this.#ruleSetValue(node.ruleSet, path[i - 1]?.loc ?? node.ruleSet.rules[0]?.loc);
+      const value = this.#nodeValue(node, at, path[i - 1]?.loc ?? node.ruleSet.rules[0]?.loc);
       if (value !== undefined) this.#walk(value, path, i, env, scope, k);
       return;
     }
     if (i === path.length) {
-      const doc = this.#materialize(node, base);
+      const doc = this.#materialize(node, base, at);
       if (doc !== undefined) k(doc);
       return;
     }
+    if (!node) {
+      if (base !== undefined) this.#walk(base, path, i, env, scope, k);
+      return;
+    }
     const p = path[i]!;
-    if (p.type === 'var' && !env.has(p.name) && !this.#isGlobal(p.name, scope)) {
-      const keys = new Set<string>(node ? node.children.keys() : []);
-      if (isObject(base)) for (const key of base.keys()) if (typeof key === 'string') keys.add(key);
-      for (const key of keys) {
-        this.#bindPattern(p, key, env, scope, () => this.#dataRef(path, i + 1, node?.children.get(key), isObject(base) ? base.get(key) : undefined, env, scope, k), false);
+    if (this.#isPattern(p, env, scope)) {
+      const keys = new Map<string, Value>();
+      for (const key of node.children.keys()) keys.set(keyOf(key), key);
+      if (isObject(base)) for (const key of base.keys()) keys.set(keyOf(key), key);
+      for (const key of keys.values()) {
+        const child = typeof key === 'string' ? node.children.get(key) : undefined;
+        this.#bindPattern(p, key, env, scope, () => this.#dataRef(path, i + 1, child, isObject(base) ? base.get(key) : undefined, [...at, key], env, scope, k), false);
       }
       return;
     }
     this.#term(p, env, scope, (key) => {
-      const child = typeof key === 'string' ? node?.children.get(key) : undefined;
+      const child = typeof key === 'string' ? node.children.get(key) : undefined;
       const sub = base === undefined ? undefined : index(base, key);
-      if (!child && sub === undefined) return;
-      if (!child) return this.#walk(sub!, path, i + 1, env, scope, k);
-      this.#dataRef(path, i + 1, child, sub, env, scope, k);
+      if (!child && sub === undefined && this.#override([...at, key]) === undefined) return;
+      this.#dataRef(path, i + 1, child, sub, [...at, key], env, scope, k);
     });
   }
 
-  #materialize(node: TreeNode | undefined, base: Value | undefined): Value | undefined {
+  /** The document at a node without rules: its base document with the virtual documents below merged in. */
+  #materialize(node: TreeNode | undefined, base: Value | undefined, at: readonly Value[]): Value | undefined {
+    const override = this.#override(at);
+    if (override !== undefined) return override;
     if (!node) return base;
-    if (node.ruleSet) return this.#ruleSetValue(node.ruleSet, node.ruleSet.rules[0]?.loc);
-    const out = new RObject(isObject(base) ? base.entries() : []);
+    if (node.ruleSet) return this.#nodeValue(node, at, node.ruleSet.rules[0]?.loc);
+    let out: Value = isObject(base) ? new RObject(base.entries()) : new RObject();
     for (const [key, child] of node.children) {
-      const v = this.#materialize(child, isObject(base) ? base.get(key) : undefined);
-      if (v !== undefined && !(child.ruleSet?.kind === 'function')) out.set(key, v);
+      const sub = isObject(base) ? base.get(key) : undefined;
+      const v = this.#materialize(child, sub, [...at, key]);
+      if (v === undefined) continue;
+      out = sub === undefined ? (out as RObject).set(key, v) : (out as RObject).set(key, mergeBase(sub, v));
     }
     return out;
   }
 
+  /** A node's virtual document, with any `with` overrides below it written in. */
+  #nodeValue(node: TreeNode, at: readonly Value[], loc: Location | undefined): Value | undefined {
+    let value = this.#ruleSetValue(node.ruleSet!, node, loc);
+    if (value === undefined || !this.#dataOverrides.length) return value;
+    for (const o of this.#dataOverrides) {
+      if (o.path.length > at.length && at.every((p, j) => equal(p, o.path[j]!))) value = setPath(value, o.path.slice(at.length), o.value);
+    }
+    return value;
+  }
+
+  #override(at: readonly Value[]): Value | undefined {
+    for (let j = this.#dataOverrides.length - 1; j >= 0; j--) {
+      const o = this.#dataOverrides[j]!;
+      if (o.path.length === at.length && at.every((p, n) => equal(p, o.path[n]!))) return o.value;
+    }
+    return undefined;
+  }
+
   // ---- rules ----
 
-  #ruleSetValue(set: RuleSet, loc: Location | undefined): Value | undefined {
+  #ruleSetValue(set: RuleSet, node: TreeNode | undefined, loc: Location | undefined): Value | undefined {
     if (set.kind === 'function') return undefined;
     const key = set.path.join('.');
     if (this.#cache.has(key)) return this.#cache.get(key);
     if (this.#active.has(key)) throw new EvalError('rego_recursion_error', `rule data.${key} is recursive`, loc);
     this.#active.add(key);
     try {
-      const value = this.#computeRuleSet(set);
+      const value = this.#computeRuleSet(set, node);
       this.#cache.set(key, value);
       return value;
     } finally {
@@ -524,7 +635,7 @@ export class Evaluation {
     }
   }
 
-  #computeRuleSet(set: RuleSet): Value | undefined {
+  #computeRuleSet(set: RuleSet, node: TreeNode | undefined): Value | undefined {
     switch (set.kind) {
       case 'set': {
         const out = new RSet();
@@ -532,37 +643,61 @@ export class Evaluation {
         return out;
       }
       case 'object': {
-        const out = new RObject();
-        for (const r of set.rules) {
-          this.#ruleBody(r, set, new Map(), (env, scope) =>
-            this.#term(r.key!, env, scope, (key) =>
-              this.#term(r.value!, env, scope, (value) => {
-                const prev = out.get(key);
-                if (prev !== undefined && r.deepMerge && isObject(prev) && isObject(value)) return void out.set(key, mergeObjects(prev, value, r.loc));
-                if (prev !== undefined && !equal(prev, value)) throw new EvalError('eval_conflict_error', 'object keys must be unique', r.loc);
-                out.set(key, value);
-              }),
-            ),
-          );
-        }
-        return out;
+        const doc = new DocBuilder();
+        this.#fillObjectRules(doc, [], set);
+        if (node) for (const [key, child] of node.children) this.#fillNode(doc, [key], child);
+        return doc.value();
       }
-      default: {
-        let result: Value | undefined;
-        for (const r of set.rules) {
-          const v = this.#completeValue(r, set, new Map());
-          if (v === undefined) continue;
-          if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'complete rules must not produce multiple outputs', r.loc);
-          result = v;
-        }
-        if (result === undefined && set.defaultRule) {
-          this.#term(set.defaultRule.value!, new Map(), set.modules.get(set.defaultRule)!, (v) => {
-            result = v;
-          });
-        }
-        return result;
-      }
+      default:
+        return this.#completeRuleSet(set);
     }
+  }
+
+  #completeRuleSet(set: RuleSet): Value | undefined {
+    let result: Value | undefined;
+    for (const r of set.rules) {
+      const v = this.#completeValue(r, set, new Map());
+      if (v === undefined) continue;
+      if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'complete rules must not produce multiple outputs', r.loc);
+      result = v;
+    }
+    if (result === undefined && set.defaultRule) {
+      this.#term(set.defaultRule.value!, new Map(), set.modules.get(set.defaultRule)!, (v) => {
+        result = v;
+      });
+    }
+    return result;
+  }
+
+  /** Rules with a dynamic head (`p[q].r := v`, `p[q] contains x`): each solution writes its keys and value. */
+  #fillObjectRules(doc: DocBuilder, prefix: readonly Value[], set: RuleSet): void {
+    for (const r of set.rules) {
+      this.#ruleBody(r, set, new Map(), (env, scope) =>
+        this.#terms([r.key!, ...(r.refRest ?? [])], env, scope, (keys) =>
+          this.#term(r.value!, env, scope, (value) => {
+            if (r.multi) doc.add([...prefix, ...keys], value, r.loc);
+            else doc.put([...prefix, ...keys], value, r.loc);
+          }),
+        ),
+      );
+    }
+  }
+
+  /** A node below an object-rule node: its rules (and its children's) write into the same document. */
+  #fillNode(doc: DocBuilder, prefix: readonly Value[], node: TreeNode): void {
+    const set = node.ruleSet;
+    if (set?.kind === 'function') return;
+    if (!set || set.kind === 'object') doc.struct(prefix, set?.rules[0]?.loc);
+    if (set?.kind === 'object') this.#fillObjectRules(doc, prefix, set);
+    else if (set?.kind === 'set') {
+      const members = this.#ruleSetValue(set, node, set.rules[0]?.loc) as RSet;
+      doc.add(prefix, undefined, set.rules[0]?.loc);
+      for (const m of members) doc.add(prefix, m, set.rules[0]?.loc);
+    } else if (set) {
+      const v = this.#ruleSetValue(set, node, set.rules[0]?.loc);
+      if (v !== undefined) doc.put(prefix, v, (set.rules[0] ?? set.defaultRule)?.loc);
+    }
+    for (const [key, child] of node.children) this.#fillNode(doc, [...prefix, key], child);
   }
 
   /** A complete rule (or function clause) with its else chain: the first clause with a solution gives the value. */
@@ -710,124 +845,4 @@ export class Evaluation {
   }
 }
 
-// ---- helpers ----
-
-function scalarTerm(value: string, loc: Location = { file: '', row: 0, col: 0 }): Term {
-  return { type: 'scalar', value, loc };
-}
-
-export function index(value: Value, key: Value): Value | undefined {
-  if (isArray(value)) return typeof key === 'number' && Number.isInteger(key) && key >= 0 ? value[key] : undefined;
-  if (isObject(value)) return value.get(key);
-  if (isSet(value)) return value.has(key) ? key : undefined;
-  return undefined;
-}
-
-function setPath(root: Value | undefined, path: readonly Value[], value: Value): Value {
-  if (!path.length) return value;
-  const [head, ...rest] = path;
-  const obj = isObject(root) ? new RObject(root.entries()) : new RObject();
-  obj.set(head!, setPath(isObject(root) ? root.get(head!) : undefined, rest, value));
-  return obj;
-}
-
-function isPattern(t: Term, env: Env): boolean {
-  switch (t.type) {
-    case 'var':
-      return !env.has(t.name) && t.name !== 'input' && t.name !== 'data';
-    case 'array':
-      return t.items.some((x) => isPattern(x, env));
-    case 'object':
-      return t.items.some(([, v]) => isPattern(v, env));
-    default:
-      return false;
-  }
-}
-
-function patternVars(terms: readonly (Term | null)[]): string[] {
-  const out: string[] = [];
-  const visit = (t: Term | null): void => {
-    if (!t) return;
-    if (t.type === 'var') out.push(t.name);
-    else if (t.type === 'array') t.items.forEach(visit);
-    else if (t.type === 'object') t.items.forEach(([, v]) => visit(v));
-  };
-  terms.forEach(visit);
-  return out;
-}
-
-function collectVars(body: Body, out: Set<string>): void {
-  const visit = (t: Term | null): void => {
-    if (!t) return;
-    switch (t.type) {
-      case 'var':
-        out.add(t.name);
-        return;
-      case 'ref':
-        visit(t.head);
-        t.path.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        t.items.forEach(visit);
-        return;
-      case 'object':
-        t.items.forEach(([a, b]) => {
-          visit(a);
-          visit(b);
-        });
-        return;
-      case 'call':
-        t.args.forEach(visit);
-        return;
-      case 'membership':
-        visit(t.value);
-        visit(t.coll);
-        return;
-      default:
-        return;
-    }
-  };
-  for (const lit of body) {
-    const e = lit.expr;
-    if (e.kind === 'term') visit(e.term);
-    else if (e.kind === 'unify' || e.kind === 'assign') {
-      visit(e.left);
-      visit(e.right);
-    } else if (e.kind === 'some') e.vars.forEach((v) => out.add(v));
-    else if (e.kind === 'somein') {
-      visit(e.key);
-      visit(e.value);
-    }
-  }
-  for (const g of ['input', 'data']) out.delete(g);
-}
-
-/** `a.b.c` for a var or a ref of plain names, else undefined. */
-function termName(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const parts = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    parts.push(p.value);
-  }
-  return parts.join('.');
-}
-
-function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
-  const out = new RObject(a.entries());
-  for (const [k, v] of b) {
-    const prev = out.get(k);
-    if (prev === undefined) out.set(k, v);
-    else if (isObject(prev) && isObject(v)) out.set(k, mergeObjects(prev, v, loc));
-    else if (!equal(prev, v)) throw new EvalError('eval_conflict_error', 'object keys must be unique', loc);
-  }
-  return out;
-}
-
-function templateText(v: Value): string {
-  return typeof v === 'string' ? v : formatValue(v);
-}
-
-export { typeName };
+export { index, typeName };
