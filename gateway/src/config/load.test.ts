@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, resolveConfig } from './load.js';
 
@@ -12,6 +13,14 @@ describe('config', () => {
     expect(config.models.get('demo-1')?.deployments[0]?.provider).toBe('demo');
     expect(config.models.get('demo')?.name).toBe('demo-1');
     expect(config.port).toBe(8080);
+  });
+
+  it('loads the config docker-compose.yml starts with: demo models, the ClickHouse server store', async () => {
+    const file = fileURLToPath(new URL('../../examples/compose.yaml', import.meta.url));
+    const config = await loadConfig(file, { env: {}, cwd: '/tmp' });
+    expect(config.models.get('demo')?.name).toBe('demo-1');
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.store).toMatchObject({ kind: 'server', url: 'http://clickhouse:8123' });
   });
 
   it('resolves credentials from the environment and defaults timeouts', () => {
