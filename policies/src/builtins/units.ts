@@ -1,56 +1,123 @@
 /**
- * units.parse (SI and binary suffixes, milli included) and units.parse_bytes, computed exactly: the amount is read
- * as a decimal (mantissa × 10^exponent) so that "128Gi" or "10ei" keep every digit.
+ * units.parse and units.parse_bytes as OPA computes them: units.parse multiplies exact rationals (an integer result
+ * stays exact, anything else is rounded to 10 decimals); units.parse_bytes multiplies Go big.Floats of 64-bit
+ * precision and truncates to an integer.
  */
 import { BuiltinError } from './errors.js';
 import { NUMBER, STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
 import { normalizeInt, type RNumber } from '../values.js';
 
-const DECIMAL: Record<string, number> = { '': 0, k: 3, m: 6, g: 9, t: 12, p: 15, e: 18 };
-const BINARY: Record<string, number> = { ki: 10, mi: 20, gi: 30, ti: 40, pi: 50, ei: 60 };
-const MAX_EXPONENT = 1000;
+const K = 1000n;
+const SI: Record<string, bigint> = { k: K, m: K ** 2n, g: K ** 3n, t: K ** 4n, p: K ** 5n, e: K ** 6n };
+const BINARY: Record<string, bigint> = { ki: 1n << 10n, mi: 1n << 20n, gi: 1n << 30n, ti: 1n << 40n, pi: 1n << 50n, ei: 1n << 60n };
+const MAX_EXPONENT_DIGITS = 6;
 
-function decimal(text: string, what: string): { mantissa: bigint; exp: number } {
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** OPA's extractNumAndUnit: the leading number (digits, '.', and an exponent when one follows 'e') and the rest. */
+function splitNumber(s: string): { num: string; unit: string } | 'exponent too large' {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (!isDigit(c) && c !== '.' && c !== 'e' && c !== 'E' && c !== '+' && c !== '-') return { num: s.slice(0, i), unit: s.slice(i) };
+    if (c === 'e' || c === 'E') {
+      const next = s[i + 1];
+      if (!isDigit(next) && next !== '+' && next !== '-') return { num: s.slice(0, i), unit: s.slice(i) };
+      if (next === '+' || next === '-') i++;
+      let end = i + 1;
+      while (isDigit(s[end])) end++;
+      if (end - (i + 1) > MAX_EXPONENT_DIGITS) return 'exponent too large';
+    }
+  }
+  return { num: s, unit: '' };
+}
+
+/** A decimal literal (Go's big.Rat / big.Float SetString of what splitNumber lets through) as num/den. */
+function rational(text: string): { num: bigint; den: bigint } | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!m || (!m[2] && !m[3])) throw new BuiltinError(`could not parse ${what} to a number`);
-  const digits = (m[2] ?? '') + (m[3] ?? '');
-  const exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
-  if (Math.abs(exp) > MAX_EXPONENT) throw new BuiltinError('exponent too large');
-  return { mantissa: BigInt((m[1] === '-' ? '-' : '') + (digits || '0')), exp };
+  if (!m || (!m[2] && !m[3])) return undefined;
+  const frac = m[3] ?? '';
+  const exp = Number(m[4] ?? 0) - frac.length;
+  let num = BigInt((m[2] ?? '') + frac || '0');
+  if (m[1] === '-') num = -num;
+  return exp >= 0 ? { num: num * 10n ** BigInt(exp), den: 1n } : { num, den: 10n ** BigInt(-exp) };
 }
 
-/** mantissa × 10^exp × 2^bits, exact when it is an integer. */
-function scale(mantissa: bigint, exp: number, bits: number, truncate: boolean): RNumber {
-  let n = mantissa << BigInt(bits);
-  if (exp >= 0) return normalizeInt(n * 10n ** BigInt(exp));
-  const d = 10n ** BigInt(-exp);
-  if (n % d === 0n || truncate) return normalizeInt(n / d);
-  return Number(n) / Number(d);
+/** Rounds num/den to a binary float of `prec` mantissa bits, nearest-even, as big.Float does. */
+function roundBinary(num: bigint, den: bigint, prec = 64): { num: bigint; den: bigint } {
+  if (num === 0n) return { num, den: 1n };
+  const neg = num < 0n;
+  const n = neg ? -num : num;
+  // Choose a power of two so the quotient has exactly `prec` bits.
+  let shift = BigInt(prec) - BigInt(n.toString(2).length - den.toString(2).length);
+  const scaled = (s: bigint) => (s >= 0n ? [n << s, den] : [n, den << -s]) as [bigint, bigint];
+  let [a, b] = scaled(shift);
+  // The quotient now has prec or prec+1 bits.
+  if (a / b >= 1n << BigInt(prec)) [a, b] = scaled(--shift);
+  let q = a / b;
+  const r2 = (a % b) * 2n;
+  if (r2 > b || (r2 === b && (q & 1n) === 1n)) q++;
+  const signed = neg ? -q : q;
+  return shift >= 0n ? { num: signed, den: 1n << shift } : { num: signed << -shift, den: 1n };
 }
 
-function parse(raw: string, bytes: boolean): RNumber {
-  const what = bytes ? 'byte amount' : 'amount';
-  const s = raw.replace(/^"(.*)"$/, '$1');
-  if (/\s/.test(s)) throw new BuiltinError('spaces not allowed in resource strings');
-  const m = /^([0-9.eE+-]*?)([a-zA-Z]*)$/.exec(s.replace(/^([0-9.]+[eE][+-]?\d+)/, '$1'));
-  let num = m?.[1] ?? '';
-  let unit = m?.[2] ?? '';
-  // "5e2MiB": the exponent belongs to the number; "5E" alone is the exa suffix.
-  const exp = /^([0-9.]+[eE][+-]?\d+)(.*)$/.exec(s);
-  if (exp && /[0-9]$/.test(exp[1]!)) [num, unit] = [exp[1]!, exp[2]!];
-  if (!num) throw new BuiltinError(`no ${what} provided`);
-  const { mantissa, exp: e } = decimal(num, what);
-  const u = bytes ? unit.toLowerCase().replace(/b$/, '') : unit;
-  if (!bytes && u === 'm') return scale(mantissa, e - 3, 0, false);
-  const lower = u.toLowerCase();
-  if (lower in BINARY) return scale(mantissa, e, BINARY[lower]!, bytes);
-  const key = bytes ? lower : u === 'K' ? 'k' : u.length === 1 && u !== 'k' ? u.toLowerCase() : u;
-  if (key in DECIMAL && (bytes || u === '' || u === 'k' || u === 'K' || /^[MGTPE]$/.test(u))) return scale(mantissa, e + DECIMAL[key]!, 0, bytes);
-  throw new BuiltinError(`${bytes ? 'byte ' : ''}unit ${unit} not recognized`);
+/** Rat.FloatString(10): ten decimals, the last rounded half away from zero. */
+function tenDecimals(num: bigint, den: bigint): number {
+  const neg = num < 0n !== den < 0n;
+  const a = (num < 0n ? -num : num) * 10n ** 10n;
+  const b = den < 0n ? -den : den;
+  let q = a / b;
+  if ((a % b) * 2n >= b) q++;
+  const digits = q.toString().padStart(11, '0');
+  return Number(`${neg ? '-' : ''}${digits.slice(0, -10)}.${digits.slice(-10)}`);
+}
+
+function parseUnits(raw: string): RNumber {
+  const fail = (msg: string) => new BuiltinError(`units.parse: ${msg}`);
+  const s = raw.replaceAll('"', '');
+  if (s.includes(' ')) throw fail('spaces not allowed in resource strings');
+  const split = splitNumber(s);
+  if (split === 'exponent too large') throw fail(split);
+  if (split.num === '') throw fail('no amount provided');
+  // Only letters after the first are case-insensitive, so that milli (m) and mega (M) differ.
+  const unit = split.unit.length > 1 ? split.unit[0] + split.unit.slice(1).toLowerCase() : split.unit;
+  let factor: { num: bigint; den: bigint };
+  if (unit === 'm') factor = { num: 1n, den: 1000n };
+  else if (unit === '') factor = { num: 1n, den: 1n };
+  else if (unit === 'M') factor = { num: SI.m!, den: 1n };
+  else if (unit.length === 1 && unit.toLowerCase() in SI) factor = { num: SI[unit.toLowerCase()]!, den: 1n };
+  else if (unit.length === 2 && unit.toLowerCase() in BINARY) factor = { num: BINARY[unit.toLowerCase()]!, den: 1n };
+  else throw fail(`unit ${unit} not recognized`);
+  const x = rational(split.num);
+  if (!x) throw fail('could not parse amount to a number');
+  const num = x.num * factor.num;
+  const den = x.den * factor.den;
+  if (num % den === 0n) return normalizeInt(num / den);
+  return tenDecimals(num, den);
+}
+
+function parseBytes(raw: string): RNumber {
+  const fail = (msg: string) => new BuiltinError(`units.parse_bytes: ${msg}`);
+  const s = raw.toLowerCase().replaceAll('"', '');
+  if (s.includes(' ')) throw fail('spaces not allowed in resource strings');
+  const split = splitNumber(s);
+  if (split === 'exponent too large') throw fail(split);
+  if (split.num === '') throw fail('no byte amount provided');
+  const u = split.unit;
+  const bare = u.endsWith('b') && u.length > 1 ? u.slice(0, -1) : u;
+  let factor: bigint;
+  if (u === '') factor = 1n;
+  else if (bare.length === 1 && bare in SI) factor = SI[bare]!;
+  else if (bare.length === 2 && bare in BINARY) factor = BINARY[bare]!;
+  else throw fail(`byte unit ${u} not recognized`);
+  const x = rational(split.num);
+  if (!x) throw fail('could not parse byte amount to a number');
+  const read = roundBinary(x.num, x.den);
+  const product = roundBinary(read.num * factor, read.den);
+  return normalizeInt(product.num / product.den);
 }
 
 export const builtins: readonly BuiltinDef[] = [
-  { decl: { name: 'units.parse', args: [arg('x', STRING)], result: NUMBER, categories: ['units'] }, impl: (a) => parse(stringOperand(a, 1), false) },
-  { decl: { name: 'units.parse_bytes', args: [arg('x', STRING)], result: NUMBER, categories: ['units'] }, impl: (a) => parse(stringOperand(a, 1), true) },
+  { decl: { name: 'units.parse', args: [arg('x', STRING)], result: NUMBER, categories: ['units'] }, impl: (a) => parseUnits(stringOperand(a, 1)) },
+  { decl: { name: 'units.parse_bytes', args: [arg('x', STRING)], result: NUMBER, categories: ['units'] }, impl: (a) => parseBytes(stringOperand(a, 1)) },
 ];
