@@ -37,30 +37,21 @@ export function lex(source: string, file: string): Token[] {
       tokens.push({ kind, text, ...(value !== undefined ? { value } : {}), loc: loc(start), nl });
       nl = false;
     };
-    if (c === '$' && source[i + 1] === '"') {
-      // A template: expressions in {…} may hold strings and templates of their own, so braces are counted.
-      i += 2;
-      let depth = 0;
-      const begin = i;
-      while (true) {
-        if (i >= source.length || source[i] === '\n') fail('non-terminated string', start);
-        const ch = source[i]!;
-        if (ch === '\\') {
-          i += 2;
-          continue;
-        }
-        if (depth === 0 && ch === '"') break;
-        if (ch === '{') depth++;
-        else if (ch === '}') depth = Math.max(0, depth - 1);
-        else if (depth > 0 && ch === '"') {
-          i++;
-          while (i < source.length && source[i] !== '"') i += source[i] === '\\' ? 2 : 1;
-        }
-        i++;
-      }
-      const raw = source.slice(begin, i);
-      i++;
+    if (c === '$' && (source[i + 1] === '"' || source[i + 1] === '`')) {
+      // A template: expressions in {…} may hold strings and templates of their own.
+      const quote = source[i + 1] as '"' | '`';
+      const begin = i + 2;
+      const close = templateEnd(source, begin, quote);
+      if (close < 0) fail(quote === '"' ? 'non-terminated string' : 'non-terminated raw string', start);
+      const raw = source.slice(begin, close);
+      i = close + 1;
       push('template', source.slice(start, i), raw);
+      for (let j = begin; j < close; j++) {
+        if (source[j] === '\n') {
+          row++;
+          lineStart = j + 1;
+        }
+      }
       continue;
     }
     if (c === '"') {
@@ -91,15 +82,19 @@ export function lex(source: string, file: string): Token[] {
       push('string', source.slice(start, i), value);
       continue;
     }
-    if (c === '`' || (c === '$' && source[i + 1] === '`')) {
-      const template = c === '$';
-      i += template ? 2 : 1;
+    if (c === '`') {
+      i += 1;
       const end = source.indexOf('`', i);
       if (end < 0) fail('non-terminated raw string', start);
       const value = source.slice(i, end);
-      for (const ch of value) if (ch === '\n') row++;
+      push('rawstring', source.slice(start, end + 1), value);
+      for (let j = i; j < end; j++) {
+        if (source[j] === '\n') {
+          row++;
+          lineStart = j + 1;
+        }
+      }
       i = end + 1;
-      push(template ? 'template' : 'rawstring', source.slice(start, i), value);
       continue;
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
@@ -123,4 +118,51 @@ export function lex(source: string, file: string): Token[] {
   }
   tokens.push({ kind: 'eof', text: '', loc: loc(i), nl: true });
   return tokens;
+}
+
+/**
+ * The index of the quote closing a template body that starts at `i`, or -1. Outside expressions a backslash
+ * escapes the next character (in raw templates only `\{`); inside `{…}` strings, raw strings and nested
+ * templates are skipped whole, so their braces and quotes do not count.
+ */
+export function templateEnd(source: string, i: number, quote: '"' | '`'): number {
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (ch === '\\' && (quote === '"' || source[i + 1] === '{')) i += 2;
+    else if (ch === quote) return i;
+    else if (quote === '"' && ch === '\n') return -1;
+    else if (ch === '{') {
+      i = expressionEnd(source, i + 1);
+      if (i < 0) return -1;
+      i++;
+    } else i++;
+  }
+  return -1;
+}
+
+/** The index of the `}` closing a template expression whose text starts at `i`, or -1. */
+export function expressionEnd(source: string, i: number): number {
+  let depth = 0;
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (ch === '"') {
+      i++;
+      while (i < source.length && source[i] !== '"') i += source[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (ch === '`') {
+      const end = source.indexOf('`', i + 1);
+      if (end < 0) return -1;
+      i = end + 1;
+    } else if (ch === '$' && (source[i + 1] === '"' || source[i + 1] === '`')) {
+      const end = templateEnd(source, i + 2, source[i + 1] as '"' | '`');
+      if (end < 0) return -1;
+      i = end + 1;
+    } else if (ch === '}' && depth === 0) return i;
+    else {
+      if (ch === '{') depth++;
+      else if (ch === '}') depth--;
+      i++;
+    }
+  }
+  return -1;
 }

@@ -3,7 +3,7 @@
  * expressions → terms. Accepts Rego v1 and, with `v0Compatible`, v0 rule forms (`p { … }`, `p[x] { … }`).
  */
 import { RegoError } from './errors.js';
-import { lex } from './lexer.js';
+import { expressionEnd, lex } from './lexer.js';
 import type { Body, Expr, Import, Literal, Module, Rule, Term, With } from './nodes.js';
 import type { Location, Token } from './tokens.js';
 import { normalizeInt } from '../values.js';
@@ -159,14 +159,14 @@ export class Parser {
       const args = this.#nested(false, () => this.#parseList(')'));
       if (isDefault) {
         if (!this.#accept(':=')) this.#expect('=');
-        return [{ ...base, kind: 'function', args, key: null, value: this.#parseTermExpr(), body: [] }];
+        return [{ ...base, kind: 'function', args, key: null, value: this.#headTerm(), body: [] }];
       }
-      const value = this.#accept(':=') || this.#accept('=') ? this.#parseTermExpr() : null;
+      const value = this.#accept(':=') || this.#accept('=') ? this.#headTerm() : null;
       const rule: Rule = { ...base, kind: 'function', args, key: null, value: value ?? this.#scalar(true, loc), body: this.#parseRuleBody() };
       return [this.#parseElse(rule)];
     }
     if (!isDefault && this.#accept('contains')) {
-      const member = this.#parseTermExpr();
+      const member = this.#headTerm();
       if (!dynamic.length) return [{ ...base, kind: 'set', args: [], key: member, value: null, body: this.#parseRuleBody() }];
       return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), multi: true, value: member, body: this.#parseRuleBody() }];
     }
@@ -177,24 +177,30 @@ export class Parser {
       const setPath = dynamic.length ? path : path.slice(0, -1);
       return [{ ...base, path: setPath, kind: 'set', args: [], key: lastBracket, value: null, body: this.#parseRuleBody() }];
     }
-    const value = assigned ? this.#parseTermExpr() : this.#scalar(true, loc);
+    const value = assigned ? this.#headTerm() : this.#scalar(true, loc);
     if (isDefault) return [{ ...base, kind: 'complete', args: [], key: null, value, body: [] }];
     if (dynamic.length) return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), value, body: this.#parseRuleBody() }];
     const rule: Rule = { ...base, kind: 'complete', args: [], key: null, value, body: this.#parseRuleBody() };
     return [this.#parseElse(rule)];
   }
 
+  /** A rule head's value or member: a newline ends it, so the next rule may start with a keyword (`in.foo …`). */
+  #headTerm(): Term {
+    return this.#nested(true, () => this.#parseTermExpr());
+  }
+
   #parseElse(rule: Rule): Rule {
     if (!this.#is('else') || this.#peek().text === '.') return rule;
     const loc = this.#t.loc;
     this.#i++;
-    const value = this.#accept(':=') || this.#accept('=') ? this.#parseTermExpr() : this.#scalar(true, loc);
+    const value = this.#accept(':=') || this.#accept('=') ? this.#headTerm() : this.#scalar(true, loc);
     const next = this.#parseElse({ ...rule, value, body: this.#parseRuleBody(), loc, elseRule: null });
     return { ...rule, elseRule: next };
   }
 
   #parseRuleBody(): Body {
-    if (this.#accept('if')) {
+    if (this.#is('if') && this.#peek().text !== '.') {
+      this.#i++;
       if (this.#is('{')) {
         const body = this.#tryBraceBody();
         if (body && !body.length) this.#fail('found empty body');
@@ -625,7 +631,7 @@ export class Parser {
     let text = '';
     for (let i = 0; i < raw.length; i++) {
       const c = raw[i]!;
-      if (c === '\\' && escapes) {
+      if (c === '\\' && (escapes || raw[i + 1] === '{')) {
         const e = raw[i + 1] ?? '';
         if (e === '{' || e === '}') text += e;
         else if (e === 'u') {
@@ -636,28 +642,29 @@ export class Parser {
         continue;
       }
       if (c === '{') {
-        let depth = 1;
-        let j = i + 1;
-        while (j < raw.length && depth) {
-          if (raw[j] === '"') {
-            j++;
-            while (j < raw.length && raw[j] !== '"') j += raw[j] === '\\' ? 2 : 1;
-          } else if (raw[j] === '{') depth++;
-          else if (raw[j] === '}') depth--;
-          j++;
-        }
-        if (depth) this.#fail('unterminated template expression', t.loc);
+        const close = expressionEnd(raw, i + 1);
+        if (close < 0) this.#fail('unterminated template expression', t.loc);
         if (text) parts.push(text);
         text = '';
-        const inner = new Parser(raw.slice(i + 1, j - 1), this.file, this.options);
-        parts.push(inner.#nested(false, () => inner.#parseTermExpr()));
-        i = j - 1;
+        parts.push(this.#templateExpression(raw.slice(i + 1, close), t.loc));
+        i = close;
         continue;
       }
       text += c;
     }
     if (text) parts.push(text);
     return parts;
+  }
+
+  /** One `{…}` of a template: a term, possibly under `with` modifiers. */
+  #templateExpression(source: string, loc: Location): Term {
+    const inner = new Parser(source, this.file, this.options);
+    return inner.#nested(false, () => {
+      const term = inner.#parseTermExpr();
+      const withs = inner.#parseWiths();
+      if (inner.#t.kind !== 'eof') inner.#fail(`unexpected ${inner.#t.text} in template expression`);
+      return withs.length ? { type: 'with', term, with: withs, loc } : term;
+    });
   }
 }
 

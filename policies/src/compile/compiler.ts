@@ -74,7 +74,7 @@ export function compileModules(sources: readonly { file: string; source: string 
         if (g.defaultRule) errors.push(new RegoError('rego_type_error', `multiple default rules data.${key} found`, r.loc));
         g.defaultRule = r;
       } else g.rules.push(r);
-      g.modules.set(r, scope);
+      for (let c: Rule | null = r; c; c = c.elseRule) g.modules.set(c, scope);
       grouped.set(key, g);
     }
   }

@@ -343,8 +343,11 @@ export class Evaluation {
     }
   }
 
-  /** Matches a term that may contain unbound variables against a value, binding them. */
-  #bindPattern(pattern: Term, value: Value, env: Env, scope: ModuleScope, k: K, declare: boolean): void {
+  /**
+   * Matches a term that may contain unbound variables against a value, binding them. `declare` makes every
+   * variable new (`:=`); `shadow` makes variables local even where a rule has the same name (function arguments).
+   */
+  #bindPattern(pattern: Term, value: Value, env: Env, scope: ModuleScope, k: K, declare: boolean, shadow = false): void {
     switch (pattern.type) {
       case 'var': {
         if (pattern.name === '_') return k();
@@ -352,7 +355,7 @@ export class Evaluation {
           if (equal(env.get(pattern.name)!, value)) k();
           return;
         }
-        if (!declare && !env.has(pattern.name) && this.#isGlobal(pattern.name, scope)) {
+        if (!declare && !shadow && !env.has(pattern.name) && this.#isGlobal(pattern.name, scope)) {
           return this.#term(pattern, env, scope, (v) => {
             if (equal(v, value)) k();
           });
@@ -367,7 +370,7 @@ export class Evaluation {
       }
       case 'array': {
         if (!isArray(value) || value.length !== pattern.items.length) return;
-        const step = (i: number): void => (i === pattern.items.length ? k() : this.#bindPattern(pattern.items[i]!, value[i]!, env, scope, () => step(i + 1), declare));
+        const step = (i: number): void => (i === pattern.items.length ? k() : this.#bindPattern(pattern.items[i]!, value[i]!, env, scope, () => step(i + 1), declare, shadow));
         return step(0);
       }
       case 'object': {
@@ -377,7 +380,7 @@ export class Evaluation {
           const [kt, vt] = pattern.items[i]!;
           this.#term(kt, env, scope, (key) => {
             const v = value.get(key);
-            if (v !== undefined) this.#bindPattern(vt, v, env, scope, () => step(i + 1), declare);
+            if (v !== undefined) this.#bindPattern(vt, v, env, scope, () => step(i + 1), declare, shadow);
           });
         };
         return step(0);
@@ -561,11 +564,18 @@ export class Evaluation {
       if (doc !== undefined) k(doc);
       return;
     }
-    if (!node) {
-      if (base !== undefined) this.#walk(base, path, i, env, scope, k);
-      return;
-    }
     const p = path[i]!;
+    if (!node) {
+      if (!isObject(base) || this.#isPattern(p, env, scope)) {
+        if (base !== undefined) this.#walk(base, path, i, env, scope, k);
+        return;
+      }
+      // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
+      return this.#term(p, env, scope, (key) => {
+        const sub = base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined);
+        if (sub !== undefined) this.#dataRef(path, i + 1, undefined, sub, [...at, key], env, scope, k);
+      });
+    }
     if (this.#isPattern(p, env, scope)) {
       const keys = new Map<string, Value>();
       for (const key of node.children.keys()) keys.set(keyOf(key), key);
@@ -578,7 +588,8 @@ export class Evaluation {
     }
     this.#term(p, env, scope, (key) => {
       const child = typeof key === 'string' ? node.children.get(key) : undefined;
-      const sub = base === undefined ? undefined : index(base, key);
+      let sub = base === undefined ? undefined : index(base, key);
+      if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
       if (!child && sub === undefined && this.#override([...at, key]) === undefined) return;
       this.#dataRef(path, i + 1, child, sub, [...at, key], env, scope, k);
     });
@@ -731,11 +742,9 @@ export class Evaluation {
     const mock = this.#mocks.get(t.name);
     if (mock) {
       if ('value' in mock) return this.#terms(t.args, env, scope, () => k(mock.value));
-      // The replacement runs without its own mock, so a mock that calls the function it replaces does not loop.
+      // The replacement runs with no function mocks at all (OPA pushes an empty frame): it calls the real functions.
       const saved = this.#mocks;
-      const without = new Map(saved);
-      without.delete(t.name);
-      this.#mocks = without;
+      this.#mocks = new Map();
       try {
         return this.#call({ ...t, name: mock.fn }, env, mock.scope, k);
       } finally {
@@ -827,7 +836,7 @@ export class Evaluation {
       const env: Env = new Map();
       const scope = set.modules.get(rule) ?? NO_SCOPE;
       const bindArgs = (i: number, done: K): void =>
-        i === args.length ? done() : this.#bindPattern(rule.args[i]!, args[i]!, env, scope, () => bindArgs(i + 1, done), false);
+        i === args.length ? done() : this.#bindPattern(rule.args[i]!, args[i]!, env, scope, () => bindArgs(i + 1, done), false, true);
       bindArgs(0, () => {
         const v = this.#completeValue(rule, set, env);
         if (v === undefined) return;
