@@ -1,3 +1,1 @@
-import type { BuiltinDef } from './types.js';
-
-export const builtins: readonly BuiltinDef[] = [];
+export { builtins } from './graphql/index.js';
