@@ -10,7 +10,7 @@ export interface ClickHouseAdapter {
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Rows as objects (JSONEachRow; 64-bit integers come back as numbers or strings per ClickHouse's settings). */
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
-  /** Inserts rows as JSONEachRow. */
+  /** Inserts rows (objects keyed by column; unknown keys are skipped, missing ones take the column default). */
   insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -28,8 +28,16 @@ export function parseEachRow<T>(text: string): T[] {
   return rows;
 }
 
-export function toEachRow(rows: readonly Record<string, unknown>[]): string {
-  let out = '';
-  for (const row of rows) out += JSON.stringify(row) + '\n';
-  return out;
+/**
+ * Rows as JSONCompactEachRow with their column list: one array a row, so ClickHouse parses about twice as fast as
+ * JSONEachRow, which repeats every key in every row. A column a row lacks is sent as null, which ClickHouse reads
+ * as the column's default.
+ */
+export function toCompactEachRow(rows: readonly Record<string, unknown>[]): { columns: string[]; text: string } {
+  const names = new Set<string>();
+  for (const row of rows) for (const key in row) names.add(key);
+  const columns = [...names];
+  let text = '';
+  for (const row of rows) text += JSON.stringify(columns.map((c) => row[c] ?? null)) + '\n';
+  return { columns, text };
 }

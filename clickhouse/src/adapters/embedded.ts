@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ClickHouseAdapter, QueryParams } from '../adapter.js';
-import { parseEachRow, toEachRow } from '../adapter.js';
+import { parseEachRow, toCompactEachRow } from '../adapter.js';
 import { StoreError, classifyClickHouseError } from '../errors.js';
 
 interface ChdbResult {
@@ -14,7 +14,7 @@ interface ChdbResult {
 interface ChdbSession {
   queryAsync(sql: string, opts?: { format?: string }): Promise<ChdbResult>;
   queryBindAsync(sql: string, params: object, opts?: { format?: string }): Promise<ChdbResult>;
-  insert(params: { table: string; values: Buffer; format: 'JSONEachRow'; settings?: Record<string, string | number | boolean> }): Promise<unknown>;
+  insert(params: { table: string; columns: readonly string[]; values: Buffer; format: 'JSONCompactEachRow' }): Promise<unknown>;
   cleanup?(): void;
   close?(): void;
 }
@@ -51,7 +51,8 @@ export function openEmbedded(path: string): ClickHouseAdapter {
     async insert(table, rows) {
       if (!rows.length) return;
       try {
-        await session.insert({ table, values: Buffer.from(toEachRow(rows)), format: 'JSONEachRow', settings: { input_format_skip_unknown_fields: 1 } });
+        const { columns, text } = toCompactEachRow(rows);
+        await session.insert({ table, columns, values: Buffer.from(text), format: 'JSONCompactEachRow' });
       } catch (error) {
         throw classifyClickHouseError(error);
       }
