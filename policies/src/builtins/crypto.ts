@@ -1,3 +1,2 @@
-import type { BuiltinDef } from './types.js';
-
-export const builtins: readonly BuiltinDef[] = [];
+/** crypto.*: the implementations live in ./crypto/. */
+export { builtins } from './crypto/index.js';

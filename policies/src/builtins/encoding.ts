@@ -1,4 +1,3 @@
-import { createHash, createHmac } from 'node:crypto';
 import { BuiltinError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
@@ -141,11 +140,4 @@ export const builtins: readonly BuiltinDef[] = [
     },
   },
   str('urlquery.decode', (s) => decodeURIComponent(s.replace(/\+/g, ' '))),
-  str('crypto.md5', (s) => createHash('md5').update(s).digest('hex'), ['crypto']),
-  str('crypto.sha1', (s) => createHash('sha1').update(s).digest('hex'), ['crypto']),
-  str('crypto.sha256', (s) => createHash('sha256').update(s).digest('hex'), ['crypto']),
-  ...(['md5', 'sha1', 'sha256', 'sha512'] as const).map((alg): BuiltinDef => ({
-    decl: { name: `crypto.hmac.${alg}`, args: [arg('x', STRING), arg('key', STRING)], result: STRING, categories: ['crypto'] },
-    impl: (a) => createHmac(alg, stringOperand(a, 2)).update(stringOperand(a, 1)).digest('hex'),
-  })),
 ];

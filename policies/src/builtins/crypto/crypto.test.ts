@@ -1,0 +1,64 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../index.js';
+import { goBase64Decode, opaBase64UrlDecode } from './gobase64.js';
+import { pemDecode } from './pem.js';
+
+describe('Go-compatible base64', () => {
+  it('reports the offset Go reports and skips newlines', () => {
+    expect(goBase64Decode('aGVs\nbG8=').toString()).toBe('hello');
+    expect(() => goBase64Decode('aGVs!G8=')).toThrow('illegal base64 data at input byte 4');
+    expect(() => goBase64Decode('aGVsbG8')).toThrow('illegal base64 data at input byte 4');
+    expect(() => goBase64Decode('aGVsbG8=x')).toThrow('illegal base64 data at input byte 8');
+    expect(opaBase64UrlDecode('aGVsbG8').toString()).toBe('hello');
+    expect(() => opaBase64UrlDecode('abcde')).toThrow('illegal base64url string: abcde');
+  });
+});
+
+describe('PEM', () => {
+  it('skips leading junk and returns what follows the block', () => {
+    const { block, rest } = pemDecode('junk\n-----BEGIN X-----\nAAEC\n-----END X-----\ntail');
+    expect(block?.type).toBe('X');
+    expect([...block!.bytes]).toEqual([0, 1, 2]);
+    expect(rest.toString()).toBe('tail');
+    expect(pemDecode('-----BEGIN X-----\nAAEC\n-----END Y-----\n').block).toBeNull();
+  });
+});
+
+describe('crypto private keys', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const e = Engine.compile([
+    {
+      file: 'k.rego',
+      source: `package k
+
+keys := crypto.parse_private_keys(input.pem)
+jwk := crypto.x509.parse_rsa_private_key(input.pem)
+eq := crypto.hmac.equal(crypto.hmac.sha256("m", "k"), crypto.hmac.sha256("m", "k"))
+neq := crypto.hmac.equal(crypto.hmac.sha256("m", "k"), crypto.hmac.sha256("m", "other"))
+`,
+    },
+  ]);
+
+  it('returns Go key structures for each PEM block, in order', () => {
+    const pem = String(rsa.export({ format: 'pem', type: 'pkcs1' })) + String(ec.export({ format: 'pem', type: 'sec1' }));
+    const keys = e.document(['k', 'keys'], { input: { pem } }) as Record<string, unknown>[];
+    expect(keys.length).toBe(2);
+    expect(keys[0]!.E).toBe(65537);
+    expect((keys[0]!.Primes as unknown[]).length).toBe(2);
+    expect(Object.keys(keys[1]!).sort()).toEqual(['Curve', 'D', 'X', 'Y']);
+  });
+
+  it('parse_rsa_private_key gives the JWK of the first key, also from base64 of the PEM', () => {
+    const pem = rsa.export({ format: 'pem', type: 'pkcs8' }) as string;
+    const jwk = e.document(['k', 'jwk'], { input: { pem: Buffer.from(pem).toString('base64') } }) as Record<string, string>;
+    expect(jwk.kty).toBe('RSA');
+    expect(jwk.n).toBe(rsa.export({ format: 'jwk' }).n);
+  });
+
+  it('crypto.hmac.equal compares MACs', () => {
+    expect(e.document(['k', 'eq'])).toBe(true);
+    expect(e.document(['k', 'neq'])).toBe(false);
+  });
+});
