@@ -1,10 +1,10 @@
 /**
  * Sets, arrays, objects and type tests.
  */
-import { BuiltinError, operandTypeError } from './errors.js';
+import { OperandTypeError, operandTypeError } from './errors.js';
 import { ANY, BOOLEAN, STRING, arg, arrayOperand, intOperand, objectOperand, setOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { RObject, RSet, isArray, isObject, isSet, typeName, type Value } from '../values.js';
+import { RObject, RSet, equal, isArray, isObject, isSet, typeName, type Value } from '../values.js';
 
 const is = (name: string, test: (v: Value) => boolean): BuiltinDef => ({ decl: { name, args: [arg('x')], result: BOOLEAN, categories: ['types'] }, impl: ([x]) => test(x!) });
 
@@ -17,12 +17,39 @@ function unionObjects(a: RObject, b: RObject): RObject {
   return out;
 }
 
+/** OPA's getObjectKeysParam: keys to keep or drop come as an array, a set, or an object's keys. */
 function keysOf(v: Value, pos: number): Value[] {
   if (isArray(v)) return [...v];
   if (isSet(v)) return [...v];
   if (isObject(v)) return v.keys();
-  if (typeof v === 'string') return [v];
-  throw operandTypeError(pos, 'one of {string, array, object, set}', v);
+  throw operandTypeError(pos, 'one of {object, set, array}', v);
+}
+
+/** object.subset: objects recurse per key; arrays must contain sub as a contiguous run; sets by membership. */
+function subset(sup: Value, sub: Value): boolean {
+  if (isObject(sup) && isObject(sub)) {
+    return [...sub].every(([k, v]) => {
+      const w = sup.get(k);
+      if (w === undefined) return false;
+      if (equal(w, v)) return true;
+      return ((isObject(w) && isObject(v)) || (isSet(w) && isSet(v)) || (isArray(w) && isArray(v))) && subset(w, v);
+    });
+  }
+  if (isSet(sup) && isSet(sub)) return [...sub].every((m) => sup.has(m));
+  if (isArray(sup) && isArray(sub)) {
+    if (sub.length > sup.length) return false;
+    for (let i = 0; i + sub.length <= sup.length; i++) if (sub.every((v, j) => equal(sup[i + j]!, v))) return true;
+    return false;
+  }
+  if (isArray(sup) && isSet(sub)) {
+    // As OPA counts: true once every member was seen while walking the array (so an empty array holds nothing).
+    let unmatched = sub.size;
+    return sup.some((x) => {
+      if (sub.has(x)) unmatched--;
+      return unmatched === 0;
+    });
+  }
+  throw new OperandTypeError('both arguments object.subset must be of the same type or array and set');
 }
 
 function walk(value: Value, path: Value[], out: Value[]): void {
@@ -79,8 +106,8 @@ export const builtins: readonly BuiltinDef[] = [
   {
     decl: { name: 'array.flatten', args: [arg('x')], result: { kind: 'array' } },
     impl: (a) => {
-      const flat = (xs: readonly Value[]): Value[] => xs.flatMap((x) => (isArray(x) ? flat(x) : [x]));
-      return flat(arrayOperand(a, 1));
+      // One level only: nested arrays inside the elements stay as they are.
+      return arrayOperand(a, 1).flatMap((x) => (isArray(x) ? x : [x]));
     },
   },
   { decl: { name: 'array.reverse', args: [arg('x')], result: { kind: 'array' } }, impl: (a) => [...arrayOperand(a, 1)].reverse() },
@@ -137,20 +164,5 @@ export const builtins: readonly BuiltinDef[] = [
       }, new RObject());
     },
   },
-  {
-    decl: { name: 'object.subset', args: [arg('super'), arg('sub')], result: BOOLEAN },
-    impl: ([sup, sub]) => {
-      const subset = (x: Value, y: Value): boolean => {
-        if (isObject(x) && isObject(y)) return [...y].every(([k, v]) => x.has(k) && subset(x.get(k)!, v));
-        if (isSet(x) && isSet(y)) return [...y].every((m) => x.has(m));
-        if (isArray(x) && isArray(y)) {
-          for (let i = 0; i + y.length <= x.length; i++) if (y.every((v, j) => subset(x[i + j]!, v))) return true;
-          return y.length === 0;
-        }
-        return JSON.stringify(x) === JSON.stringify(y) || (x === y);
-      };
-      if (!(isObject(sup) || isSet(sup) || isArray(sup))) throw new BuiltinError('both arguments must be objects, sets or arrays');
-      return subset(sup!, sub!);
-    },
-  },
+  { decl: { name: 'object.subset', args: [arg('super'), arg('sub')], result: BOOLEAN }, impl: ([sup, sub]) => subset(sup!, sub!) },
 ];

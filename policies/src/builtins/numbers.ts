@@ -1,8 +1,8 @@
 /**
  * Arithmetic: integers stay exact (bigint past 2^53), other numbers are floats.
  */
-import { BuiltinError, operandTypeError } from './errors.js';
-import { NUMBER, arg, intOperand, numberOperand } from './operands.js';
+import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
+import { NUMBER, arg, numberOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
 import { RSet, isNumber, isSet, normalizeInt, type RNumber, type Value } from '../values.js';
 
@@ -21,6 +21,22 @@ const binary = (name: string, infix: string, f: (a: RNumber, b: RNumber) => RNum
   decl: { name, infix, args: [arg('x', NUMBER), arg('y', NUMBER)], result: NUMBER, categories: ['numbers'] },
   impl: (args) => f(num(args, 1), num(args, 2)),
 });
+
+/** OPA's BigIntOperand: any exact integer, however large. */
+function bigIntOperand(args: readonly Value[], pos: number): bigint {
+  const v = args[pos - 1]!;
+  if (!isNumber(v)) throw operandTypeError(pos, 'integer', v);
+  if (!isInt(v)) throw new OperandTypeError(`operand ${pos} must be integer number but got floating-point number`);
+  return BigInt(v);
+}
+
+/** From a towards b inclusive, stepping down when a > b. */
+function range(a: bigint, b: bigint, step: bigint): Value[] {
+  const out: Value[] = [];
+  if (a <= b) for (let i = a; i <= b; i += step) out.push(normalizeInt(i));
+  else for (let i = a; i >= b; i -= step) out.push(normalizeInt(i));
+  return out;
+}
 
 const round = (f: (x: number) => number) => (args: readonly Value[]): RNumber => {
   const x = num(args, 1);
@@ -58,24 +74,14 @@ export const builtins: readonly BuiltinDef[] = [
   { decl: { name: 'floor', args: [arg('x', NUMBER)], result: NUMBER }, impl: round(Math.floor) },
   {
     decl: { name: 'numbers.range', args: [arg('a', NUMBER), arg('b', NUMBER)], result: { kind: 'array' } },
-    impl: (args) => {
-      const a = intOperand(args, 1);
-      const b = intOperand(args, 2);
-      const out: Value[] = [];
-      for (let i = a; a <= b ? i <= b : i >= b; i += a <= b ? 1 : -1) out.push(i);
-      return out;
-    },
+    impl: (args) => range(bigIntOperand(args, 1), bigIntOperand(args, 2), 1n),
   },
   {
     decl: { name: 'numbers.range_step', args: [arg('a', NUMBER), arg('b', NUMBER), arg('step', NUMBER)], result: { kind: 'array' } },
     impl: (args) => {
-      const a = intOperand(args, 1);
-      const b = intOperand(args, 2);
-      const step = intOperand(args, 3);
-      if (step <= 0) throw new BuiltinError('step must be a positive number above zero');
-      const out: Value[] = [];
-      for (let i = a; a <= b ? i <= b : i >= b; i += a <= b ? step : -step) out.push(i);
-      return out;
+      const [a, b, step] = [bigIntOperand(args, 1), bigIntOperand(args, 2), bigIntOperand(args, 3)];
+      if (step <= 0n) throw new BuiltinError('step must be a positive integer');
+      return range(a, b, step);
     },
   },
   {

@@ -1,7 +1,7 @@
 /**
  * Operand checks that know the argument position, so errors read as OPA's: `operand 2 must be string but got number`.
  */
-import { operandTypeError } from './errors.js';
+import { OperandTypeError, operandTypeError } from './errors.js';
 import { isArray, isNumber, isObject, isSet, type RNumber, type RObject, type RSet, type Value } from '../values.js';
 
 export function stringOperand(args: readonly Value[], pos: number): string {
@@ -19,7 +19,7 @@ export function numberOperand(args: readonly Value[], pos: number): RNumber {
 export function intOperand(args: readonly Value[], pos: number): number {
   const v = numberOperand(args, pos);
   const n = Number(v);
-  if (!Number.isInteger(n)) throw operandTypeError(pos, 'integer', v);
+  if (!Number.isInteger(n)) throw new OperandTypeError(`operand ${pos} must be integer number but got floating-point number`);
   return n;
 }
 
