@@ -16,13 +16,17 @@ export interface VerifyOptions {
 
 const EKU_ANY = 0;
 const EKU_SERVER_AUTH = 1;
+/** Go's SignatureAlgorithm numbers it refuses to verify: MD2, MD5, SHA-1 and DSA. */
+const INSECURE_SIGNATURES = new Set([1, 2, 3, 7, 8, 9]);
+/** Netscape and Microsoft server-gated crypto, which Go accepts in place of server auth. */
+const SGC = [10, 11];
 
 function validAt(c: ParsedCertificate, ms: number): boolean {
   return c.notBefore.getTime() <= ms && ms <= c.notAfter.getTime();
 }
 
 function issuedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
-  if (!child.rawIssuer.equals(parent.rawSubject)) return false;
+  if (!child.rawIssuer.equals(parent.rawSubject) || INSECURE_SIGNATURES.has(child.json.SignatureAlgorithm as number)) return false;
   try {
     return child.node.verify(parent.node.publicKey);
   } catch {
@@ -48,15 +52,22 @@ function hostnameOk(leaf: ParsedCertificate, host: string): boolean {
   return dns.some((d) => matchesHost(d, host));
 }
 
-/** Every certificate that lists extended key usages must allow one of the wanted ones. */
+/**
+ * Go's checkChainForKeyUsage: walking from the root, each certificate that lists extended key usages narrows the
+ * wanted ones to those it allows (server auth is also granted by the old server-gated-crypto usages); none left
+ * means the chain is refused.
+ */
 function usagesOk(chain: readonly ParsedCertificate[], wanted: readonly number[]): boolean {
   if (wanted.includes(EKU_ANY)) return true;
-  return chain.every((c) => {
+  let remaining = [...wanted];
+  for (const c of [...chain].reverse()) {
     const ekus = (c.json.ExtKeyUsage as number[] | null) ?? [];
     const unknown = (c.json.UnknownExtKeyUsage as unknown[] | null) ?? [];
-    if (ekus.length === 0 && unknown.length === 0) return true;
-    return ekus.includes(EKU_ANY) || wanted.some((w) => ekus.includes(w));
-  });
+    if ((ekus.length === 0 && unknown.length === 0) || ekus.includes(EKU_ANY)) continue;
+    remaining = remaining.filter((w) => ekus.includes(w) || (w === EKU_SERVER_AUTH && SGC.some((s) => ekus.includes(s))));
+    if (remaining.length === 0) return false;
+  }
+  return true;
 }
 
 /** The first verified chain (leaf first, root last), or null. */
@@ -67,13 +78,12 @@ export function verifyChain(certs: readonly ParsedCertificate[], options: Verify
   const now = Number(options.currentTimeNs / 1_000_000n);
   const wanted = options.keyUsages?.length ? options.keyUsages : [EKU_SERVER_AUTH];
 
-  if (!validAt(leaf, now)) return null;
+  if (!validAt(leaf, now) || leaf.json.UnhandledCriticalExtensions !== null) return null;
   if (options.dnsName && !hostnameOk(leaf, options.dnsName)) return null;
 
   const extend = (chain: ParsedCertificate[]): ParsedCertificate[] | null => {
     const current = chain[chain.length - 1]!;
-    if (current === root) return usagesOk(chain, wanted) ? chain : null;
-    if (current.der.equals(root.der)) return usagesOk(chain, wanted) ? chain : null;
+    if (current === root || current.der.equals(root.der)) return usagesOk(chain, wanted) ? chain : null;
     for (const parent of [root, ...intermediates]) {
       if (chain.includes(parent) || !issuedBy(current, parent) || !validAt(parent, now)) continue;
       const isRoot = parent === root;
@@ -81,7 +91,7 @@ export function verifyChain(certs: readonly ParsedCertificate[], options: Verify
       // MaxPathLen bounds the intermediates below an issuer (the leaf does not count).
       const below = chain.length - 1;
       const maxPath = parent.json.MaxPathLen as number;
-      if (parent.json.BasicConstraintsValid === true && (maxPath > 0 || parent.json.MaxPathLenZero === true) && below > maxPath) continue;
+      if (parent.json.BasicConstraintsValid === true && maxPath >= 0 && below > maxPath) continue;
       const found = extend([...chain, parent]);
       if (found) return found;
     }

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../index.js';
 import { goBase64Decode, opaBase64UrlDecode } from './gobase64.js';
@@ -60,5 +62,33 @@ neq := crypto.hmac.equal(crypto.hmac.sha256("m", "k"), crypto.hmac.sha256("m", "
   it('crypto.hmac.equal compares MACs', () => {
     expect(e.document(['k', 'eq'])).toBe(true);
     expect(e.document(['k', 'neq'])).toBe(false);
+  });
+});
+
+describe('crypto.x509.parse_and_verify_certificates_with_options', () => {
+  // A root, an intermediate and a leaf for notarealsite.opa.localhost, from OPA's conformance cases.
+  const cases = new URL('../../../../../shared/opa-conformance/cryptox509parseandverifycertificates/test-cryptox509parseandverifycertificates.yaml', import.meta.url);
+  const chain = (parseYaml(readFileSync(cases, 'utf8')) as { cases: { modules: string[] }[] }).cases[0]!.modules[0]!.match(/certs := `([^`]*)`/)![1]!;
+  const e = Engine.compile([
+    {
+      file: 'v.rego',
+      source: `package v
+
+valid := crypto.x509.parse_and_verify_certificates_with_options(input.chain, input.options)[0]
+`,
+    },
+  ]);
+  const valid = (options: Record<string, unknown>) => e.document(['v', 'valid'], { input: { chain, options } });
+
+  it('checks the DNS name, the time and the key usages', () => {
+    expect(valid({ DNSName: 'notarealsite.opa.localhost' })).toBe(true);
+    expect(valid({ DNSName: 'elsewhere.opa.localhost' })).toBe(false);
+    expect(valid({ CurrentTime: 0 })).toBe(false);
+    expect(valid({ KeyUsages: ['KeyUsageAny'] })).toBe(true);
+  });
+
+  it('rejects unknown options', () => {
+    expect(() => e.document(['v', 'valid'], { input: { chain, options: { KeyUsages: ['Nope'] } }, strict: true })).toThrow("invalid entries for 'KeyUsages' found: [Nope]");
+    expect(() => e.document(['v', 'valid'], { input: { chain, options: { Other: 1 } }, strict: true })).toThrow('invalid key option');
   });
 });
