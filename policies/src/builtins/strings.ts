@@ -4,7 +4,7 @@
 import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { BOOLEAN, NUMBER, STRING, arg, collectionOperand, intOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { formatValue, isArray, isNumber, isSet, typeName, type Value } from '../values.js';
+import { formatValue, isArray, isNumber, isObject, isSet, typeName, type Value } from '../values.js';
 
 const s1 = (name: string, f: (s: string) => Value): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories: ['strings'] }, impl: (a) => f(stringOperand(a, 1)) });
 const s2 = (name: string, f: (a: string, b: string) => Value): BuiltinDef => ({
@@ -58,6 +58,31 @@ export function sprintf(format: string, values: readonly Value[]): string {
 }
 
 const cp = (s: string): string[] => [...s];
+
+/**
+ * Go's strings.NewReplacer: one left-to-right pass; at each position the first pair (in the given order) whose old
+ * string matches wins. An empty old string matches between every two characters, and once more at the end.
+ */
+export function replaceAll(s: string, pairs: readonly (readonly [string, string])[]): string {
+  let out = '';
+  let i = 0;
+  let prevEmpty = false;
+  while (i <= s.length) {
+    const hit = pairs.find(([old]) => (old === '' ? !prevEmpty : s.startsWith(old, i)));
+    prevEmpty = hit !== undefined && hit[0] === '';
+    if (hit) {
+      out += hit[1];
+      i += hit[0].length;
+      continue;
+    }
+    if (i < s.length) {
+      const c = String.fromCodePoint(s.codePointAt(i)!);
+      out += c;
+      i += c.length;
+    } else i++;
+  }
+  return out;
+}
 
 function trimSet(s: string, cutset: string, left: boolean, right: boolean): string {
   const chars = new Set(cp(cutset));
@@ -143,7 +168,7 @@ export const builtins: readonly BuiltinDef[] = [
   s2('strings.count', (s, sub) => (sub === '' ? cp(s).length + 1 : s.split(sub).length - 1)),
   {
     decl: { name: 'replace', args: [arg('x', STRING), arg('old', STRING), arg('new', STRING)], result: STRING, categories: ['strings'] },
-    impl: (a) => stringOperand(a, 1).split(stringOperand(a, 2)).join(stringOperand(a, 3)),
+    impl: (a) => replaceAll(stringOperand(a, 1), [[stringOperand(a, 2), stringOperand(a, 3)]]),
   },
   {
     decl: { name: 'substring', args: [arg('value', STRING), arg('offset', NUMBER), arg('length', NUMBER)], result: STRING, categories: ['strings'] },
@@ -170,7 +195,7 @@ export const builtins: readonly BuiltinDef[] = [
       if (![2, 8, 10, 16].includes(base)) throw new OperandTypeError('operand 2 must be one of {2, 8, 10, 16}');
       const n = a[0]!;
       if (!isNumber(n)) throw operandTypeError(1, 'number', n);
-      return BigInt(typeof n === 'bigint' ? n : Math.floor(n)).toString(base);
+      return BigInt(typeof n === 'bigint' ? n : Math.trunc(n)).toString(base);
     },
   },
   anyMatch('strings.any_prefix_match', (x, y) => x.startsWith(y)),
@@ -178,14 +203,15 @@ export const builtins: readonly BuiltinDef[] = [
   {
     decl: { name: 'strings.replace_n', args: [arg('patterns', { kind: 'object' }), arg('value', STRING)], result: STRING, categories: ['strings'] },
     impl: (a) => {
-      let s = stringOperand(a, 2);
       const pats = a[0]!;
-      if (!(pats && typeof pats === 'object' && 'sortedEntries' in pats)) throw operandTypeError(1, 'object', pats);
-      for (const [k, v] of (pats as { sortedEntries(): (readonly [Value, Value])[] }).sortedEntries()) {
-        if (typeof k !== 'string' || typeof v !== 'string') throw operandTypeError(1, 'object[string: string]', pats);
-        s = s.split(k).join(v);
-      }
-      return s;
+      if (!isObject(pats)) throw operandTypeError(1, 'object', pats);
+      const value = stringOperand(a, 2);
+      const pairs = pats.sortedEntries().map(([k, v]): [string, string] => {
+        if (typeof k !== 'string') throw new OperandTypeError('operand 1 non-string key found in pattern object');
+        if (typeof v !== 'string') throw new OperandTypeError('operand 1 non-string value found in pattern object');
+        return [k, v];
+      });
+      return replaceAll(value, pairs);
     },
   },
 ];
