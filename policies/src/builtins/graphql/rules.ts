@@ -2,9 +2,11 @@
  * gqlparser's default query validation rules (the spec's, as graphql-js words them), each subscribing to walker
  * events and reporting errors in gqlparser's wording and at its positions.
  */
-import type { Definition, GqlValue, Position, Selection } from './ast.js';
+import type { Definition, Field, GqlValue, Position, Selection } from './ast.js';
 import { ValueKind, isCompatible, typeName, typeString, valueString } from './ast.js';
 import { overlappingFieldsCanBeMerged } from './overlap.js';
+import { quotedOrList, suggest, suggestionList } from './suggest.js';
+import { valuesOfCorrectType } from './values-rule.js';
 import type { Events, Walker } from './walker.js';
 
 export type Report = (message: string, position?: Position) => void;
@@ -13,41 +15,6 @@ export type Rule = (events: Events, report: Report) => void;
 const isLeaf = (d: Definition) => d.kind === 'ENUM' || d.kind === 'SCALAR';
 const isComposite = (d: Definition) => d.kind === 'OBJECT' || d.kind === 'INTERFACE' || d.kind === 'UNION';
 const isInput = (d: Definition) => d.kind === 'SCALAR' || d.kind === 'ENUM' || d.kind === 'INPUT_OBJECT';
-
-/** gqlparser's lexical distance: a change of case alone is one edit, otherwise the Levenshtein distance. */
-function lexicalDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const la = a.toLowerCase();
-  const lb = b.toLowerCase();
-  if (la === lb) return 1;
-  const d: number[][] = Array.from({ length: la.length + 1 }, (_, i) => Array.from({ length: lb.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= la.length; i++) {
-    for (let j = 1; j <= lb.length; j++) {
-      const cost = la[i - 1] === lb[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-    }
-  }
-  return d[la.length]![lb.length]!;
-}
-
-export function suggestionList(input: string, options: readonly string[]): string[] {
-  const threshold = Math.max(1, Math.floor(input.length * 0.4) + 1);
-  const scored = options.map((o) => [o, lexicalDistance(input, o)] as const).filter(([, d]) => d <= threshold);
-  return scored.sort((x, y) => x[1] - y[1]).map(([o]) => o);
-}
-
-export function orList(items: readonly string[]): string {
-  const list = items.slice(0, 5);
-  if (list.length === 2) return `${list[0]} or ${list[1]}`;
-  return list.map((x, i) => (i === 0 ? x : i === list.length - 1 ? `, or ${x}` : `, ${x}`)).join('');
-}
-
-const quotedOrList = (items: readonly string[]) => orList(items.map((x) => `"${x}"`));
-
-function suggest(prefix: string, typed: string, options: readonly string[], quoted = true): string {
-  const list = suggestionList(typed, options);
-  return list.length ? ` ${prefix} ${quoted ? quotedOrList(list) : orList(list)}?` : '';
-}
 
 const fieldsOnCorrectType: Rule = (events, report) => {
   events.field.push((w, field) => {
@@ -312,11 +279,47 @@ const scalarLeafs: Rule = (events, report) => {
   });
 };
 
+/** A literal @skip(if: true) or @include(if: false) leaves a selection out when collecting root fields. */
+function excluded(sel: Selection): boolean {
+  const literal = (dir: string) => sel.directives.find((d) => d.name === dir)?.arguments.find((a) => a.name === 'if')?.value;
+  const skip = literal('skip');
+  const include = literal('include');
+  return (skip?.kind === ValueKind.Boolean && skip.raw === 'true') || (include?.kind === ValueKind.Boolean && include.raw === 'false');
+}
+
+/** graphql-js's collectFields over the subscription root: response name → fields, through fragments. */
+function collectRootFields(w: Walker, root: Definition, set: readonly Selection[], into: Map<string, Field[]>, visited: Set<string>): void {
+  const applies = (typeCondition: string) => {
+    if (typeCondition === '' || typeCondition === root.name) return true;
+    return (w.schema.possibleTypes.get(typeCondition) ?? []).some((t) => t.name === root.name);
+  };
+  for (const sel of set) {
+    if (excluded(sel)) continue;
+    if (sel.kind === 'field') {
+      const key = sel.alias !== '' ? sel.alias : sel.name;
+      into.set(key, [...(into.get(key) ?? []), sel]);
+    } else if (sel.kind === 'inline') {
+      if (applies(sel.typeCondition)) collectRootFields(w, root, sel.selectionSet, into, visited);
+    } else if (!visited.has(sel.name)) {
+      visited.add(sel.name);
+      const frag = w.fragmentNamed(sel.name);
+      if (frag && applies(frag.typeCondition)) collectRootFields(w, root, frag.selectionSet, into, visited);
+    }
+  }
+}
+
 const singleFieldSubscriptions: Rule = (events, report) => {
-  events.operation.push((_w, op) => {
-    if (op.operation !== 'subscription' || op.selectionSet.length <= 1) return;
+  events.operation.push((w, op) => {
+    const root = w.schema.subscription;
+    if (op.operation !== 'subscription' || !root) return;
     const name = op.name !== '' ? `Subscription ${JSON.stringify(op.name)}` : 'Anonymous Subscription';
-    report(`${name} must select only one top level field.`, op.selectionSet[1]!.position);
+    const fields = new Map<string, Field[]>();
+    collectRootFields(w, root, op.selectionSet, fields, new Set());
+    const groups = [...fields.values()];
+    if (groups.length > 1) report(`${name} must select only one top level field.`, groups[1]![0]!.position);
+    for (const group of groups) {
+      if (group[0]!.name.startsWith('__')) report(`${name} must not select an introspection top level field.`, group[0]!.position);
+    }
   });
 };
 
@@ -336,7 +339,8 @@ const uniqueDirectivesPerLocation: Rule = (events, report) => {
   events.directiveList.push((w, dirs) => {
     const seen = new Set<string>();
     for (const dir of dirs) {
-      if (seen.has(dir.name) && !w.directiveInfo.get(dir)?.definition?.isRepeatable) {
+      const def = w.directiveInfo.get(dir)?.definition;
+      if (seen.has(dir.name) && def && !def.isRepeatable) {
         report(`The directive "@${dir.name}" can only be used once at this location.`, dir.position);
       }
       seen.add(dir.name);
@@ -382,98 +386,6 @@ const uniqueVariableNames: Rule = (events, report) => {
   });
 };
 
-/** Value.Value(nil) in gqlparser fails only on numbers Go cannot hold (also inside lists and objects). */
-function valueConverts(v: GqlValue): boolean {
-  if (v.kind === ValueKind.Int) return /^-?\d+$/.test(v.raw) && BigInt(v.raw) >= -(2n ** 63n) && BigInt(v.raw) < 2n ** 63n;
-  if (v.kind === ValueKind.Float) return Number.isFinite(Number(v.raw));
-  if (v.kind === ValueKind.List || v.kind === ValueKind.Object) return v.children.every((c) => !c.value || valueConverts(c.value));
-  return true;
-}
-
-function unexpectedTypeMessage(w: Walker, v: GqlValue): string {
-  const info = w.info(v);
-  const shown = valueString(v);
-  switch (typeString(info.expectedType)) {
-    case 'Int':
-    case 'Int!': {
-      const inRange = /^-?\d+$/.test(v.raw) && BigInt(v.raw) >= -(2n ** 31n) && BigInt(v.raw) < 2n ** 31n;
-      return /^-?\d+$/.test(v.raw) && !inRange ? `Int cannot represent non 32-bit signed integer value: ${shown}` : `Int cannot represent non-integer value: ${shown}`;
-    }
-    case 'String':
-    case 'String!':
-    case '[String]':
-      return `String cannot represent a non string value: ${shown}`;
-    case 'Boolean':
-    case 'Boolean!':
-      return `Boolean cannot represent a non boolean value: ${shown}`;
-    case 'Float':
-    case 'Float!':
-      return `Float cannot represent non numeric value: ${shown}`;
-    case 'ID':
-    case 'ID!':
-      return `ID cannot represent a non-string and non-integer value: ${shown}`;
-    default:
-      if (info.definition?.kind === 'ENUM') return `Enum "${typeString(info.expectedType)}" cannot represent non-enum value: ${shown}.`;
-      return `Expected value of type "${typeString(info.expectedType)}", found ${shown}.`;
-  }
-}
-
-const valuesOfCorrectType: Rule = (events, report) => {
-  events.value.push((w, value) => {
-    const info = w.info(value);
-    const def = info.definition;
-    const expected = info.expectedType;
-    if (!def || !expected) return;
-    const wrong = () => report(unexpectedTypeMessage(w, value), value.position);
-    const oneOf = (...names: string[]) => names.includes(def.name);
-    if (value.kind === ValueKind.Null && expected.nonNull) report(`Expected value of type "${typeString(expected)}", found ${valueString(value)}.`, value.position);
-    if (def.kind === 'SCALAR' && !oneOf('Int', 'Float', 'String', 'Boolean', 'ID')) return;
-    const enums = def.kind === 'ENUM' ? def.enumValues.map((e) => e.name) : [];
-    if (!valueConverts(value)) wrong();
-    switch (value.kind) {
-      case ValueKind.List:
-        if (!expected.elem) wrong();
-        break;
-      case ValueKind.Int:
-        if (!oneOf('Int', 'Float', 'ID')) wrong();
-        break;
-      case ValueKind.Float:
-        if (!oneOf('Float')) wrong();
-        break;
-      case ValueKind.String:
-      case ValueKind.Block:
-        if (def.kind === 'ENUM') {
-          const hint = suggest('Did you mean the enum value', value.raw, enums);
-          report(`Enum "${typeString(expected)}" cannot represent non-enum value: ${valueString(value)}.${hint}`, value.position);
-        } else if (!oneOf('String', 'ID')) wrong();
-        break;
-      case ValueKind.Enum:
-        if (def.kind !== 'ENUM') {
-          report(unexpectedTypeMessage(w, value) + suggest('Did you mean the enum value', value.raw, enums, false), value.position);
-        } else if (!enums.includes(value.raw)) {
-          const hint = suggest('Did you mean the enum value', value.raw, enums);
-          report(`Value "${valueString(value)}" does not exist in "${typeString(expected)}" enum.${hint}`, value.position);
-        }
-        break;
-      case ValueKind.Boolean:
-        if (!oneOf('Boolean')) wrong();
-        break;
-      case ValueKind.Object:
-        for (const field of def.fields) {
-          if (field.type?.nonNull && !field.defaultValue && !value.children.some((c) => c.name === field.name)) {
-            report(`Field "${def.name}.${field.name}" of required type "${typeString(field.type)}" was not provided.`, value.position);
-          }
-        }
-        for (const child of value.children) {
-          if (def.fields.some((f) => f.name === child.name)) continue;
-          const hint = suggest('Did you mean', child.name, def.fields.map((f) => f.name));
-          report(`Field "${child.name}" is not defined by type "${def.name}".${hint}`, child.position);
-        }
-        break;
-    }
-  });
-};
-
 const variablesAreInputTypes: Rule = (events, report) => {
   events.operation.push((w, op) => {
     for (const v of op.variableDefinitions) {
@@ -488,8 +400,8 @@ const variablesInAllowedPosition: Rule = (events, report) => {
     const info = w.info(value);
     const varDef = info.variableDefinition;
     if (value.kind !== ValueKind.Variable || !info.expectedType || !varDef?.type || !w.currentOperation) return;
-    // A variable with a non-null default may fill a non-null position.
-    const hasDefault = varDef.defaultValue !== undefined && varDef.defaultValue.kind !== ValueKind.Null;
+    // A non-null position may take a nullable variable when the variable or the position has a non-null default.
+    const hasDefault = (varDef.defaultValue !== undefined && varDef.defaultValue.kind !== ValueKind.Null) || info.expectedTypeHasDefault;
     const expected = hasDefault && info.expectedType.nonNull ? { ...info.expectedType, nonNull: false } : info.expectedType;
     if (isCompatible(varDef.type, expected)) return;
     report(`Variable "${valueString(value)}" of type "${typeString(varDef.type)}" used in position expecting type "${typeString(expected)}".`, value.position);
