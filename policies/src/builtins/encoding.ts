@@ -1,8 +1,14 @@
-import { BuiltinError, operandTypeError } from './errors.js';
+/**
+ * encoding.* namespaces with Go's behaviour: json (marshalled as Go's encoding/json does), base64 and hex (Go's
+ * decoders and errors), urlquery and yaml.
+ */
+import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON } from '../values.js';
+import { YAMLParseError, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { decodeBase64, decodeHex } from './encoding/gocodec.js';
+import { goMarshal, goQuote } from './gojson.js';
+import { formatValue, fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON, type Value } from '../values.js';
 
 const str = (name: string, f: (s: string) => string, categories = ['encoding']): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories }, impl: (a) => f(stringOperand(a, 1)) });
 
@@ -12,23 +18,39 @@ export function parseJsonExact(text: string): unknown {
   return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000') ? BigInt(v.slice(1)) : v));
 }
 
-/** Go's json.MarshalIndent layout: every line after the first starts with prefix, nesting adds indent. */
-function indentJSON(x: unknown, prefix: string, indent: string, depth = 0): string {
+/** Go's json.MarshalIndent: HTML-safe strings, keys in byte order, empty containers kept on one line. */
+function marshalIndent(v: Value, prefix: string, indent: string, depth = 0): string {
   const pad = prefix + indent.repeat(depth + 1);
   const close = prefix + indent.repeat(depth);
-  if (Array.isArray(x)) {
-    if (!x.length) return '[]';
-    return '[\n' + x.map((v) => pad + indentJSON(v, prefix, indent, depth + 1)).join(',\n') + '\n' + close + ']';
+  const items = isArray(v) ? v : isSet(v) ? v.sorted() : undefined;
+  if (items) {
+    if (!items.length) return '[]';
+    return '[\n' + items.map((x) => pad + marshalIndent(x, prefix, indent, depth + 1)).join(',\n') + '\n' + close + ']';
   }
-  if (x && typeof x === 'object') {
-    const entries = Object.entries(x);
-    if (!entries.length) return '{}';
-    return '{\n' + entries.map(([k, v]) => pad + JSON.stringify(k) + ': ' + indentJSON(v, prefix, indent, depth + 1)).join(',\n') + '\n' + close + '}';
+  if (isObject(v)) {
+    if (!v.size) return '{}';
+    const entries = v.sortedEntries().map(([k, x]) => [typeof k === 'string' ? k : stringifyJSON(toJSON(k)), x] as const);
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+    return '{\n' + entries.map(([k, x]) => pad + goQuote(k) + ': ' + marshalIndent(x, prefix, indent, depth + 1)).join(',\n') + '\n' + close + '}';
   }
-  return stringifyJSON(x);
+  return goMarshal(v);
 }
 
-const MARSHAL_OPTIONS = new Set(['pretty', 'prefix', 'indent']);
+/** sigs.k8s.io/yaml reports libyaml's messages; the common parse failures are given in its words. */
+function yamlError(error: unknown): BuiltinError {
+  if (!(error instanceof YAMLParseError)) return new BuiltinError(String((error as Error).message));
+  const line = error.linePos?.[0].line ?? 1;
+  const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const libyaml: [RegExp, string][] = [
+    [/^Flow sequence must end with a \]/, "did not find expected ',' or ']'"],
+    [/^Flow map must end with a \}/, "did not find expected ',' or '}'"],
+    [/^Map keys must be unique/, 'mapping key already defined'],
+    [/^Missing closing "quote/, 'found unexpected end of stream'],
+    [/^Missing closing 'quote/, 'found unexpected end of stream'],
+  ];
+  const known = libyaml.find(([re]) => re.test(first));
+  return new BuiltinError(`yaml: line ${line}: ${known ? known[1] : first}`);
+}
 
 const queryEscape = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
@@ -37,33 +59,44 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: 'json.marshal_with_options', args: [arg('x'), arg('options')], result: STRING, categories: ['encoding'] },
     impl: ([x, o]) => {
       if (!isObject(o)) throw operandTypeError(2, 'object', o!);
-      for (const k of o.keys()) if (typeof k !== 'string' || !MARSHAL_OPTIONS.has(k)) throw new BuiltinError(`object contained unknown key ${JSON.stringify(k)}`);
-      const pretty = o.get('pretty');
-      const prefix = o.get('prefix');
-      const indent = o.get('indent');
-      const json = toJSON(x!);
-      const wantsPretty = pretty === true || (pretty === undefined && (prefix !== undefined || indent !== undefined));
-      if (!wantsPretty) return stringifyJSON(json);
-      const p = typeof prefix === 'string' ? prefix : '';
-      return p + indentJSON(json, p, typeof indent === 'string' ? indent : '\t');
+      let prefix = '';
+      let indent = '\t';
+      let implicit = false;
+      let explicit: boolean | undefined;
+      for (const [k, v] of o.sortedEntries()) {
+        const fail = (msg: string) => new OperandTypeError(`operand 2 ${msg}`);
+        if (typeof k !== 'string') throw fail(`failed to stringify key ${formatValue(k)}`);
+        if (k === 'prefix' || k === 'indent') {
+          if (typeof v !== 'string') throw fail(`key ${formatValue(k)} failed cast to string`);
+          if (k === 'prefix') prefix = v;
+          else indent = v;
+          implicit = true;
+        } else if (k === 'pretty') {
+          if (typeof v !== 'boolean') throw fail(`key ${formatValue(k)} failed cast to bool`);
+          explicit = v;
+        } else throw fail(`object contained unknown key ${formatValue(k)}`);
+      }
+      return (explicit ?? implicit) ? prefix + marshalIndent(x!, prefix, indent) : goMarshal(x!);
     },
   },
-  { decl: { name: 'json.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] }, impl: ([x]) => stringifyJSON(toJSON(x!)) },
+  { decl: { name: 'json.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] }, impl: ([x]) => goMarshal(x!) },
   {
     decl: { name: 'json.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
     impl: (a) => {
+      const text = stringOperand(a, 1);
       try {
-        return fromJSON(parseJsonExact(stringOperand(a, 1)));
+        return fromJSON(parseJsonExact(text));
       } catch (error) {
-        throw new BuiltinError(`${(error as Error).message}`);
+        throw new BuiltinError((error as Error).message);
       }
     },
   },
   {
     decl: { name: 'json.is_valid', args: [arg('x', STRING)], result: { kind: 'boolean' }, categories: ['encoding'] },
-    impl: (a) => {
+    impl: ([x]) => {
+      if (typeof x !== 'string') return false;
       try {
-        JSON.parse(stringOperand(a, 1));
+        JSON.parse(x);
         return true;
       } catch {
         return false;
@@ -71,19 +104,32 @@ export const builtins: readonly BuiltinDef[] = [
     },
   },
   str('base64.encode', (s) => Buffer.from(s).toString('base64')),
-  str('base64.decode', (s) => {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) throw new BuiltinError('illegal base64 data');
-    return Buffer.from(s, 'base64').toString('utf8');
-  }),
-  { decl: { name: 'base64.is_valid', args: [arg('x', STRING)], result: { kind: 'boolean' } }, impl: (a) => /^[A-Za-z0-9+/]*={0,2}$/.test(stringOperand(a, 1)) && stringOperand(a, 1).length % 4 === 0 },
+  str('base64.decode', (s) => decodeBase64(s).toString('utf8')),
+  {
+    decl: { name: 'base64.is_valid', args: [arg('x', STRING)], result: { kind: 'boolean' } },
+    impl: ([x]) => {
+      if (typeof x !== 'string') return false;
+      try {
+        decodeBase64(x);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
   str('base64url.encode', (s) => Buffer.from(s).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')),
   str('base64url.encode_no_pad', (s) => Buffer.from(s).toString('base64url')),
-  str('base64url.decode', (s) => Buffer.from(s, 'base64url').toString('utf8')),
-  str('hex.encode', (s) => Buffer.from(s).toString('hex')),
-  str('hex.decode', (s) => {
-    if (!/^(?:[0-9a-fA-F]{2})*$/.test(s)) throw new BuiltinError('invalid byte');
-    return Buffer.from(s, 'hex').toString('utf8');
+  str('base64url.decode', (s) => {
+    // Unpadded input is padded first (RFC 7515 appendix C), as OPA does.
+    let padded = s;
+    if (!s.endsWith('=')) {
+      if (s.length % 4 === 1) throw new BuiltinError(`illegal base64url string: ${s}`);
+      padded += '='.repeat((4 - (s.length % 4)) % 4);
+    }
+    return decodeBase64(padded, true).toString('utf8');
   }),
+  str('hex.encode', (s) => Buffer.from(s).toString('hex')),
+  str('hex.decode', (s) => decodeHex(s).toString('utf8')),
   str('urlquery.encode', queryEscape),
   {
     decl: { name: 'urlquery.encode_object', args: [arg('object')], result: STRING, categories: ['encoding'] },
@@ -123,7 +169,7 @@ export const builtins: readonly BuiltinDef[] = [
       try {
         return fromJSON(parseYaml(stringOperand(a, 1), { intAsBigInt: true }) ?? null);
       } catch (error) {
-        throw new BuiltinError((error as Error).message.split('\n')[0]!);
+        throw yamlError(error);
       }
     },
   },
