@@ -1,10 +1,17 @@
 /**
  * Modules → a compiled policy: rules grouped by path into a tree the evaluator walks for `data` references, with
- * each module's imports resolved. Checks what the evaluator relies on (conflicting rule kinds, one default per rule).
+ * each module's imports resolved and each body ordered for safety. Reports what `opa check` reports, stage by
+ * stage as OPA does (a stage with errors ends compilation): recursion, unsafe variables, then unknown functions
+ * and wrong arities; plus what the evaluator relies on (conflicting rule kinds, one default per rule).
  */
 import { RegoError, RegoErrors } from '../ast/errors.js';
-import type { Module, Rule } from '../ast/nodes.js';
+import type { Body, Literal, Module, Rule, Term } from '../ast/nodes.js';
 import { parseModule, type ParserOptions } from '../ast/parser.js';
+import { createRegistry } from '../builtins/registry.js';
+import type { BuiltinDef } from '../builtins/types.js';
+import { checkRecursion } from './recursion.js';
+import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
+import { checkCalls, functionArity } from './types.js';
 
 export interface RuleSet {
   readonly path: readonly string[];
@@ -34,7 +41,10 @@ export interface CompiledPolicy {
   readonly ruleSets: ReadonlyMap<string, RuleSet>;
 }
 
-export type CompileOptions = ParserOptions;
+export interface CompileOptions extends ParserOptions {
+  /** The builtins calls may name (default: all of them). */
+  readonly builtins?: ReadonlyMap<string, BuiltinDef>;
+}
 
 const newNode = (): TreeNode => ({ children: new Map(), ruleSet: null });
 
@@ -108,5 +118,91 @@ export function compileModules(sources: readonly { file: string; source: string 
     node.ruleSet = set;
   }
   if (errors.length) throw new RegoErrors(errors);
-  return { modules, tree, ruleSets };
+
+  const recursion = checkRecursion(tree, ruleSets);
+  if (recursion.length) throw new RegoErrors(recursion);
+
+  const builtins = options.builtins ?? createRegistry();
+  const safe = new Map<Rule, Rule>();
+  for (const set of ruleSets.values()) {
+    for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
+      const scope = set.modules.get(rule)!;
+      const checker = checkerFor(scope, ruleSets, builtins);
+      safe.set(rule, checker.rule(rewriteArgs(rule)));
+      errors.push(...checker.errors());
+    }
+  }
+  if (errors.length) throw new RegoErrors(errors);
+
+  const compiled = new Map<string, RuleSet>();
+  for (const [key, set] of ruleSets) {
+    const modulesOf = new Map<Rule, ModuleScope>();
+    const map = (r: Rule): Rule => {
+      const out = safe.get(r)!;
+      for (let c: Rule | null = out; c; c = c.elseRule) modulesOf.set(c, set.modules.get(r)!);
+      return out;
+    };
+    compiled.set(key, { ...set, rules: set.rules.map(map), defaultRule: set.defaultRule && map(set.defaultRule), modules: modulesOf });
+  }
+  const relink = (node: TreeNode): void => {
+    if (node.ruleSet) node.ruleSet = compiled.get(node.ruleSet.path.join('.'))!;
+    node.children.forEach(relink);
+  };
+  relink(tree);
+
+  const calls = checkCalls([...safe.values()], (r) => scopeOfRule(r, compiled), compiled, builtins);
+  if (calls.length) throw new RegoErrors(calls);
+  return { modules, tree, ruleSets: compiled };
+}
+
+function scopeOfRule(rule: Rule, ruleSets: ReadonlyMap<string, RuleSet>): ModuleScope {
+  return ruleSets.get(rule.path.join('.'))!.modules.get(rule)!;
+}
+
+function checkerFor(scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: ReadonlyMap<string, BuiltinDef>): SafetyChecker {
+  const isGlobal = (v: string): boolean => v === 'input' || v === 'data' || scope.ruleNames.has(v) || scope.imports.has(v);
+  return new SafetyChecker(isGlobal, (name) => functionArity(name, scope, ruleSets, builtins));
+}
+
+const QUERY_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
+
+/** A query body in a safe order; unsafe variables are a RegoErrors. */
+export function compileQuery(body: Body, policy: CompiledPolicy, builtins: ReadonlyMap<string, BuiltinDef>): Body {
+  const checker = checkerFor(QUERY_SCOPE, policy.ruleSets, builtins);
+  const out = checker.body(body, new Set());
+  const errors = checker.errors();
+  if (errors.length) throw new RegoErrors(errors);
+  return out;
+}
+
+/**
+ * Function arguments that must be computed (`f($"{x}")`, `f(g(y))`) become variables checked at the end of the
+ * body, where the body's variables are bound — the safety order then puts them where they can run (as OPA does).
+ */
+function rewriteArgs(rule: Rule): Rule {
+  if (rule.kind !== 'function' || !rule.args.some(computed)) return rule;
+  const extra: Literal[] = [];
+  const args = rule.args.map((a, i): Term => {
+    if (!computed(a)) return a;
+    const v: Term = { type: 'var', name: `${GENERATED_PREFIX}arg${i}__`, loc: a.loc };
+    extra.push({ expr: { kind: 'unify', left: v, right: a }, negated: false, with: [], loc: a.loc });
+    return v;
+  });
+  const withArgs = (r: Rule): Rule => ({ ...r, args, body: [...r.body, ...extra], elseRule: r.elseRule && withArgs(r.elseRule) });
+  return withArgs(rule);
+}
+
+function computed(t: Term): boolean {
+  switch (t.type) {
+    case 'template':
+    case 'call':
+      return true;
+    case 'array':
+    case 'set':
+      return t.items.some(computed);
+    case 'object':
+      return t.items.some(([k, v]) => computed(k) || computed(v));
+    default:
+      return false;
+  }
 }

@@ -7,7 +7,7 @@ import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 import { BuiltinError } from '../builtins/errors.js';
 import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
-import type { CompiledPolicy, ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
+import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet, type TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, formatValue, isArray, isObject, isSet, keyOf, typeName, type Value } from '../values.js';
 import { DocBuilder, mergeBase } from './docs.js';
 import { EvalError } from './errors.js';
@@ -36,6 +36,9 @@ export const DEFAULT_MAX_STEPS = 1_000_000;
 const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string, RuleSet | undefined>>>();
 
 const NO_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
+
+/** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
+const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
 /** Thrown to stop a search once it has what it needs; a plain object, so no stack trace is captured. */
 const FOUND: unique symbol = Symbol('found');
@@ -84,7 +87,11 @@ export class Evaluation {
   }
 
   /** Every solution of a query body: the bindings of its named variables. */
-  query(body: Body): Record<string, Value>[] {
+  query(query: Body): Record<string, Value>[] {
+    let compiled = COMPILED_QUERIES.get(this.#policy);
+    if (!compiled) COMPILED_QUERIES.set(this.#policy, (compiled = new WeakMap()));
+    let body = compiled.get(query);
+    if (!body) compiled.set(query, (body = compileQuery(query, this.#policy, this.#opts.builtins)));
     const rows: Record<string, Value>[] = [];
     const env: Env = new Map();
     const names = new Set<string>();

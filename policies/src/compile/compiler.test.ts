@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { RegoErrors } from '../ast/errors.js';
+import { Engine } from '../index.js';
+import { compileModules } from './compiler.js';
+
+const compileErrors = (source: string): string[] => {
+  try {
+    compileModules([{ file: 't.rego', source }]);
+  } catch (error) {
+    if (error instanceof RegoErrors) return error.errors.map((e) => e.message);
+    throw error;
+  }
+  return [];
+};
+
+describe('compiler checks', () => {
+  it('reports unsafe variables in bodies and heads with file:line:col', () => {
+    expect(compileErrors('package t\n\np if {\n  x > 1\n}\n')).toEqual(['t.rego:4:3: rego_unsafe_var_error: var x is unsafe']);
+    expect(compileErrors('package t\n\np := y if {\n  x := 1\n}\n')).toEqual(['t.rego:3:1: rego_unsafe_var_error: var y is unsafe']);
+    expect(compileErrors('package t\n\np if {\n  not q[x]\n}\nq contains 1\n')).toEqual(['t.rego:4:3: rego_unsafe_var_error: var x is unsafe']);
+    expect(compileErrors('package t\n\np := [y | x := 1]\n')).toEqual(['t.rego:3:6: rego_unsafe_var_error: var y is unsafe']);
+  });
+
+  it('orders bodies so that variables are bound before they are read', () => {
+    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np := y if {\n  y := x + 1\n  x := 2\n}\n\nq := a if {\n  not a = f(1)\n  a = f(2)\n}\n\nf(x) := x\n' }]);
+    expect(e.document(['t', 'p'])).toBe(3);
+    expect(e.document(['t', 'q'])).toBe(2);
+  });
+
+  it('reports recursion with the cycle', () => {
+    expect(compileErrors('package t\n\np if q\n\nq if p\n')).toEqual([
+      't.rego:3:1: rego_recursion_error: rule data.t.p is recursive: data.t.p -> data.t.q -> data.t.p',
+      't.rego:5:1: rego_recursion_error: rule data.t.q is recursive: data.t.q -> data.t.p -> data.t.q',
+    ]);
+    expect(compileErrors('package t\n\nf(x) := f(x - 1) if x > 0\n')).toEqual(['t.rego:3:1: rego_recursion_error: rule data.t.f is recursive: data.t.f -> data.t.f']);
+    expect(compileErrors('package t\n\np := data.t\n')[0]).toMatch(/rego_recursion_error: rule data\.t\.p is recursive/);
+  });
+
+  it('reports undefined functions and wrong arities as type errors', () => {
+    expect(compileErrors('package t\n\np := foo(1)\n')).toEqual(['t.rego:3:6: rego_type_error: undefined function foo']);
+    expect(compileErrors('package t\n\np := count([1], 2, 3)\n')[0]).toMatch(/^t\.rego:3:6: rego_type_error: count: arity mismatch/);
+    expect(compileErrors('package t\n\nf(x) := x\np := f(1, 2, 3)\n')[0]).toMatch(/rego_type_error: f: arity mismatch/);
+    // One extra argument receives the result, so it is no arity error.
+    expect(compileErrors('package t\n\np if count([1], n)\n')).toEqual([]);
+  });
+
+  it('accepts what OPA accepts: closures over later-declared names, with mocks by name, output arguments', () => {
+    expect(compileErrors('package t\n\nxs := {1, 2}\np := x if {\n  y := {x | xs[x]}\n  x := count(y)\n}\n')).toEqual([]);
+    expect(compileErrors('package t\n\nf(_) := 2\np := y if {\n  y = f([1]) with f as count\n}\n')).toEqual([]);
+    expect(compileErrors('package t\n\np := n if {\n  count([1, 2], n)\n}\n')).toEqual([]);
+  });
+});

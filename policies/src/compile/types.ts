@@ -1,0 +1,130 @@
+/**
+ * The part of OPA's type checker that needs no types: every call names a known function (builtin or user
+ * function) and passes it as many operands as it takes, plus at most one output.
+ */
+import { RegoError } from '../ast/errors.js';
+import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
+import type { BuiltinDef } from '../builtins/types.js';
+import type { ModuleScope, RuleSet } from './compiler.js';
+
+/** Names the evaluator implements itself rather than as registered builtins. */
+export const EVALUATOR_FUNCTIONS = new Set(['print', 'internal.print']);
+
+/** The user function a call names, resolved as the evaluator does (data…, imports, the package's rules). */
+export function resolveFunction(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>): RuleSet | undefined {
+  const parts = name.split('.');
+  let path: readonly string[];
+  if (parts[0] === 'data') path = parts.slice(1);
+  else if (scope.imports.has(parts[0]!)) path = [...scope.imports.get(parts[0]!)!.slice(1), ...parts.slice(1)];
+  else if (scope.ruleNames.has(parts[0]!)) path = [...scope.pkg, ...parts];
+  else return undefined;
+  const set = ruleSets.get(path.join('.'));
+  return set?.kind === 'function' ? set : undefined;
+}
+
+/** How many inputs the named function takes, or undefined when it is unknown (or variadic). */
+export function functionArity(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: ReadonlyMap<string, BuiltinDef>): number | undefined {
+  const fn = resolveFunction(name, scope, ruleSets);
+  if (fn) return (fn.rules[0] ?? fn.defaultRule)!.args.length;
+  const def = builtins.get(name);
+  return def && !def.decl.variadic ? def.decl.args.length : undefined;
+}
+
+export function checkCalls(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: ReadonlyMap<string, BuiltinDef>): RegoError[] {
+  const errors: RegoError[] = [];
+  const check = (t: Extract<Term, { type: 'call' }>, scope: ModuleScope): void => {
+    if (EVALUATOR_FUNCTIONS.has(t.name)) return;
+    const fn = resolveFunction(t.name, scope, ruleSets);
+    const def = fn ? undefined : builtins.get(t.name);
+    if (!fn && !def) return void errors.push(new RegoError('rego_type_error', `undefined function ${t.name}`, t.loc));
+    if (def?.decl.variadic) return;
+    const want = fn ? (fn.rules[0] ?? fn.defaultRule)!.args.length : def!.decl.args.length;
+    if (t.args.length === want || t.args.length === want + 1) return;
+    const wanted = fn ? `(${Array.from({ length: want }, () => 'any').join(', ')})` : `(${def!.decl.args.map((a) => a.name).join(', ')})`;
+    errors.push(new RegoError('rego_type_error', `${t.name}: arity mismatch\n\thave: (${t.args.map(() => 'any').join(', ')})\n\twant: ${wanted}`, t.loc));
+  };
+  for (const rule of rules) {
+    const scope = scopeOf(rule);
+    for (let r: Rule | null = rule; r; r = r.elseRule) {
+      for (const t of [r.key, r.value, ...(r.refRest ?? []), ...r.args]) visitCalls(t, (c) => check(c, scope));
+      visitBody(r.body, (c) => check(c, scope));
+    }
+  }
+  return errors;
+}
+
+type CallTerm = Extract<Term, { type: 'call' }>;
+
+export function visitCalls(t: Term | null, f: (c: CallTerm) => void): void {
+  if (!t) return;
+  const sub = (x: Term | null): void => visitCalls(x, f);
+  switch (t.type) {
+    case 'call':
+      f(t);
+      return t.args.forEach(sub);
+    case 'ref':
+      sub(t.head);
+      return t.path.forEach(sub);
+    case 'array':
+    case 'set':
+      return t.items.forEach(sub);
+    case 'object':
+      return t.items.forEach(([k, v]) => (sub(k), sub(v)));
+    case 'arraycomp':
+    case 'setcomp':
+      sub(t.term);
+      return visitBody(t.body, f);
+    case 'objectcomp':
+      sub(t.key);
+      sub(t.value);
+      return visitBody(t.body, f);
+    case 'template':
+      return t.parts.forEach((p) => typeof p !== 'string' && sub(p));
+    case 'with':
+      sub(t.term);
+      return t.with.forEach((w) => sub(w.value));
+    case 'membership':
+      sub(t.key);
+      sub(t.value);
+      return sub(t.coll);
+    default:
+      return;
+  }
+}
+
+export function visitBody(body: Body, f: (c: CallTerm) => void): void {
+  for (const lit of body) visitLiteral(lit, f);
+}
+
+function visitLiteral(lit: Literal, f: (c: CallTerm) => void): void {
+  const e = lit.expr;
+  const sub = (t: Term | null): void => visitCalls(t, f);
+  switch (e.kind) {
+    case 'term':
+      sub(e.term);
+      break;
+    case 'unify':
+    case 'assign':
+      sub(e.left);
+      sub(e.right);
+      break;
+    case 'somein':
+      sub(e.key);
+      sub(e.value);
+      sub(e.coll);
+      break;
+    case 'every':
+      sub(e.coll);
+      visitBody(e.body, f);
+      break;
+    case 'group':
+      visitBody(e.body, f);
+      break;
+    case 'or':
+      e.branches.forEach((b) => visitBody(b, f));
+      break;
+    default:
+      break;
+  }
+  for (const w of lit.with) sub(w.value);
+}
