@@ -1,7 +1,7 @@
 /**
  * X.509 certificates and CSRs as OPA returns them: the JSON encoding of Go's x509.Certificate /
  * x509.CertificateRequest (field names, integer enums, OIDs as integer arrays, byte slices as base64, absent lists
- * as null). Name constraints are not decoded (their fields stay empty).
+ * as null).
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { bitString, boolean, children, contextTag, DerError, expect, integer, oid, oidString, readOne, readTlv, TAG, time, asn1String, type Tlv } from './der.js';
@@ -138,6 +138,38 @@ function ipv6(b: Buffer): string {
 
 const uriOf = (gn: Tlv): string | null => (gn.tag === contextTag(6, false) ? gn.value.toString('latin1') : null);
 
+/** An IP range from a name constraint: address then mask, as Go's *net.IPNet marshals ({IP, Mask}). */
+function ipNet(v: Buffer): Json {
+  if (v.length !== 8 && v.length !== 32) throw new DerError(`x509: IP constraint contained value of length ${v.length}`);
+  const half = v.length / 2;
+  const ip = v.subarray(0, half);
+  return { IP: half === 4 ? [...ip].join('.') : ipv6(ip), Mask: v.subarray(half).toString('base64') };
+}
+
+const SUBTREE_FIELDS: Record<number, [string, string]> = { 1: ['PermittedEmailAddresses', 'ExcludedEmailAddresses'], 2: ['PermittedDNSDomains', 'ExcludedDNSDomains'], 6: ['PermittedURIDomains', 'ExcludedURIDomains'], 7: ['PermittedIPRanges', 'ExcludedIPRanges'] };
+
+/** Go's parseNameConstraintsExtension; false (unhandled) when a critical extension names an unsupported form. */
+function nameConstraints(seq: Tlv, critical: boolean, out: { [k: string]: Json }): boolean {
+  out.PermittedDNSDomainsCritical = critical;
+  let handled = true;
+  for (const subtrees of children(seq)) {
+    const excluded = subtrees.tag === contextTag(1, true) ? 1 : 0;
+    for (const subtree of children(subtrees)) {
+      const base = children(expect(subtree, TAG.SEQUENCE))[0]!;
+      const n = base.tag & 0x1f;
+      const fields = (base.tag & 0xc0) === 0x80 ? SUBTREE_FIELDS[n] : undefined;
+      if (!fields) {
+        handled = handled && !critical;
+        continue;
+      }
+      const field = fields[excluded]!;
+      const entry = n === 7 ? ipNet(base.value) : base.value.toString('latin1');
+      out[field] = [...((out[field] as Json[] | null) ?? []), entry];
+    }
+  }
+  return handled;
+}
+
 interface Extensions {
   [k: string]: Json;
 }
@@ -205,7 +237,8 @@ function processExtensions(exts: Tlv[], out: Extensions, forCertificate: boolean
         push('PolicyIdentifiers', arcs);
         push('Policies', oidString(arcs));
       }
-    } else handled = key === '2.5.29.30';
+    } else if (key === '2.5.29.30') handled = nameConstraints(readOne(value, TAG.SEQUENCE), critical, out);
+    else handled = false;
     if (critical && !handled) unhandled.push(id);
   }
   if (names.DNSNames.length) out.DNSNames = names.DNSNames;
