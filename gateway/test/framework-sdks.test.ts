@@ -1,0 +1,98 @@
+/**
+ * The drop-in promise for the frameworks people build agents with: the Vercel AI SDK and LangChain, pointed at the
+ * gateway by their base URL and key alone, non-streaming and streaming, in both wire formats and across them.
+ */
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
+import { ChatAnthropic } from '@langchain/anthropic';
+import { ChatOpenAI } from '@langchain/openai';
+import { generateText, streamText } from 'ai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
+import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
+
+let upstream: FakeUpstream;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  gw = await startGateway(fakeUpstreamConfig(upstream));
+});
+afterAll(async () => {
+  await gw.close();
+  await upstream.close();
+});
+beforeEach(() => {
+  upstream.behave({ kind: 'ok' });
+  upstream.setEventDelay(5);
+});
+
+const reply = (said: string): string => `Airlock demo model here. You said: ${said}`;
+
+async function collect(chunks: AsyncIterable<string>): Promise<{ text: string; parts: number }> {
+  let text = '';
+  let parts = 0;
+  for await (const chunk of chunks) {
+    text += chunk;
+    parts++;
+  }
+  return { text, parts };
+}
+
+describe('Vercel AI SDK', () => {
+  it('Responses API (the OpenAI provider default), buffered and streamed', async () => {
+    const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey });
+    const { text } = await generateText({ model: openai('gpt-test'), prompt: 'hello responses', maxRetries: 0 });
+    expect(text).toBe(reply('hello responses'));
+    expect(upstream.requests.at(-1)!.path).toBe('/v1/responses');
+
+    const streamed = await collect(streamText({ model: openai('gpt-test'), prompt: 'one two three four', maxRetries: 0 }).textStream);
+    expect(streamed.text).toBe(reply('one two three four'));
+    expect(streamed.parts).toBeGreaterThan(3);
+  });
+
+  it('Chat Completions, streamed, served by an Anthropic model through translation', async () => {
+    const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey });
+    const result = streamText({ model: openai.chat('claude-test'), prompt: 'across formats', maxRetries: 0 });
+    const streamed = await collect(result.textStream);
+    expect(streamed.text).toBe(reply('across formats'));
+    expect((await result.usage).outputTokens).toBeGreaterThan(0);
+    expect(upstream.requests.at(-1)!.path).toBe('/v1/messages');
+  });
+
+  it('Anthropic provider, buffered and streamed', async () => {
+    const anthropic = createAnthropic({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey });
+    const { text } = await generateText({ model: anthropic('claude-test'), prompt: 'hello anthropic', maxOutputTokens: 256, maxRetries: 0 });
+    expect(text).toBe(reply('hello anthropic'));
+    const streamed = await collect(streamText({ model: anthropic('claude-test'), prompt: 'stream it please', maxOutputTokens: 256, maxRetries: 0 }).textStream);
+    expect(streamed.text).toBe(reply('stream it please'));
+    expect(streamed.parts).toBeGreaterThan(2);
+  });
+
+  it('a refused key surfaces as the SDK error with the gateway status', async () => {
+    const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'alk_not_a_key' });
+    await expect(generateText({ model: openai.chat('gpt-test'), prompt: 'hi', maxRetries: 0 })).rejects.toMatchObject({ statusCode: 401 });
+  });
+});
+
+describe('LangChain', () => {
+  it('ChatOpenAI, invoke and stream', async () => {
+    const model = new ChatOpenAI({ model: 'gpt-test', apiKey: gw.userKey, configuration: { baseURL: `${gw.url}/v1` }, maxRetries: 0 });
+    const message = await model.invoke('hello langchain');
+    expect(message.content).toBe(reply('hello langchain'));
+    const parts: string[] = [];
+    for await (const chunk of await model.stream('streaming through langchain')) parts.push(String(chunk.content));
+    expect(parts.join('')).toBe(reply('streaming through langchain'));
+    expect(parts.filter(Boolean).length).toBeGreaterThan(3);
+  });
+
+  it('ChatAnthropic, invoke and stream, served by an OpenAI model through translation', async () => {
+    const model = new ChatAnthropic({ model: 'gpt-test', apiKey: gw.userKey, anthropicApiUrl: gw.url, maxRetries: 0 });
+    const message = await model.invoke('hello from anthropic');
+    expect(message.content).toBe(reply('hello from anthropic'));
+    expect(upstream.requests.at(-1)!.path).toBe('/v1/chat/completions');
+    const parts: string[] = [];
+    for await (const chunk of await model.stream('anthropic stream')) parts.push(typeof chunk.content === 'string' ? chunk.content : '');
+    expect(parts.join('')).toBe(reply('anthropic stream'));
+  });
+});
