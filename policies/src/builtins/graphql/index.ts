@@ -21,10 +21,21 @@ const STRING_OR_OBJECT: BuiltinType = { kind: 'any', of: [STRING, OBJECT] };
 /** A parse, decode or validation failure, already in OPA's words; some builtins report it, others answer "not valid". */
 class Failure extends Error {}
 
+/** Schemas parsed and built recently, per engine; bounded like OPA's graphql cache, so varying schemas cannot pile up. */
+const CACHE_ENTRIES = 16;
+
 function cached<T>(ctx: BuiltinContext, key: string, compute: () => T): T {
-  if (ctx.sharedCache.has(key)) return ctx.sharedCache.get(key) as T;
+  let store = ctx.sharedCache.get('graphql') as Map<string, unknown> | undefined;
+  if (!store) ctx.sharedCache.set('graphql', (store = new Map()));
+  if (store.has(key)) {
+    const hit = store.get(key) as T;
+    store.delete(key);
+    store.set(key, hit);
+    return hit;
+  }
   const v = compute();
-  ctx.sharedCache.set(key, v);
+  store.set(key, v);
+  if (store.size > CACHE_ENTRIES) store.delete(store.keys().next().value!);
   return v;
 }
 
@@ -35,7 +46,7 @@ function parsedQuery(text: string): QueryDocument {
 }
 
 function parsedSchema(ctx: BuiltinContext, text: string): SchemaDocument {
-  const result = cached(ctx, 'graphql.schema_doc:' + text, () => parseSchema(text));
+  const result = cached(ctx, 'doc:' + text, () => parseSchema(text));
   if (!result.doc) throw new Failure(opaMessage(result.err!.text()));
   return result.doc;
 }
@@ -71,7 +82,7 @@ function builtSchema(ctx: BuiltinContext, source: Value, doc: SchemaDocument): S
       throw e;
     }
   };
-  const result = typeof source === 'string' ? cached(ctx, 'graphql.schema:' + source, build) : build();
+  const result = typeof source === 'string' ? cached(ctx, 'schema:' + source, build) : build();
   if (result instanceof GqlError) throw new Failure(`Error in gqlparser SchemaDocument to Schema conversion: ${result.text()}`);
   return result;
 }
