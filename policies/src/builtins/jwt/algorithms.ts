@@ -48,8 +48,15 @@ function derLength(n: number): Buffer {
 
 const isRsa = (key: KeyObject) => key.type !== 'secret' && (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss');
 
-/** Verifies `signature` over `data` with the algorithm's hash (or none, for EdDSA). */
-export function verifySignature(alg: string, key: KeyObject, data: Buffer, signature: Buffer): boolean {
+const CURVE_BYTES: Record<string, number> = { prime256v1: 32, secp384r1: 48, secp521r1: 66 };
+
+/**
+ * Verifies `signature` over `data` with the algorithm's hash (or none, for EdDSA). `strict` is the JWS library
+ * OPA uses for decode_verify: an ECDSA signature must be exactly r || s at the curve's size, and a PSS salt as
+ * long as the hash. Without it (the verify_* builtins) OPA splits any ECDSA signature in half and accepts any
+ * PSS salt length.
+ */
+export function verifySignature(alg: string, key: KeyObject, data: Buffer, signature: Buffer, strict = false): boolean {
   const a = ALGORITHMS.get(alg);
   if (!a) return false;
   try {
@@ -65,10 +72,13 @@ export function verifySignature(alg: string, key: KeyObject, data: Buffer, signa
         return (
           key.type === 'public' &&
           isRsa(key) &&
-          nodeVerify(a.hash!, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
+          nodeVerify(a.hash!, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: strict ? HASH_BYTES[a.hash!] : constants.RSA_PSS_SALTLEN_AUTO }, signature)
         );
-      case 'ES':
-        return key.type === 'public' && key.asymmetricKeyType === 'ec' && signature.length > 0 && nodeVerify(a.hash!, data, { key, dsaEncoding: 'der' }, ecdsaDer(signature));
+      case 'ES': {
+        if (key.type !== 'public' || key.asymmetricKeyType !== 'ec' || signature.length === 0) return false;
+        if (strict && signature.length !== 2 * (CURVE_BYTES[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? -1)) return false;
+        return nodeVerify(a.hash!, data, { key, dsaEncoding: 'der' }, ecdsaDer(signature));
+      }
       case 'EdDSA':
         return key.type === 'public' && key.asymmetricKeyType === 'ed25519' && nodeVerify(null, data, key, signature);
     }

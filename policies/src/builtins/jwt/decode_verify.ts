@@ -63,8 +63,8 @@ function parseConstraints(o: RObject, nowNs: bigint): Constraints {
 }
 
 function signatureVerifies(c: Constraints, kid: string, alg: string, data: Buffer, signature: Buffer): boolean {
-  if (c.keys !== null) return verifyWithKeys(c.keys, kid, alg, alg, data, signature);
-  return verifySignature(alg, createSecretKey(Buffer.from(c.secret, 'utf8')), data, signature);
+  if (c.keys !== null) return verifyWithKeys(c.keys, kid, alg, alg, data, signature, true);
+  return verifySignature(alg, createSecretKey(Buffer.from(c.secret, 'utf8')), data, signature, true);
 }
 
 function validAudience(aud: Value, want: string): boolean {

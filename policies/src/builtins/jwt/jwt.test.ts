@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { constants, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../index.js';
 
@@ -67,5 +67,25 @@ dv := io.jwt.decode_verify(t, {"secret": "s3cret", "iss": "me"})
     expect(e.document(['h', 'ok'])).toBe(true);
     expect(e.document(['h', 'wrong'])).toBe(false);
     expect((e.document(['h', 'dv']) as unknown[])[0]).toBe(true);
+  });
+
+  it('decode_verify holds PSS to a hash-length salt, verify_ps256 accepts any', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const input = Buffer.from('{"alg":"PS256"}').toString('base64url') + '.' + Buffer.from('{}').toString('base64url');
+    const sig = sign('sha256', Buffer.from(input), { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 0 });
+    const token = `${input}.${sig.toString('base64url')}`;
+    const e = Engine.compile([
+      {
+        file: 'ps.rego',
+        source: `package ps
+
+loose := io.jwt.verify_ps256(input.token, input.key)
+strict := io.jwt.decode_verify(input.token, {"cert": input.key})[0]
+`,
+      },
+    ]);
+    const key = publicKey.export({ format: 'pem', type: 'spki' });
+    expect(e.document(['ps', 'loose'], { input: { token, key } })).toBe(true);
+    expect(e.document(['ps', 'strict'], { input: { token, key } })).toBe(false);
   });
 });

@@ -13,12 +13,12 @@ const STRING = { kind: 'string' } as const;
 const BOOLEAN = { kind: 'boolean' } as const;
 
 /** Tries the keys as OPA does: the key whose kid matches decides alone; else any key of a compatible alg. */
-export function verifyWithKeys(keys: readonly VerificationKey[], kid: string, tokenAlg: string, verifyAlg: string, data: Buffer, signature: Buffer): boolean {
+export function verifyWithKeys(keys: readonly VerificationKey[], kid: string, tokenAlg: string, verifyAlg: string, data: Buffer, signature: Buffer, strict = false): boolean {
   if (kid) {
     const byKid = keys.find((k) => k.kid === kid);
-    if (byKid) return verifySignature(verifyAlg, byKid.key, data, signature);
+    if (byKid) return verifySignature(verifyAlg, byKid.key, data, signature, strict);
   }
-  return keys.some((k) => (k.alg === '' || k.alg === tokenAlg) && verifySignature(verifyAlg, k.key, data, signature));
+  return keys.some((k) => (k.alg === '' || k.alg === tokenAlg) && verifySignature(verifyAlg, k.key, data, signature, strict));
 }
 
 function asymmetric(alg: string): BuiltinDef {
