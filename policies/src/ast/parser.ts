@@ -297,13 +297,24 @@ export class Parser {
     return this.#logic[w] && this.#t.kind === 'ident' && this.#t.text === w && !this.#endsHere();
   }
 
-  /** A body literal built from `and` / `or` (and binds tighter), operands being literals, `{ bodies }` or groups. */
+  /**
+   * A body literal built from `and` / `or` (and binds tighter), operands being literals, `{ bodies }` or
+   * `( groups )`. A combination is a test: each operand has its own scope and the whole succeeds at most once.
+   */
   #parseLogicLiteral(loc: Location): Literal {
+    const body = this.#parseLogicStatement();
+    const only = body.length === 1 ? body[0]! : null;
+    return only ?? { expr: { kind: 'group', body }, negated: false, with: [], loc };
+  }
+
+  /** `a and b or c with …`: the modifiers apply to the whole statement. */
+  #parseLogicStatement(): Literal[] {
+    const loc = this.#t.loc;
     const body = this.#parseLogicOr();
     const withs = this.#parseWiths();
-    const only = body.length === 1 ? body[0]! : null;
-    if (only && !withs.length) return only;
-    return { expr: { kind: 'group', body }, negated: false, with: withs, loc };
+    if (!withs.length) return body;
+    if (body.length === 1 && !body[0]!.with.length) return [{ ...body[0]!, with: withs }];
+    return [{ expr: { kind: 'group', body }, negated: false, with: withs, loc }];
   }
 
   #parseLogicOr(): Literal[] {
@@ -317,17 +328,31 @@ export class Parser {
   }
 
   #parseLogicAnd(): Literal[] {
-    const parts = [...this.#parseLogicOperand()];
+    const first = this.#parseLogicOperand();
+    if (!this.#word('and')) return [first];
+    const parts = [first];
     while (this.#word('and')) {
       this.#i++;
-      parts.push(...this.#parseLogicOperand());
+      parts.push(this.#parseLogicOperand());
     }
-    return parts;
+    return [{ expr: { kind: 'group', body: parts }, negated: false, with: [], loc: first.loc }];
   }
 
-  #parseLogicOperand(): Literal[] {
+  #parseLogicOperand(): Literal {
     const loc = this.#t.loc;
-    if (this.#accept('not')) return [{ expr: { kind: 'group', body: this.#parseLogicOperand() }, negated: true, with: [], loc }];
+    const keyword = (w: string): boolean => this.#is(w) && this.#peek().text !== '.';
+    if (keyword('not')) {
+      this.#i++;
+      return { expr: { kind: 'group', body: [this.#parseLogicOperand()] }, negated: true, with: [], loc };
+    }
+    if (keyword('some')) {
+      this.#i++;
+      return { expr: this.#parseSome(), negated: false, with: [], loc };
+    }
+    if (keyword('every')) {
+      this.#i++;
+      return { expr: this.#parseEvery(), negated: false, with: [], loc };
+    }
     const start = this.#i;
     if (this.#is('{') || this.#is('(')) {
       // `{ literals }` or `( a or b )` — else a set/object/parenthesised term: try the group, fall back to the term.
@@ -337,14 +362,14 @@ export class Parser {
         const body = this.#nested(true, () => {
           const out: Literal[] = [];
           while (!this.#is(close)) {
-            out.push(...this.#parseLogicOr());
+            out.push(...this.#parseLogicStatement());
             this.#accept(';');
           }
           return out;
         });
         this.#expect(close);
-        if (this.#word('and') || this.#word('or') || this.#is(')') || this.#is('}') || this.#is(';') || this.#t.nl || this.#t.kind === 'eof' || close === ')') {
-          return [{ expr: { kind: 'group', body }, negated: false, with: [], loc }];
+        if (this.#word('and') || this.#word('or') || this.#is(')') || this.#is('}') || this.#is(';') || this.#is('with') || this.#t.nl || this.#t.kind === 'eof' || close === ')') {
+          return { expr: { kind: 'group', body }, negated: false, with: [], loc };
         }
       } catch (error) {
         if (!(error instanceof RegoError)) throw error;
@@ -354,13 +379,13 @@ export class Parser {
     const left = this.#parsePairMembership();
     if (this.#is(':=') && !this.#endsHere()) {
       this.#i++;
-      return [{ expr: { kind: 'assign', left, right: this.#parseTermExpr() }, negated: false, with: [], loc }];
+      return { expr: { kind: 'assign', left, right: this.#parseTermExpr() }, negated: false, with: [], loc };
     }
     if (this.#is('=') && !this.#endsHere()) {
       this.#i++;
-      return [{ expr: { kind: 'unify', left, right: this.#parseTermExpr() }, negated: false, with: [], loc }];
+      return { expr: { kind: 'unify', left, right: this.#parseTermExpr() }, negated: false, with: [], loc };
     }
-    return [{ expr: { kind: 'term', term: left }, negated: false, with: [], loc }];
+    return { expr: { kind: 'term', term: left }, negated: false, with: [], loc };
   }
 
   #parseSome(): Expr {

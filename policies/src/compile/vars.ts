@@ -233,22 +233,9 @@ export function outputVars(lit: Literal, safe: (v: string) => boolean, arity: Ar
     case 'every':
       refOutputs(e.coll, isSafe, out);
       return out;
-    case 'group':
-      return bodyOutputs(e.body, isSafe, arity);
-    case 'or': {
-      const branches = e.branches.map((b) => bodyOutputs(b, isSafe, arity));
-      for (const v of branches[0] ?? []) if (branches.every((b) => b.has(v))) out.add(v);
-      return out;
-    }
     default:
       return out;
   }
-}
-
-function bodyOutputs(body: Body, safe: (v: string) => boolean, arity: ArityOf): VarSet {
-  const out: VarSet = new Set();
-  for (const lit of body) for (const v of outputVars(lit, (x) => safe(x) || out.has(x), arity)) out.add(v);
-  return out;
 }
 
 /** Refs whose head is safe bind the vars in their path (iteration); nested refs are visited too. */

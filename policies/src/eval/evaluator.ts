@@ -168,17 +168,12 @@ export class Evaluation {
             }),
           ),
         );
+      // `and` / `or` groups and `not { … }` are tests: their bindings stay inside, and they succeed at most once.
       case 'group':
-        return this.#body(e.body, 0, env, scope, k);
+        if (this.#succeeds(e.body, env, scope)) k();
+        return;
       case 'or':
-        for (const branch of e.branches) {
-          let found = false;
-          this.#body(branch, 0, env, scope, () => {
-            found = true;
-            k();
-          });
-          if (found) return;
-        }
+        if (e.branches.some((branch) => this.#succeeds(branch, env, scope))) k();
         return;
       case 'every':
         return this.#term(e.coll, env, scope, (coll) => {
@@ -205,6 +200,18 @@ export class Evaluation {
           if (all) k();
         });
     }
+  }
+
+  #succeeds(body: Body, env: Env, scope: ModuleScope): boolean {
+    try {
+      this.#body(body, 0, new Map(env), scope, () => {
+        throw FOUND;
+      });
+    } catch (e) {
+      if (e === FOUND) return true;
+      throw e;
+    }
+    return false;
   }
 
   /** `some x` declares x: it is unbound for what follows, whatever an outer scope had. */
