@@ -4,6 +4,7 @@
 import { BuiltinError, operandTypeError } from './errors.js';
 import { arg } from './operands.js';
 import type { BuiltinDef } from './types.js';
+import { applyPatches } from './json/patch.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
 
 type Path = Value[];
@@ -88,72 +89,6 @@ function filterPaths(v: Value, paths: Path[]): Value {
   return v;
 }
 
-function pointer(p: Value, pos: number): Path {
-  if (isArray(p)) return [...p];
-  if (typeof p !== 'string') throw operandTypeError(pos, 'string or array path', p);
-  if (p === '') return [];
-  return p.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function getAt(doc: Value, path: Path): Value | undefined {
-  let cur: Value | undefined = doc;
-  for (const seg of path) {
-    if (cur === undefined) return undefined;
-    cur = child(cur, seg);
-  }
-  return cur;
-}
-
-function setAt(doc: Value, path: Path, value: Value, insert: boolean): Value | undefined {
-  if (!path.length) return value;
-  const [head, ...rest] = path;
-  if (rest.length) {
-    const c = child(doc, head!);
-    if (c === undefined) return undefined;
-    const updated = setAt(c, rest, value, insert);
-    if (updated === undefined) return undefined;
-    if (isObject(doc)) return new RObject(doc.entries()).set(head!, updated);
-    if (isArray(doc)) return doc.map((x, i) => (i === keyFor(doc, head!) ? updated : x));
-    return undefined;
-  }
-  if (isObject(doc)) return new RObject(doc.entries()).set(head!, value);
-  if (isSet(doc)) return new RSet([...doc, value]);
-  if (isArray(doc)) {
-    const i = head === '-' ? doc.length : (keyFor(doc, head!) as number | undefined);
-    if (i === undefined || i > doc.length || (!insert && i >= doc.length)) return undefined;
-    return insert ? [...doc.slice(0, i), value, ...doc.slice(i)] : doc.map((x, j) => (j === i ? value : x));
-  }
-  return undefined;
-}
-
-function applyPatch(doc: Value, op: Value): Value | undefined {
-  if (!isObject(op)) return undefined;
-  const kind = op.get('op');
-  const path = pointer(op.get('path') ?? '', 2);
-  switch (kind) {
-    case 'add':
-      return setAt(doc, path, op.get('value') ?? null, true);
-    case 'remove':
-      return getAt(doc, path) === undefined ? undefined : removePath(doc, path);
-    case 'replace':
-      return getAt(doc, path) === undefined ? undefined : setAt(doc, path, op.get('value') ?? null, false);
-    case 'move':
-    case 'copy': {
-      const from = pointer(op.get('from') ?? '', 2);
-      const v = getAt(doc, from);
-      if (v === undefined) return undefined;
-      const base = kind === 'move' ? removePath(doc, from) : doc;
-      return setAt(base, path, v, true);
-    }
-    case 'test': {
-      const v = getAt(doc, path);
-      return v !== undefined && equal(v, op.get('value') ?? null) ? doc : undefined;
-    }
-    default:
-      throw new BuiltinError(`unknown patch operation ${String(kind)}`);
-  }
-}
-
 export const builtins: readonly BuiltinDef[] = [
   {
     decl: { name: 'json.remove', args: [arg('object'), arg('paths')], result: { kind: 'any' }, categories: ['object'] },
@@ -173,12 +108,7 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: 'json.patch', args: [arg('object'), arg('patches')], result: { kind: 'any' }, categories: ['object'] },
     impl: ([obj, patches]) => {
       if (!isArray(patches)) throw operandTypeError(2, 'array', patches!);
-      let doc: Value | undefined = obj!;
-      for (const p of patches) {
-        doc = applyPatch(doc, p);
-        if (doc === undefined) return undefined;
-      }
-      return doc;
+      return applyPatches(obj!, patches);
     },
   },
 ];
