@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeQueryDocument } from './decode.js';
 import { queryDocumentValue } from './encode.js';
 import { listText, opaMessage } from './errors.js';
+import { blockStringValue } from './lexer.js';
 import { parseQuery } from './parser.js';
 import { buildSchema } from './schema.js';
 import { parseSchema } from './schema-parser.js';
@@ -51,6 +52,8 @@ describe('graphql lexer and parser', () => {
     const { doc } = parseQuery('{ f(a: """\n    one\n      two\n    """, b: "\\u00e9\\n") }');
     const field = doc.operations[0]!.selectionSet[0]!;
     expect(field.kind === 'field' && field.arguments.map((a) => a.value!.raw)).toEqual(['one\n  two', 'é\n']);
+    // gqlparser counts the first line's indentation too, so text right after the quotes keeps the rest indented.
+    expect(blockStringValue('a\n    b')).toBe('a\n    b');
   });
 
   it('rejects an empty selection set and a bare fragment keyword', () => {

@@ -317,13 +317,19 @@ const leadingWhitespace = (line: string): number => {
   return m === line.length ? Infinity : m;
 };
 
-/** The spec's BlockStringValue: drop the common indentation of all lines but the first, then blank edge lines. */
+/**
+ * gqlparser's BlockStringValue: the common indentation of the non-blank lines (the first line counts too, unlike the
+ * spec) comes off every line but the first, then blank lines at either end go.
+ */
 export function blockStringValue(raw: string): string {
   const lines = raw.split('\n');
   let common = Infinity;
-  for (const line of lines.slice(1)) common = Math.min(common, leadingWhitespace(line));
+  for (const line of lines) {
+    common = Math.min(common, leadingWhitespace(line));
+    if (common === 0) break;
+  }
   if (common !== Infinity) {
-    for (let i = 1; i < lines.length; i++) lines[i] = lines[i]!.slice(common);
+    for (let i = 1; i < lines.length; i++) lines[i] = lines[i]!.length < common ? '' : lines[i]!.slice(common);
   }
   let start = 0;
   let end = lines.length;
