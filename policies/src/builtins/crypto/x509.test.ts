@@ -67,6 +67,8 @@ verified := crypto.x509.parse_and_verify_certificates(input.pem)
   },
 ]);
 
+const e2 = Engine.compile([{ file: 'c.rego', source: 'package c\n\ncsr := crypto.x509.parse_certificate_request(input.csr)\n' }]);
+
 describe('crypto.x509', () => {
   const root = mint('Test Root', null, [CA]);
   const rootIssuer = { cn: 'Test Root', key: root.key };
@@ -107,5 +109,16 @@ describe('crypto.x509', () => {
 
     const stranger = mint('Other Root', null, [CA]);
     expect((e.document(['x', 'verified'], { input: { pem: stranger.pem + leaf.pem } }) as unknown[])[0]).toBe(false);
+  });
+
+  it('parses a CSR with its requested extensions and attributes', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const request = seq(oid('1.2.840.113549.1.9.14'), tlv(0x31, seq(san(dns('req.example.com')))));
+    const info = seq(int(0), name('req'), publicKey.export({ format: 'der', type: 'spki' }), tlv(0xa0, request));
+    const der = seq(info, ECDSA_SHA256, tlv(0x03, Buffer.from([0]), sign('sha256', info, privateKey)));
+    const csr = e2.document(['c', 'csr'], { input: { csr: der.toString('base64') } }) as Record<string, unknown>;
+    expect((csr.Subject as Record<string, unknown>).CommonName).toBe('req');
+    expect(csr.DNSNames).toEqual(['req.example.com']);
+    expect(csr.Attributes).toEqual([{ Type: [1, 2, 840, 113549, 1, 9, 14], Value: [[{ Type: [2, 5, 29, 17], Value: seq(dns('req.example.com')).toString('base64') }]] }]);
   });
 });

@@ -415,11 +415,67 @@ export function parseCertificateRequest(der: Buffer): { [k: string]: Json } {
     IPAddresses: null,
     URIs: null,
   };
+  const rawAttributes = attributes && attributes.tag === contextTag(0, true) ? children(attributes) : [];
+  const parsed = rawAttributes.map(attributeSet).filter((a): a is Json => a !== undefined);
+  if (parsed.length) json.Attributes = parsed;
   // PKCS #9 extensionRequest (1.2.840.113549.1.9.14) carries the requested extensions.
-  for (const attr of attributes && attributes.tag === contextTag(0, true) ? children(attributes) : []) {
+  for (const attr of rawAttributes) {
     const [type, values] = children(attr);
     if (oidString(oid(type!)) !== '1.2.840.113549.1.9.14') continue;
     for (const exts of children(values!)) json.Extensions = processExtensions(children(exts), json, false);
   }
   return json;
+}
+
+/**
+ * A value as Go's encoding/asn1 decodes into `any`: strings, integers that fit int64, OIDs, times and byte
+ * strings; other types (booleans, constructed values) become nil. Undefined means a decoding error.
+ */
+function asn1Any(t: Tlv | undefined): Json | undefined {
+  if (!t) return null;
+  switch (t.tag) {
+    case TAG.UTF8:
+    case TAG.PRINTABLE:
+    case TAG.IA5:
+    case TAG.T61:
+    case TAG.BMP:
+    case 0x12:
+      return asn1String(t);
+    case TAG.INTEGER: {
+      const v = integer(t);
+      return v >= -(2n ** 63n) && v < 2n ** 63n ? v : undefined;
+    }
+    case TAG.BIT_STRING: {
+      const { bytes, bitLength } = bitString(t);
+      return { Bytes: b64(bytes), BitLength: bitLength };
+    }
+    case TAG.OID:
+      return oid(t);
+    case TAG.UTC_TIME:
+    case TAG.GENERALIZED_TIME:
+      return goTime(time(t));
+    case TAG.OCTET_STRING:
+      return b64(t.value);
+    default:
+      return null;
+  }
+}
+
+/** Go's parseRawAttributes: an attribute kept as {Type, Value: [[{Type, Value}]]} when it decodes as one. */
+function attributeSet(attr: Tlv): Json | undefined {
+  try {
+    const [type, values] = children(expect(attr, TAG.SEQUENCE));
+    const sets: Json[] = children(expect(values, TAG.SET)).map((set) =>
+      children(expect(set, TAG.SEQUENCE)).map((atv) => {
+        const [t, v] = children(expect(atv, TAG.SEQUENCE));
+        const value = asn1Any(v);
+        if (value === undefined) throw new DerError('unsupported value');
+        return { Type: oid(t!), Value: value };
+      }),
+    );
+    return { Type: oid(type!), Value: sets };
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
+  }
 }
