@@ -1,8 +1,8 @@
 /**
  * Arithmetic: integers stay exact (bigint past 2^53), other numbers are floats.
  */
-import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
-import { NUMBER, arg, numberOperand } from './operands.js';
+import { BuiltinError, operandTypeError } from './errors.js';
+import { NUMBER, arg, bigIntOperand, numberOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
 import { RSet, isNumber, isSet, normalizeInt, type RNumber, type Value } from '../values.js';
 
@@ -21,14 +21,6 @@ const binary = (name: string, infix: string, f: (a: RNumber, b: RNumber) => RNum
   decl: { name, infix, args: [arg('x', NUMBER), arg('y', NUMBER)], result: NUMBER, categories: ['numbers'] },
   impl: (args) => f(num(args, 1), num(args, 2)),
 });
-
-/** OPA's BigIntOperand: any exact integer, however large. */
-function bigIntOperand(args: readonly Value[], pos: number): bigint {
-  const v = args[pos - 1]!;
-  if (!isNumber(v)) throw operandTypeError(pos, 'integer', v);
-  if (!isInt(v)) throw new OperandTypeError(`operand ${pos} must be integer number but got floating-point number`);
-  return BigInt(v);
-}
 
 /** From a towards b inclusive, stepping down when a > b. */
 function range(a: bigint, b: bigint, step: bigint): Value[] {

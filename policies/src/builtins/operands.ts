@@ -23,6 +23,14 @@ export function intOperand(args: readonly Value[], pos: number): number {
   return n;
 }
 
+/** OPA's BigIntOperand: any exact integer, however large. */
+export function bigIntOperand(args: readonly Value[], pos: number): bigint {
+  const v = args[pos - 1]!;
+  if (!isNumber(v)) throw operandTypeError(pos, 'integer', v);
+  if (typeof v === 'number' && !Number.isInteger(v)) throw new OperandTypeError(`operand ${pos} must be integer number but got floating-point number`);
+  return BigInt(v);
+}
+
 export function arrayOperand(args: readonly Value[], pos: number): readonly Value[] {
   const v = args[pos - 1]!;
   if (!isArray(v)) throw operandTypeError(pos, 'array', v);
