@@ -7,6 +7,7 @@ import { parseQuery } from './parser.js';
 import { buildSchema } from './schema.js';
 import { parseSchema } from './schema-parser.js';
 import { validateQuery } from './validate.js';
+import { Engine } from '../../index.js';
 import { RObject, toJSON } from '../../values.js';
 
 const SCHEMA = `
@@ -144,3 +145,16 @@ describe('graphql error text and AST values', () => {
     expect(() => decodeQueryDocument(bad)).toThrow('json: cannot unmarshal number into Go value of type string');
   });
 });
+
+describe('graphql builtins', () => {
+  const engine = Engine.compile([
+    { file: 'g.rego', source: 'package g\n\nq := graphql.parse_query(input.q)\nv := graphql.is_valid(input.q, "type Query { a: Int }")\n' },
+  ]);
+
+  it('reports, rather than crashes on, documents nested too deeply to walk', () => {
+    const q = `{ a(x: ${'['.repeat(100_000)}${']'.repeat(100_000)}) }`;
+    expect(() => engine.document(['g', 'q'], { input: { q }, strict: true })).toThrow('GraphQL document nests too deeply to process');
+    expect(engine.document(['g', 'v'], { input: { q } })).toBe(false);
+  });
+});
+

@@ -101,10 +101,23 @@ function parseAndValidate(args: readonly Value[], ctx: BuiltinContext): [Value, 
   return [queryDocumentValue(query), schemaValue];
 }
 
-/** Runs `f`; an OPA-style failure becomes `fallback` (for the builtins that answer instead of erroring). */
-function orElse<T>(f: () => T, fallback: T): T {
+/**
+ * Runs `f`, turning a stack overflow on pathologically nested input into a failure: gqlparser (with Go's growable
+ * stacks) would get through it, but the answer here can only be "cannot process".
+ */
+function guarded<T>(f: () => T): T {
   try {
     return f();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw new Failure('GraphQL document nests too deeply to process');
+    throw e;
+  }
+}
+
+/** Runs `f`; a failure becomes `fallback` (for the builtins that answer instead of erroring). */
+function orElse<T>(f: () => T, fallback: T): T {
+  try {
+    return guarded(f);
   } catch (e) {
     if (e instanceof Failure || e instanceof OperandTypeError) return fallback;
     throw e;
@@ -114,7 +127,7 @@ function orElse<T>(f: () => T, fallback: T): T {
 /** Turns failures into builtin errors for the builtins that report them. */
 function reporting<T>(f: () => T): T {
   try {
-    return f();
+    return guarded(f);
   } catch (e) {
     if (e instanceof Failure) throw new BuiltinError(e.message);
     throw e;
