@@ -8,7 +8,7 @@ import type { BuiltinContext, BuiltinDef } from '../types.js';
 import { fromJSON, isArray, isNumber, isSet, type Value } from '../../values.js';
 import { verifyChain, type VerifyOptions } from './chain.js';
 import { DerError } from './der.js';
-import { goBase64Decode } from './gobase64.js';
+import { decodeBase64 } from '../encoding/gocodec.js';
 import { hashBuiltins } from './hash.js';
 import { goPrivateKey, privateJwk, privateKeysFromPem, x509KeyPair } from './keys.js';
 import { pemDecode, pemEncode } from './pem.js';
@@ -41,7 +41,7 @@ function certsFromPem(data: Buffer): ParsedCertificate[] {
 
 function certsFromString(text: string): ParsedCertificate[] {
   if (text.startsWith(BEGIN)) return certsFromPem(Buffer.from(text, 'utf8'));
-  const decoded = goBase64Decode(text);
+  const decoded = decodeBase64(text);
   if (decoded.subarray(0, BEGIN.length).toString('latin1') === BEGIN) return certsFromPem(decoded);
   return wrapped(() => parseCertificates(decoded));
 }
@@ -119,7 +119,7 @@ function parseAndVerify(text: string, options: () => VerifyOptions, present: (c:
 }
 
 /** Base64 input is decoded unless it already looks like PEM. */
-const pemOrBase64 = (text: string, prefix = BEGIN): Buffer => (text.startsWith(prefix) ? Buffer.from(text, 'utf8') : goBase64Decode(text));
+const pemOrBase64 = (text: string, prefix = BEGIN): Buffer => (text.startsWith(prefix) ? Buffer.from(text, 'utf8') : decodeBase64(text));
 
 export const builtins: readonly BuiltinDef[] = [
   ...hashBuiltins,
@@ -175,7 +175,7 @@ export const builtins: readonly BuiltinDef[] = [
     impl: (a) => {
       let text = stringOperand(a, 1);
       if (text === '') throw new BuiltinError('input PEM data was empty');
-      if (!text.startsWith(BEGIN)) text = goBase64Decode(text).toString('utf8');
+      if (!text.startsWith(BEGIN)) text = decodeBase64(text).toString('utf8');
       const keys = privateKeysFromPem(text);
       return keys.length ? fromJSON(privateJwk(keys[0]!)) : null;
     },

@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { BuiltinError } from '../errors.js';
-import { goBase64Decode } from './gobase64.js';
+import { decodeBase64 } from '../encoding/gocodec.js';
 import { pemDecode, type PemBlock } from './pem.js';
 import { parseCertificate } from './x509.js';
 
@@ -25,7 +25,7 @@ function parseDer(der: Buffer, type: 'pkcs1' | 'pkcs8' | 'sec1'): KeyObject {
 export function privateKeysFromPem(text: string): KeyObject[] {
   let data: Buffer = Buffer.from(text, 'utf8');
   try {
-    data = goBase64Decode(data);
+    data = decodeBase64(text);
   } catch {
     // not base64: the text is the PEM itself
   }

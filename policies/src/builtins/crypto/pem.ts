@@ -2,7 +2,7 @@
  * PEM decoding with Go's `encoding/pem` semantics: junk before a block is skipped, a malformed block is passed
  * over, and the caller gets the rest of the input (OPA rejects trailing data after a key, so `rest` matters).
  */
-import { goBase64Decode } from './gobase64.js';
+import { decodeBase64 } from '../encoding/gocodec.js';
 
 export interface PemBlock {
   readonly type: string;
@@ -72,7 +72,7 @@ export function pemDecode(input: Buffer | string): { block: PemBlock | null; res
     const body = Buffer.from([...rest.subarray(0, endIndex)].filter((c) => c !== 0x20 && c !== 0x09));
     let bytes: Buffer;
     try {
-      bytes = goBase64Decode(body);
+      bytes = decodeBase64(body.toString('latin1'));
     } catch {
       continue;
     }
