@@ -162,6 +162,10 @@ export const builtins: readonly BuiltinDef[] = [
   },
   {
     decl: { name: 'graphql.schema_is_valid', args: [arg('schema', STRING_OR_OBJECT)], result: BOOLEAN, categories: ['graphql'] },
-    impl: (args, ctx) => orElse(() => builtSchema(ctx, args[0]!, documentOperand(args[0]!, 0, (s) => parsedSchema(ctx, s), decodeSchemaDocument)) !== undefined, false),
+    impl: (args, ctx) =>
+      orElse(() => {
+        builtSchema(ctx, args[0]!, documentOperand(args[0]!, 0, (s) => parsedSchema(ctx, s), decodeSchemaDocument));
+        return true;
+      }, false),
   },
 ];
