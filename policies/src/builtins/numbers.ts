@@ -2,7 +2,7 @@
  * Arithmetic: integers stay exact (bigint past 2^53), other numbers are floats.
  */
 import { BuiltinError, operandTypeError } from './errors.js';
-import { NUMBER, arg, bigIntOperand, numberOperand } from './operands.js';
+import { NUMBER, STRING, arg, bigIntOperand, intOperand, numberOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
 import { RSet, isNumber, isSet, normalizeInt, type RNumber, type Value } from '../values.js';
 
@@ -74,6 +74,21 @@ export const builtins: readonly BuiltinDef[] = [
       const [a, b, step] = [bigIntOperand(args, 1), bigIntOperand(args, 2), bigIntOperand(args, 3)];
       if (step <= 0n) throw new BuiltinError('step must be a positive integer');
       return range(a, b, step);
+    },
+  },
+  {
+    decl: { name: 'rand.intn', args: [arg('str', STRING), arg('n', NUMBER)], result: NUMBER, nondeterministic: true, categories: ['numbers'] },
+    impl: (args, ctx) => {
+      const str = stringOperand(args, 1);
+      const n = Math.abs(intOperand(args, 2));
+      if (n === 0) return 0;
+      // One value per (str, n) within a query, as OPA caches it.
+      const key = `rand.intn:${str}-${n}`;
+      const cached = ctx.cache.get(key);
+      if (typeof cached === 'number') return cached;
+      const r = Math.floor(ctx.random() * n);
+      ctx.cache.set(key, r);
+      return r;
     },
   },
   {
