@@ -114,6 +114,10 @@ describe('graphql query validation', () => {
     expect(errorsOf('subscription S { a ... { b } }')).toEqual(['input:1:26: Subscription "S" must select only one top level field.']);
   });
 
+  it('reports a repeated argument once, where it repeats', () => {
+    expect(errorsOf('{ name(text: "a", text: "b", text: "c") }')).toEqual(['input:1:19: There can be only one argument named "text".']);
+  });
+
   it('reports conflicting aliases', () => {
     expect(errorsOf('{ dog { x: name x: barks } }')).toEqual([
       'input:1:17: Fields "x" conflict because name and barks are different fields. Use different aliases on the fields to fetch both if this was intentional.',

@@ -2,7 +2,7 @@
  * gqlparser's default query validation rules (the spec's, as graphql-js words them), each subscribing to walker
  * events and reporting errors in gqlparser's wording and at its positions.
  */
-import type { Definition, Field, GqlValue, Position, Selection } from './ast.js';
+import type { Argument, Definition, Field, Position, Selection } from './ast.js';
 import { ValueKind, isCompatible, typeName, typeString, valueString } from './ast.js';
 import { overlappingFieldsCanBeMerged } from './overlap.js';
 import { quotedOrList, suggest, suggestionList } from './suggest.js';
@@ -323,16 +323,21 @@ const singleFieldSubscriptions: Rule = (events, report) => {
   });
 };
 
+/** Each repeated name is reported once, at its second use, however often it repeats. */
+function reportRepeats<T extends { position?: Position }>(items: readonly T[], name: (x: T) => string, report: (x: T) => void): void {
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const n = seen.get(name(item)) ?? 0;
+    if (n === 1) report(item);
+    seen.set(name(item), n + 1);
+  }
+}
+
 const uniqueArgumentNames: Rule = (events, report) => {
-  const check = (args: readonly { name: string }[], position: Position | undefined) => {
-    const seen = new Set<string>();
-    for (const arg of args) {
-      if (seen.has(arg.name)) report(`There can be only one argument named "${arg.name}".`, position);
-      seen.add(arg.name);
-    }
-  };
-  events.field.push((_w, field) => check(field.arguments, field.position));
-  events.directive.push((_w, dir) => check(dir.arguments, dir.position));
+  const check = (args: readonly Argument[]) =>
+    reportRepeats(args, (a) => a.name, (a) => report(`There can be only one argument named "${a.name}".`, a.position));
+  events.field.push((_w, field) => check(field.arguments));
+  events.directive.push((_w, dir) => check(dir.arguments));
 };
 
 const uniqueDirectivesPerLocation: Rule = (events, report) => {
@@ -377,13 +382,9 @@ const uniqueOperationNames: Rule = (events, report) => {
 };
 
 const uniqueVariableNames: Rule = (events, report) => {
-  events.operation.push((_w, op) => {
-    const seen = new Set<string>();
-    for (const v of op.variableDefinitions) {
-      if (seen.has(v.variable)) report(`There can be only one variable named "$${v.variable}".`, v.position);
-      seen.add(v.variable);
-    }
-  });
+  events.operation.push((_w, op) =>
+    reportRepeats(op.variableDefinitions, (v) => v.variable, (v) => report(`There can be only one variable named "$${v.variable}".`, v.position)),
+  );
 };
 
 const variablesAreInputTypes: Rule = (events, report) => {
