@@ -2,11 +2,17 @@
  * Source → tokens. Tracks whether a newline precedes each token, since Rego separates body literals by newlines.
  */
 import { RegoError } from './errors.js';
-import { KEYWORDS, OPERATORS, type Token } from './tokens.js';
+import { KEYWORDS, OPERATORS, type Location, type Token } from './tokens.js';
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
-export function lex(source: string, file: string): Token[] {
+/** A `#` comment: its text after the `#`, and where it starts (METADATA annotations live in comments). */
+export interface Comment {
+  readonly text: string;
+  readonly loc: Location;
+}
+
+export function lex(source: string, file: string, comments?: Comment[]): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let row = 1;
@@ -29,7 +35,10 @@ export function lex(source: string, file: string): Token[] {
       continue;
     }
     if (c === '#') {
+      const at = loc(i);
+      const start = i;
       while (i < source.length && source[i] !== '\n') i++;
+      comments?.push({ text: source.slice(start + 1, i).replace(/\r$/, ''), loc: at });
       continue;
     }
     const start = i;

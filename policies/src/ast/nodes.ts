@@ -1,4 +1,5 @@
 /** The Rego AST. Every node that can fail at run time carries its location. */
+import type { Annotation } from './annotations.js';
 import type { Location } from './tokens.js';
 import type { Value } from '../values.js';
 
@@ -64,6 +65,8 @@ export interface Rule {
   readonly body: Body;
   readonly isDefault: boolean;
   readonly elseRule: Rule | null;
+  /** METADATA annotations written above the rule (rule or document scope). */
+  readonly annotations?: readonly Annotation[];
   readonly loc: Location;
   readonly file: string;
 }
@@ -78,4 +81,6 @@ export interface Module {
   readonly pkg: readonly string[];
   readonly imports: readonly Import[];
   readonly rules: readonly Rule[];
+  /** METADATA annotations written above the package (package or subpackages scope). */
+  readonly annotations?: readonly Annotation[];
 }

@@ -3,7 +3,8 @@
  * expressions → terms. Accepts Rego v1 and, with `v0Compatible`, v0 rule forms (`p { … }`, `p[x] { … }`).
  */
 import { RegoError } from './errors.js';
-import { expressionEnd, lex } from './lexer.js';
+import { annotationsByRow, toAnnotation } from './annotations.js';
+import { expressionEnd, lex, type Comment } from './lexer.js';
 import type { Body, Expr, Import, Literal, Module, Rule, Term, With } from './nodes.js';
 import type { Location, Token } from './tokens.js';
 import { normalizeInt } from '../values.js';
@@ -30,13 +31,14 @@ export class Parser {
   #logic = { and: false, or: false };
   /** `not { … }` over a whole body, switched on by `import future.keywords.not`. */
   #notBody = false;
+  readonly #comments: Comment[] = [];
 
   constructor(
     source: string,
     private readonly file: string,
     private readonly options: ParserOptions = {},
   ) {
-    this.#toks = lex(source, file);
+    this.#toks = lex(source, file, this.#comments);
   }
 
   get #t(): Token {
@@ -75,10 +77,13 @@ export class Parser {
 
   parseModule(): Module {
     if (!this.#is('package')) this.#fail('package expected');
+    const pkgRow = this.#t.loc.row;
+    const rows = [pkgRow];
     this.#i++;
     const pkg = this.#parseDottedPath();
     const imports: Import[] = [];
     while (this.#is('import')) {
+      rows.push(this.#t.loc.row);
       this.#i++;
       const path = this.#parseDottedPath();
       const alias = this.#accept('as') ? this.#ident() : null;
@@ -88,8 +93,18 @@ export class Parser {
       if (path.join('.') === 'future.keywords.not') this.#notBody = true;
     }
     const rules: Rule[] = [];
-    while (this.#t.kind !== 'eof') rules.push(...this.#parseRule(pkg));
-    return { file: this.file, pkg, imports, rules };
+    while (this.#t.kind !== 'eof') {
+      rows.push(this.#t.loc.row);
+      rules.push(...this.#parseRule(pkg));
+    }
+    if (!this.#comments.length) return { file: this.file, pkg, imports, rules };
+    const byRow = annotationsByRow(this.#comments, rows);
+    const annotations = (byRow.get(pkgRow) ?? []).map((b) => toAnnotation(b, 'package'));
+    const annotated = rules.map((r) => {
+      const mine = byRow.get(r.loc.row);
+      return mine ? { ...r, annotations: mine.map((b) => toAnnotation(b, 'rule')) } : r;
+    });
+    return { file: this.file, pkg, imports, rules: annotated, annotations };
   }
 
   /** A query: literals separated by `;` or newlines. */
@@ -107,7 +122,7 @@ export class Parser {
   /** Names in package paths, imports and rule heads may be keywords (`data.foo.not`). */
   #ident(): string {
     const t = this.#t;
-    if (t.kind !== 'ident' && t.kind !== 'keyword') this.#fail(`expected identifier, found ${t.text || 'end of file'}`);
+    if (t.kind !== 'ident' && t.kind !== 'keyword') this.#fail(`unexpected ${t.kind === 'eof' ? 'eof' : t.text} token: expected ident`);
     this.#i++;
     return t.text;
   }

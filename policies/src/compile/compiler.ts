@@ -11,7 +11,8 @@ import { createRegistry } from '../builtins/registry.js';
 import type { BuiltinDef } from '../builtins/types.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
-import { checkCalls, functionArity } from './types.js';
+import { LANGUAGE_DECLS } from '../eval/language.js';
+import { checkCalls, functionArity, type DeclOf } from './types.js';
 
 export interface RuleSet {
   readonly path: readonly string[];
@@ -122,7 +123,7 @@ export function compileModules(sources: readonly { file: string; source: string 
   const recursion = checkRecursion(tree, ruleSets);
   if (recursion.length) throw new RegoErrors(recursion);
 
-  const builtins = options.builtins ?? createRegistry();
+  const builtins = declarations(options.builtins ?? createRegistry());
   const safe = new Map<Rule, Rule>();
   for (const set of ruleSets.values()) {
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
@@ -159,7 +160,13 @@ function scopeOfRule(rule: Rule, ruleSets: ReadonlyMap<string, RuleSet>): Module
   return ruleSets.get(rule.path.join('.'))!.modules.get(rule)!;
 }
 
-function checkerFor(scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: ReadonlyMap<string, BuiltinDef>): SafetyChecker {
+const LANGUAGE = new Map(LANGUAGE_DECLS.map((d) => [d.name, d] as const));
+
+function declarations(builtins: ReadonlyMap<string, BuiltinDef>): DeclOf {
+  return (name) => builtins.get(name)?.decl ?? LANGUAGE.get(name);
+}
+
+function checkerFor(scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: DeclOf): SafetyChecker {
   const isGlobal = (v: string): boolean => v === 'input' || v === 'data' || scope.ruleNames.has(v) || scope.imports.has(v);
   return new SafetyChecker(isGlobal, (name) => functionArity(name, scope, ruleSets, builtins));
 }
@@ -168,7 +175,7 @@ const QUERY_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new S
 
 /** A query body in a safe order; unsafe variables are a RegoErrors. */
 export function compileQuery(body: Body, policy: CompiledPolicy, builtins: ReadonlyMap<string, BuiltinDef>): Body {
-  const checker = checkerFor(QUERY_SCOPE, policy.ruleSets, builtins);
+  const checker = checkerFor(QUERY_SCOPE, policy.ruleSets, declarations(builtins));
   const out = checker.body(body, new Set());
   const errors = checker.errors();
   if (errors.length) throw new RegoErrors(errors);

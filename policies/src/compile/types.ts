@@ -4,11 +4,14 @@
  */
 import { RegoError } from '../ast/errors.js';
 import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
-import type { BuiltinDef } from '../builtins/types.js';
+import type { BuiltinDecl } from '../builtins/types.js';
 import type { ModuleScope, RuleSet } from './compiler.js';
 
 /** Names the evaluator implements itself rather than as registered builtins. */
 export const EVALUATOR_FUNCTIONS = new Set(['print', 'internal.print']);
+
+/** A builtin's declaration by name (registered or the language's own), or undefined. */
+export type DeclOf = (name: string) => BuiltinDecl | undefined;
 
 /** The user function a call names, resolved as the evaluator does (data…, imports, the package's rules). */
 export function resolveFunction(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>): RuleSet | undefined {
@@ -23,24 +26,24 @@ export function resolveFunction(name: string, scope: ModuleScope, ruleSets: Read
 }
 
 /** How many inputs the named function takes, or undefined when it is unknown (or variadic). */
-export function functionArity(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: ReadonlyMap<string, BuiltinDef>): number | undefined {
+export function functionArity(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): number | undefined {
   const fn = resolveFunction(name, scope, ruleSets);
   if (fn) return (fn.rules[0] ?? fn.defaultRule)!.args.length;
-  const def = builtins.get(name);
-  return def && !def.decl.variadic ? def.decl.args.length : undefined;
+  const decl = declOf(name);
+  return decl && !decl.variadic ? decl.args.length : undefined;
 }
 
-export function checkCalls(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: ReadonlyMap<string, BuiltinDef>): RegoError[] {
+export function checkCalls(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
   const errors: RegoError[] = [];
   const check = (t: Extract<Term, { type: 'call' }>, scope: ModuleScope): void => {
     if (EVALUATOR_FUNCTIONS.has(t.name)) return;
     const fn = resolveFunction(t.name, scope, ruleSets);
-    const def = fn ? undefined : builtins.get(t.name);
+    const def = fn ? undefined : declOf(t.name);
     if (!fn && !def) return void errors.push(new RegoError('rego_type_error', `undefined function ${t.name}`, t.loc));
-    if (def?.decl.variadic) return;
-    const want = fn ? (fn.rules[0] ?? fn.defaultRule)!.args.length : def!.decl.args.length;
+    if (def?.variadic) return;
+    const want = fn ? (fn.rules[0] ?? fn.defaultRule)!.args.length : def!.args.length;
     if (t.args.length === want || t.args.length === want + 1) return;
-    const wanted = fn ? `(${Array.from({ length: want }, () => 'any').join(', ')})` : `(${def!.decl.args.map((a) => a.name).join(', ')})`;
+    const wanted = fn ? `(${Array.from({ length: want }, () => 'any').join(', ')})` : `(${def!.args.map((a) => a.name).join(', ')})`;
     errors.push(new RegoError('rego_type_error', `${t.name}: arity mismatch\n\thave: (${t.args.map(() => 'any').join(', ')})\n\twant: ${wanted}`, t.loc));
   };
   for (const rule of rules) {

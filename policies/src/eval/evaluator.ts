@@ -11,6 +11,7 @@ import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet, type
 import { RObject, RSet, equal, formatValue, isArray, isObject, isSet, keyOf, typeName, type Value } from '../values.js';
 import { DocBuilder, mergeBase } from './docs.js';
 import { EvalError } from './errors.js';
+import { languageBuiltins } from './language.js';
 import { collectVars, index, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
 
 type Env = Map<string, Value>;
@@ -61,6 +62,9 @@ export class Evaluation {
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
+  /** The language's own builtins (rego.metadata.*, rego.parse_module), which read the active rule. */
+  readonly #language: ReadonlyMap<string, BuiltinDef>;
+  #activeRule: Rule | undefined;
 
   constructor(policy: CompiledPolicy, opts: EvalOptions) {
     this.#policy = policy;
@@ -68,6 +72,7 @@ export class Evaluation {
     this.#input = opts.input;
     this.#data = opts.data ?? new RObject();
     this.#maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.#language = new Map(languageBuiltins(policy, () => this.#activeRule).map((d) => [d.decl.name, d] as const));
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
     let seed = 0x2545f491;
@@ -730,7 +735,11 @@ export class Evaluation {
     for (let r: Rule | null = rule; r; r = r.elseRule) {
       let value: Value | undefined;
       const clause = r;
-      this.#ruleBody(clause, set, env, (e, scope) =>
+      this.#ruleBody(
+        clause,
+        set,
+        env,
+        (e, scope) =>
         this.#term(clause.value!, e, scope, (v) => {
           if (value !== undefined && !equal(value, v)) {
             const what = set.kind === 'function' ? 'functions must not produce multiple outputs for same inputs' : 'complete rules must not produce multiple outputs';
@@ -738,16 +747,24 @@ export class Evaluation {
           }
           value = v;
         }),
+        rule,
       );
       if (value !== undefined) return value;
     }
     return undefined;
   }
 
-  #ruleBody(rule: Rule, set: RuleSet, env: Env, k: (env: Env, scope: ModuleScope) => void): void {
+  /** A rule's body; `owner` is the rule an else clause belongs to (whose annotations apply). */
+  #ruleBody(rule: Rule, set: RuleSet, env: Env, k: (env: Env, scope: ModuleScope) => void, owner: Rule = rule): void {
     const scope = set.modules.get(rule) ?? NO_SCOPE;
     const fired = this.#opts.onRuleFired;
-    this.#body(rule.body, 0, env, scope, fired ? () => (fired(rule), k(env, scope)) : () => k(env, scope));
+    const saved = this.#activeRule;
+    this.#activeRule = owner;
+    try {
+      this.#body(rule.body, 0, env, scope, fired ? () => (fired(rule), k(env, scope)) : () => k(env, scope));
+    } finally {
+      this.#activeRule = saved;
+    }
   }
 
   // ---- calls ----
@@ -782,7 +799,7 @@ export class Evaluation {
         k(true);
       });
     }
-    const def = this.#opts.builtins.get(t.name);
+    const def = this.#opts.builtins.get(t.name) ?? this.#language.get(t.name);
     if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
     if (def.decl.relation) {
       const n = def.decl.args.length;
