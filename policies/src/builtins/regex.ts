@@ -6,6 +6,7 @@ import { BuiltinError } from './errors.js';
 import { BOOLEAN, STRING, arg, intOperand, stringOperand } from './operands.js';
 import type { BuiltinContext, BuiltinDef } from './types.js';
 import type { Value } from '../values.js';
+import { globsIntersect } from './regex/globs.js';
 
 function compile(pattern: string, ctx: BuiltinContext, global = false): RegExp {
   const key = `re\u0000${global}\u0000${pattern}`;
@@ -31,7 +32,47 @@ function compile(pattern: string, ctx: BuiltinContext, global = false): RegExp {
   return re;
 }
 
+const quoteMeta = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+
+/**
+ * regex.template_match's pattern (gorilla/mux templates): text between the delimiters is a regexp, the rest is
+ * literal; delimiters nest, and unbalanced ones are an error.
+ */
+function templatePattern(tpl: string, open: string, close: string): string {
+  const unbalanced = () => new BuiltinError(`unbalanced braces in ${JSON.stringify(tpl)}`);
+  let out = '^';
+  let level = 0;
+  let start = 0;
+  let end = 0;
+  for (let i = 0; i < tpl.length; i++) {
+    if (tpl[i] === open) {
+      if (++level === 1) start = i;
+    } else if (tpl[i] === close) {
+      if (--level === 0) {
+        out += `${quoteMeta(tpl.slice(end, start))}(${tpl.slice(start + 1, i)})`;
+        end = i + 1;
+      } else if (level < 0) throw unbalanced();
+    }
+  }
+  if (level !== 0) throw unbalanced();
+  return out + quoteMeta(tpl.slice(end)) + '$';
+}
+
 export const builtins: readonly BuiltinDef[] = [
+  {
+    decl: { name: 'regex.globs_match', args: [arg('glob1', STRING), arg('glob2', STRING)], result: BOOLEAN, categories: ['regex'] },
+    impl: (a) => globsIntersect(stringOperand(a, 1), stringOperand(a, 2)),
+  },
+  {
+    decl: { name: 'regex.template_match', args: [arg('template', STRING), arg('value', STRING), arg('delimiter_start', STRING), arg('delimiter_end', STRING)], result: BOOLEAN, categories: ['regex'] },
+    impl: (a, ctx) => {
+      const [tpl, value, open, close] = [stringOperand(a, 1), stringOperand(a, 2), stringOperand(a, 3), stringOperand(a, 4)];
+      const len = (s: string) => Buffer.byteLength(s);
+      if (len(open) !== 1) throw new BuiltinError(`start delimiter has to be exactly one character long but is ${len(open)} long`);
+      if (len(close) !== 1) throw new BuiltinError(`end delimiter has to be exactly one character long but is ${len(close)} long`);
+      return compile(templatePattern(tpl, open, close), ctx).test(value);
+    },
+  },
   {
     decl: { name: 'regex.match', args: [arg('pattern', STRING), arg('value', STRING)], result: BOOLEAN, categories: ['regex'] },
     impl: (a, ctx) => compile(stringOperand(a, 1), ctx).test(stringOperand(a, 2)),
