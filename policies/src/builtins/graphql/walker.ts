@@ -122,9 +122,9 @@ export class Walker {
     const root = this.rootFor(op.operation);
     for (const v of op.variableDefinitions) {
       if (v.defaultValue) this.walkValue(v.defaultValue);
-      this.walkDirectives(this.variableTypeDef.get(v), v.directives, 'VARIABLE_DEFINITION');
+      this.walkDirectives(v.directives, 'VARIABLE_DEFINITION');
     }
-    this.walkDirectives(root, op.directives, ROOT_LOCATION[op.operation] ?? '');
+    this.walkDirectives(op.directives, ROOT_LOCATION[op.operation] ?? '');
     this.walkSelectionSet(root, op.selectionSet);
     for (const h of this.events.operation) h(this, op);
     this.currentOperation = undefined;
@@ -133,12 +133,12 @@ export class Walker {
   private walkFragment(frag: FragmentDefinition): void {
     const def = this.schema.types.get(frag.typeCondition);
     this.fragmentTypeDef.set(frag, def);
-    this.walkDirectives(def, frag.directives, 'FRAGMENT_DEFINITION');
+    this.walkDirectives(frag.directives, 'FRAGMENT_DEFINITION');
     this.walkSelectionSet(def, frag.selectionSet);
     for (const h of this.events.fragment) h(this, frag);
   }
 
-  private walkDirectives(_parent: Definition | undefined, directives: readonly Directive[], location: string): void {
+  private walkDirectives(directives: readonly Directive[], location: string): void {
     for (const dir of directives) {
       const def = this.schema.directives.get(dir.name);
       this.directiveInfo.set(dir, { definition: def, location });
@@ -203,19 +203,19 @@ export class Walker {
       this.fieldDef.set(sel, def);
       const next = def ? this.schema.types.get(typeName(def.type)) : undefined;
       for (const arg of sel.arguments) this.walkArgument(def?.arguments.find((a) => a.name === arg.name), arg.value);
-      this.walkDirectives(next, sel.directives, 'FIELD');
+      this.walkDirectives(sel.directives, 'FIELD');
       this.walkSelectionSet(next, sel.selectionSet);
       for (const h of this.events.field) h(this, sel);
     } else if (sel.kind === 'inline') {
       const next = sel.typeCondition !== '' ? this.schema.types.get(sel.typeCondition) : parent;
-      this.walkDirectives(next, sel.directives, 'INLINE_FRAGMENT');
+      this.walkDirectives(sel.directives, 'INLINE_FRAGMENT');
       this.walkSelectionSet(next, sel.selectionSet);
       for (const h of this.events.inlineFragment) h(this, sel);
     } else {
       const def = this.fragmentNamed(sel.name);
       this.spreadDef.set(sel, def);
       const next = def ? this.schema.types.get(def.typeCondition) : undefined;
-      this.walkDirectives(next, sel.directives, 'FRAGMENT_SPREAD');
+      this.walkDirectives(sel.directives, 'FRAGMENT_SPREAD');
       if (def && !this.validatedSpreads.has(def.name)) {
         this.validatedSpreads.add(def.name);
         this.walkSelectionSet(next, def.selectionSet);
