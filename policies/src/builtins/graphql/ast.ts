@@ -187,8 +187,6 @@ export interface SchemaDocument {
   extensions: Definition[];
 }
 
-export const emptyValue = (): GqlValue => ({ raw: '', children: [], kind: 0, expectedTypeHasDefault: false });
-
 export const emptyDefinition = (kind: DefinitionKind, name: string, position?: Position): Definition => ({
   kind,
   description: '',

@@ -22,7 +22,7 @@ export function suggestionList(input: string, options: readonly string[]): strin
   return scored.sort((x, y) => x[1] - y[1]).map(([o]) => o);
 }
 
-export function orList(items: readonly string[]): string {
+function orList(items: readonly string[]): string {
   const list = items.slice(0, 5);
   if (list.length === 2) return `${list[0]} or ${list[1]}`;
   return list.map((x, i) => (i === 0 ? x : i === list.length - 1 ? `, or ${x}` : `, ${x}`)).join('');
