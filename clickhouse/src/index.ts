@@ -11,4 +11,4 @@ export { KeysRepository, type StoredKey } from './repositories/keys.js';
 export { AuditLog, exportAudit, entryHash, GENESIS_HASH, type AuditEntry, type AuditEntryInput, type VerifyResult } from './audit/audit-log.js';
 export { BatchWriter, type BatchWriterOptions, type WriterStats } from './writer/batch-writer.js';
 export { TABLES, chTime, chTimeMicros, type TableName } from './tables.js';
-export { openStore, type StoreOptions, type TraceStore } from './store.js';
+export { openStore, DEFAULT_START_WAIT_MS, type StoreOptions, type TraceStore } from './store.js';

@@ -3,6 +3,7 @@
  * the named queries on top.
  */
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseAdapter } from './adapter.js';
 import { openEmbedded } from './adapters/embedded.js';
 import { openServer, type ServerOptions } from './adapters/server.js';
@@ -13,6 +14,7 @@ import { CallRowSchema, SpanRowSchema, BodyRowSchema, type BodyRow, type CallRow
 import { CallsRepository } from './repositories/calls.js';
 import { KeysRepository } from './repositories/keys.js';
 import { MetricsRepository } from './repositories/metrics.js';
+import { StoreError } from './errors.js';
 import { TABLES } from './tables.js';
 import { BatchWriter } from './writer/batch-writer.js';
 
@@ -27,7 +29,40 @@ export type StoreOptions = (
   readonly flushIntervalMs?: number;
   readonly retryIntervalMs?: number;
   readonly onError?: (error: Error) => void;
+  /** How long start-up keeps trying a server that does not answer yet (default DEFAULT_START_WAIT_MS). */
+  readonly startWaitMs?: number;
 };
+
+/**
+ * A compose file or an orchestrator starts the gateway and ClickHouse together, so an unreachable server at start
+ * is usually one still booting: start-up retries for this long before it gives up.
+ */
+export const DEFAULT_START_WAIT_MS = 60_000;
+const START_RETRY_MAX_MS = 5_000;
+
+/** A migration may fail because its statement could not reach the server: then the cause says so. */
+function isUnreachable(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return (error instanceof StoreError && error.retryable) || (cause instanceof StoreError && cause.retryable);
+}
+
+/** Runs the migrations, retrying while the server is unreachable (never for a failing migration). */
+async function migrateWhenReachable(db: ClickHouseAdapter, options: StoreOptions): Promise<void> {
+  const giveUpAt = Date.now() + (options.startWaitMs ?? DEFAULT_START_WAIT_MS);
+  for (let delay = 250; ; delay = Math.min(delay * 2, START_RETRY_MAX_MS)) {
+    try {
+      await migrate(db, {
+        ...(options.retention ? { retention: options.retention } : {}),
+        ...(options.kind === 'server' && options.cluster ? { cluster: options.cluster } : {}),
+      });
+      return;
+    } catch (error) {
+      if (!isUnreachable(error) || Date.now() + delay > giveUpAt) throw error;
+      options.onError?.(new StoreError('CH_ERR_UNAVAILABLE', `ClickHouse is not reachable yet, retrying in ${delay} ms: ${(error as Error).message}`, undefined, { cause: error }));
+      await sleep(delay);
+    }
+  }
+}
 
 export interface TraceStore {
   readonly db: ClickHouseAdapter;
@@ -47,10 +82,7 @@ export interface TraceStore {
 export async function openStore(options: StoreOptions): Promise<TraceStore> {
   const db = options.kind === 'embedded' ? openEmbedded(options.path) : openServer(options);
   try {
-    await migrate(db, {
-      ...(options.retention ? { retention: options.retention } : {}),
-      ...(options.kind === 'server' && options.cluster ? { cluster: options.cluster } : {}),
-    });
+    await migrateWhenReachable(db, options);
   } catch (error) {
     await db.close();
     throw error;

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchWriter, migrate, openServer, type ClickHouseAdapter } from '../src/index.js';
+import { BatchWriter, migrate, openServer, openStore, type ClickHouseAdapter } from '../src/index.js';
 import { startChdbHttpServer, type ChdbHttpServer } from './chdb-http-server.js';
 import { callRow } from './fixtures.js';
 
@@ -53,5 +53,28 @@ describe('BatchWriter with a ClickHouse server that dies mid-load', () => {
     expect(writer.stats.spooled).toBeGreaterThan(0);
     const [row] = await db.query<{ rows: string | number; distinct: string | number }>('SELECT count() AS rows, uniqExact(call_id) AS distinct FROM calls FINAL');
     expect({ rows: Number(row!.rows), distinct: Number(row!.distinct) }).toEqual({ rows: n, distinct: n });
+  });
+});
+
+describe('opening the store while the server is still starting', () => {
+  it('waits for the server to answer, reporting each retry, then opens', async () => {
+    await server.kill();
+    const waits: string[] = [];
+    const opening = openStore({ kind: 'server', url: server.url, requestTimeoutMs: 1_000, spoolPath: join(dir, 'start-spool.jsonl'), onError: (e) => waits.push(e.message) });
+    await new Promise((r) => setTimeout(r, 1_000));
+    await server.restart();
+    const store = await opening;
+    await store.close();
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits[0]).toMatch(/not reachable yet/);
+  });
+
+  it('gives up after startWaitMs with the store error', async () => {
+    await server.kill();
+    try {
+      await expect(openStore({ kind: 'server', url: server.url, requestTimeoutMs: 500, startWaitMs: 600, spoolPath: join(dir, 'gone-spool.jsonl') })).rejects.toMatchObject({ code: 'CH_ERR_UNAVAILABLE' });
+    } finally {
+      await server.restart();
+    }
   });
 });

@@ -162,7 +162,7 @@ export function resolveConfig(
     const s = file.store;
     const password = s.password_env ? options.env[s.password_env] : undefined;
     if (s.password_env && password === undefined) problems.push(`store.password_env: environment variable ${s.password_env} is not set`);
-    store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), retention };
+    store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.start_wait_ms !== undefined ? { startWaitMs: s.start_wait_ms } : {}), retention };
   }
 
   const r = file.redaction;

@@ -118,6 +118,8 @@ export const ConfigFileSchema = z
             username: z.string().default('default'),
             password_env: envName.optional(),
             cluster: z.string().regex(/^[A-Za-z0-9_]+$/).optional(),
+            /** How long start-up waits for a server that is not answering yet. */
+            start_wait_ms: z.number().int().nonnegative().optional(),
           })
           .strict(),
         z.object({ kind: z.literal('none') }).strict(),
