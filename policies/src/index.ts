@@ -5,10 +5,12 @@ import type { Body, Rule } from './ast/nodes.js';
 import { parseQuery } from './ast/parser.js';
 import { createRegistry } from './builtins/registry.js';
 import type { BuiltinDef } from './builtins/types.js';
-import { compileModules, type CompileOptions, type CompiledPolicy } from './compile/compiler.js';
+import { compileModules, type CompileOptions, type CompiledPolicy, type RuleSet } from './compile/compiler.js';
 import { EvalError } from './eval/errors.js';
+import { BoundedMap, SharedMemo } from './eval/caches.js';
 import { Evaluation } from './eval/evaluator.js';
-import { fromJSON, toJSON, type Value } from './values.js';
+import { stableRuleSets } from './eval/stable.js';
+import { RObject, fromJSON, isObject, toJSON, type Value } from './values.js';
 
 export { RegoError, RegoErrors } from './ast/errors.js';
 export { EvalError } from './eval/errors.js';
@@ -42,10 +44,20 @@ export interface FiredRule {
 
 const asValue = (x: unknown): Value | undefined => (x === undefined ? undefined : x instanceof Object && ('sortedEntries' in x || 'sorted' in x) ? (x as Value) : fromJSON(x));
 
+const SHARED_CACHE_ENTRIES = 1000;
+
+/** The data document when none is given; shared, so the values of stable rules over it are too. */
+const EMPTY_DATA = new RObject();
+
 /** A compiled policy plus its builtins: reuse it for every evaluation. */
 export class Engine {
   readonly #builtins: ReadonlyMap<string, BuiltinDef>;
   readonly #queries = new Map<string, Body>();
+  /** Compiled regexes and glob patterns, shared by this engine's evaluations. */
+  readonly #sharedCache = new BoundedMap<string, unknown>(SHARED_CACHE_ENTRIES);
+  /** Values of stable rules per data document (by identity: a document given as a Rego value is immutable). */
+  readonly #memos = new WeakMap<object, SharedMemo>();
+  #stable: ReadonlySet<RuleSet> | undefined;
 
   constructor(readonly policy: CompiledPolicy, extraBuiltins: readonly BuiltinDef[] = []) {
     this.#builtins = createRegistry(extraBuiltins);
@@ -67,11 +79,15 @@ export class Engine {
 
   #evaluation(opts: EvaluateOptions, onRuleFired?: (rule: Rule) => void): Evaluation {
     const input = asValue(opts.input);
-    const data = asValue(opts.data);
+    const data = asValue(opts.data) ?? EMPTY_DATA;
+    // Explanations list every rule that fired, so they evaluate everything afresh.
+    const memo = onRuleFired ? undefined : this.#memo(data);
     return new Evaluation(this.policy, {
       builtins: this.#builtins,
+      sharedCache: this.#sharedCache,
+      ...(memo ? { memo } : {}),
       ...(input !== undefined ? { input } : {}),
-      ...(data !== undefined ? { data } : {}),
+      data,
       ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -79,6 +95,14 @@ export class Engine {
       ...(opts.print ? { print: opts.print } : {}),
       ...(onRuleFired ? { onRuleFired } : {}),
     });
+  }
+
+  /** Only documents that are objects are shared: a JSON document is converted afresh on every evaluation anyway. */
+  #memo(data: Value): SharedMemo | undefined {
+    if (!isObject(data)) return undefined;
+    let memo = this.#memos.get(data);
+    if (!memo) this.#memos.set(data, (memo = new SharedMemo((this.#stable ??= stableRuleSets(this.policy, this.#builtins)))));
+    return memo;
   }
 
   /** Every solution of a query, as bindings of its variables (Rego values). Throws EvalError. */

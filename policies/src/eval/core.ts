@@ -8,7 +8,10 @@ import type { Location } from '../ast/tokens.js';
 import type { BuiltinDef } from '../builtins/types.js';
 import type { CompiledPolicy, ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
+import type { SharedMemo } from './caches.js';
 import { EvalError } from './errors.js';
+import { globalName } from './globals.js';
+import { singleSolutionVars } from './solutions.js';
 import { index, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
 
 export type Env = Map<string, Value>;
@@ -26,6 +29,10 @@ export interface EvalOptions {
   readonly print?: (line: string) => void;
   /** Told of every rule body that succeeded (for explanations); absent means no cost. */
   readonly onRuleFired?: (rule: Rule) => void;
+  /** The engine's cache of pure compilations (regexes, globs) that builtins share across evaluations. */
+  readonly sharedCache?: Map<string, unknown>;
+  /** Stable rule and function values shared by the evaluations over this `data` (see stable.ts). */
+  readonly memo?: SharedMemo;
 }
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
@@ -41,14 +48,20 @@ export abstract class EvalCore {
   protected input: Value | undefined;
   protected data: Value;
   /** Rule values by path, for this query (a `with` literal runs under a fresh one). */
-  protected cache = new Map<string, Value | undefined>();
-  protected funcCache = new Map<string, Value | undefined>();
+  protected cache = new Map<RuleSet, Value | undefined>();
+  /** Function results by function, then by the canonical key of the arguments. */
+  protected funcCache = new Map<RuleSet, Map<string, Value | undefined>>();
   /** Functions replaced by `with f as g` / `with f as value` for the literal being evaluated. */
   protected mocks = new Map<string, { value: Value } | { fn: string; scope: ModuleScope }>();
   /** `with data.… as v` in force: they replace base and virtual documents alike, the innermost last. */
   protected dataOverrides: readonly { path: readonly Value[]; value: Value }[] = [];
   #steps = 0;
   readonly #maxSteps: number;
+  /**
+   * Counts what makes a value unfit for the shared memo although its rule is stable: builtin errors (strict mode
+   * must report them again) and reads of the clock, randomness or the per-query cache.
+   */
+  protected impurity = 0;
 
   constructor(policy: CompiledPolicy, opts: EvalOptions) {
     this.policy = policy;
@@ -59,7 +72,7 @@ export abstract class EvalCore {
   }
 
   /** `data…` from position i of the path, at tree node `node` over base document `base` (keys so far: `at`). */
-  protected abstract dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void;
+  protected abstract dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV, loc?: Location): void;
   protected abstract call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void;
   /** The user function a name denotes in a scope, if any. */
   protected abstract functionSet(name: string, scope: ModuleScope): RuleSet | undefined;
@@ -83,6 +96,14 @@ export abstract class EvalCore {
   #literal(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
     if (lit.negated) {
       let found = false;
+      // An expression with one solution at most needs no exception to stop its search (throwing is costly).
+      if (this.#singleSolution(lit, env, scope)) {
+        this.#expr(lit, env, scope, () => {
+          found = true;
+        });
+        if (!found) k();
+        return;
+      }
       try {
         this.#expr(lit, env, scope, () => {
           found = true;
@@ -95,6 +116,14 @@ export abstract class EvalCore {
       return;
     }
     this.#expr(lit, env, scope, k);
+  }
+
+  #singleSolution(lit: Literal, env: Env, scope: ModuleScope): boolean {
+    if (this.mocks.size) return false;
+    const vars = singleSolutionVars(lit, this.opts.builtins);
+    if (!vars) return false;
+    for (const v of vars) if (!env.has(v) && !this.#isGlobal(v, scope)) return false;
+    return true;
   }
 
   #expr(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
@@ -367,9 +396,11 @@ export abstract class EvalCore {
     switch (t.type) {
       case 'scalar':
         return k(t.value);
-      case 'var':
-        if (env.has(t.name)) return k(env.get(t.name)!);
+      case 'var': {
+        const v = env.get(t.name);
+        if (v !== undefined) return k(v);
         return this.#global(t.name, [], env, scope, t.loc, k);
+      }
       case 'ref':
         return this.#ref(t, env, scope, k);
       case 'array':
@@ -377,7 +408,7 @@ export abstract class EvalCore {
       case 'set':
         return this.terms(t.items, env, scope, (vs) => k(new RSet(vs)));
       case 'object':
-        return this.terms(t.items.flat(), env, scope, (vs) => {
+        return this.terms(flatItems(t), env, scope, (vs) => {
           const o = new RObject();
           for (let i = 0; i < vs.length; i += 2) o.set(vs[i]!, vs[i + 1]!);
           k(o);
@@ -453,15 +484,13 @@ export abstract class EvalCore {
 
   protected terms(items: readonly Term[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
     // A bare variable bound by a reference beside it (`x == xs[x]`) is read after that reference.
-    if (items.length > 1 && items.some((t) => t.type === 'var' && !env.has(t.name))) {
+    if (items.length > 1 && needsReorder(items, env)) {
       const order = items.map((_, i) => i).sort((a, b) => Number(items[a]!.type === 'var') - Number(items[b]!.type === 'var'));
-      if (order.some((o, i) => o !== i)) {
-        return this.#termsFrom(order.map((o) => items[o]!), 0, [], env, scope, (vs) => {
-          const out: Value[] = [];
-          order.forEach((o, i) => (out[o] = vs[i]!));
-          k(out);
-        });
-      }
+      return this.#termsFrom(order.map((o) => items[o]!), 0, [], env, scope, (vs) => {
+        const out: Value[] = [];
+        order.forEach((o, i) => (out[o] = vs[i]!));
+        k(out);
+      });
     }
     if (items.length === 1) return this.term(items[0]!, env, scope, (v) => k([v]));
     if (items.length === 2) return this.term(items[0]!, env, scope, (a) => this.term(items[1]!, env, scope, (b) => k([a, b])));
@@ -488,19 +517,46 @@ export abstract class EvalCore {
       return;
     }
     if (name === 'data') return this.dataRef(path, 0, this.policy.tree, this.data, [], env, scope, k);
-    const imported = scope.imports.get(name);
-    if (imported) return this.#global(imported[0]!, [...imported.slice(1).map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
-    if (scope.ruleNames.has(name)) return this.#global('data', [...[...scope.pkg, name].map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
+    const g = globalName(name, scope);
+    if (!g) return;
+    if (g.root === 'input') {
+      let v = this.input;
+      for (let j = 0; j < g.prefix.length && v !== undefined; j++) v = index(v, g.prefix[j]!);
+      if (v !== undefined) this.walk(v, path, 0, env, scope, k);
+      return;
+    }
+    // Without `with data` overrides the named document's node is found directly, with no path of terms to build.
+    if (!this.dataOverrides.length) {
+      let node: TreeNode | undefined = this.policy.tree;
+      let base: Value | undefined = this.data;
+      let j = 0;
+      for (; j < g.prefix.length && !node?.ruleSet; j++) {
+        node = node?.children.get(g.prefix[j]!);
+        if (base !== undefined) base = index(base, g.prefix[j]!);
+      }
+      if (j === g.prefix.length) return this.dataRef(path, 0, node, base, g.prefix, env, scope, k, loc);
+    }
+    this.dataRef([...g.prefix.map((p) => scalarTerm(p, loc)), ...path], 0, this.policy.tree, this.data, [], env, scope, k);
   }
 
   #ref(t: Extract<Term, { type: 'ref' }>, env: Env, scope: ModuleScope, k: KV): void {
     const head = t.head;
-    if (head.type === 'var' && !env.has(head.name)) return this.#global(head.name, t.path, env, scope, t.loc, k);
+    if (head.type === 'var') {
+      const bound = env.get(head.name);
+      if (bound === undefined) return this.#global(head.name, t.path, env, scope, t.loc, k);
+      return this.walk(bound, t.path, 0, env, scope, k);
+    }
     this.term(head, env, scope, (base) => this.walk(base, t.path, 0, env, scope, k));
   }
 
   /** Indexes into a value along a path; an unbound variable in the path enumerates the keys. */
   protected walk(value: Value, path: readonly Term[], i: number, env: Env, scope: ModuleScope, k: KV): void {
+    // Ground steps (constants, bound variables) index directly, without a continuation each.
+    for (let key = groundKey(path[i], env); key !== undefined; key = groundKey(path[++i], env)) {
+      const next = index(value, key);
+      if (next === undefined) return;
+      value = next;
+    }
     if (i === path.length) return k(value);
     const p = path[i]!;
     if (this.isPattern(p, env, scope)) {
@@ -512,4 +568,34 @@ export abstract class EvalCore {
     });
   }
 
+}
+
+/** The key a path step denotes when it needs no evaluation: a constant or a bound variable. */
+export function groundKey(p: Term | undefined, env: Env): Value | undefined {
+  if (p === undefined) return undefined;
+  if (p.type === 'scalar') return p.value;
+  return p.type === 'var' ? env.get(p.name) : undefined;
+}
+
+/** Whether some item is an unbound variable, and a variable comes before a term that is not one. */
+function needsReorder(items: readonly Term[], env: Env): boolean {
+  let unbound = false;
+  let varBefore = false;
+  let reorder = false;
+  for (const t of items) {
+    if (t.type === 'var') {
+      varBefore = true;
+      if (!env.has(t.name)) unbound = true;
+    } else if (varBefore) reorder = true;
+  }
+  return unbound && reorder;
+}
+
+const FLAT_ITEMS = new WeakMap<Term, readonly Term[]>();
+
+/** An object term's keys and values, alternating (made once per term). */
+function flatItems(t: Extract<Term, { type: 'object' }>): readonly Term[] {
+  let flat = FLAT_ITEMS.get(t);
+  if (!flat) FLAT_ITEMS.set(t, (flat = t.items.flat()));
+  return flat;
 }

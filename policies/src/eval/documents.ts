@@ -6,26 +6,36 @@ import type { Rule, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 import type { ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isObject, keyOf, type Value } from '../values.js';
-import { EvalCore, NO_SCOPE, type Env, type KV } from './core.js';
+import { EvalCore, NO_SCOPE, groundKey, type Env, type KV } from './core.js';
+import type { SharedMemo } from './caches.js';
 import { DocBuilder, mergeBase } from './docs.js';
 import { EvalError } from './errors.js';
 import { index, setPath } from './terms.js';
 
 export abstract class DocumentEval extends EvalCore {
-  /** Rule paths being computed, to catch recursion the compiler could not see (dynamic refs). */
-  #active = new Set<string>();
+  /** Rules being computed, to catch recursion the compiler could not see (dynamic refs). */
+  #active = new Set<RuleSet>();
   /** The rule whose body is being evaluated (for rego.metadata.*). */
   protected activeRule: Rule | undefined;
+  /** Stable rules and functions whose values this evaluation could not share (see `impurity`). */
+  protected readonly tainted = new Set<RuleSet>();
+
+  /** The shared memo, when it may serve this rule or function here: it is stable and no `with` is in force. */
+  protected memoFor(set: RuleSet): SharedMemo | undefined {
+    const memo = this.opts.memo;
+    if (!memo || this.mocks.size || this.dataOverrides.length || !memo.stable.has(set)) return undefined;
+    return memo;
+  }
 
   /**
    * `data…`: virtual documents from rules, merged with the base documents at the same path. The first node on the
    * path that has rules computes its whole document (rules deeper down included); the rest of the path indexes it.
    */
-  protected dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void {
+  protected dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV, loc?: Location): void {
     const override = this.#override(at);
     if (override !== undefined) return this.walk(override, path, i, env, scope, k);
     if (node?.ruleSet) {
-      const value = this.#nodeValue(node, at, path[i - 1]?.loc ?? node.ruleSet.rules[0]?.loc);
+      const value = this.#nodeValue(node, at, path[i - 1]?.loc ?? loc ?? node.ruleSet.rules[0]?.loc);
       if (value !== undefined) this.walk(value, path, i, env, scope, k);
       return;
     }
@@ -41,10 +51,12 @@ export abstract class DocumentEval extends EvalCore {
         return;
       }
       // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
-      return this.term(p, env, scope, (key) => {
+      const baseKey = (key: Value): void => {
         const sub = base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined);
         if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, [...at, key], env, scope, k);
-      });
+      };
+      const ground = groundKey(p, env);
+      return ground === undefined ? this.term(p, env, scope, baseKey) : baseKey(ground);
     }
     if (this.isPattern(p, env, scope)) {
       const keys = new Map<string, Value>();
@@ -56,13 +68,16 @@ export abstract class DocumentEval extends EvalCore {
       }
       return;
     }
-    this.term(p, env, scope, (key) => {
+    const nodeKey = (key: Value): void => {
       const child = typeof key === 'string' ? node.children.get(key) : undefined;
       let sub = base === undefined ? undefined : index(base, key);
       if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
       if (!child && sub === undefined && this.#override([...at, key]) === undefined) return;
       this.dataRef(path, i + 1, child, sub, [...at, key], env, scope, k);
-    });
+    };
+    const ground = groundKey(p, env);
+    if (ground === undefined) this.term(p, env, scope, nodeKey);
+    else nodeKey(ground);
   }
 
   /** The document at a node without rules: its base document with the virtual documents below merged in. */
@@ -103,16 +118,30 @@ export abstract class DocumentEval extends EvalCore {
 
   #ruleSetValue(set: RuleSet, node: TreeNode | undefined, loc: Location | undefined): Value | undefined {
     if (set.kind === 'function') return undefined;
-    const key = set.path.join('.');
-    if (this.cache.has(key)) return this.cache.get(key);
-    if (this.#active.has(key)) throw new EvalError('rego_recursion_error', `rule data.${key} is recursive`, loc);
-    this.#active.add(key);
+    const cached = this.cache.get(set);
+    if (cached !== undefined || this.cache.has(set)) {
+      if (this.tainted.size && this.tainted.has(set)) this.impurity++;
+      return cached;
+    }
+    const memo = this.memoFor(set);
+    if (memo) {
+      const shared = memo.values.get(set);
+      if (shared !== undefined || memo.values.has(set)) {
+        this.cache.set(set, shared);
+        return shared;
+      }
+    }
+    if (this.#active.has(set)) throw new EvalError('rego_recursion_error', `rule data.${set.path.join('.')} is recursive`, loc);
+    this.#active.add(set);
+    const impurity = this.impurity;
     try {
       const value = this.#computeRuleSet(set, node);
-      this.cache.set(key, value);
+      this.cache.set(set, value);
+      if (memo && this.impurity === impurity) memo.values.set(set, value);
+      else if (memo) this.tainted.add(set);
       return value;
     } finally {
-      this.#active.delete(key);
+      this.#active.delete(set);
     }
   }
 

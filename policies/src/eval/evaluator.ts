@@ -11,6 +11,7 @@ import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
 import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet } from '../compile/compiler.js';
 import { equal, formatValue, keyOf, typeName, type Value } from '../values.js';
 import { NO_SCOPE, type Env, type EvalOptions, type K, type KV } from './core.js';
+import { QueryContext } from './context.js';
 import { DocumentEval } from './documents.js';
 import { EvalError } from './errors.js';
 import { languageBuiltins } from './language.js';
@@ -29,28 +30,14 @@ export class Evaluation extends DocumentEval {
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
-  /** The language's own builtins (rego.metadata.*, rego.parse_module), which read the active rule. */
-  readonly #language: ReadonlyMap<string, BuiltinDef>;
+  /** The language's own builtins (rego.metadata.*, rego.parse_module), which read the active rule; made on first use. */
+  #language: ReadonlyMap<string, BuiltinDef> | undefined;
 
   constructor(policy: CompiledPolicy, opts: EvalOptions) {
     super(policy, opts);
-    this.#language = new Map(languageBuiltins(policy, () => this.activeRule).map((d) => [d.decl.name, d] as const));
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
-    let seed = 0x2545f491;
-    this.#ctx = {
-      nowNs: opts.nowNs ?? BigInt(Date.now()) * 1_000_000n,
-      random: () => {
-        seed ^= seed << 13;
-        seed ^= seed >>> 17;
-        seed ^= seed << 5;
-        return (seed >>> 0) / 4294967296;
-      },
-      cache: new Map(),
-      sharedCache: new Map(),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.print ? { print: opts.print } : {}),
-    };
+    this.#ctx = new QueryContext(opts, () => this.impurity++);
   }
 
   /** Every solution of a query body: the bindings of its named variables. */
@@ -112,7 +99,7 @@ export class Evaluation extends DocumentEval {
         k(true);
       });
     }
-    const def = this.opts.builtins.get(t.name) ?? this.#language.get(t.name);
+    const def = this.opts.builtins.get(t.name) ?? this.#languageBuiltin(t.name);
     if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
     if (def.decl.relation) {
       const n = def.decl.args.length;
@@ -126,7 +113,7 @@ export class Evaluation extends DocumentEval {
       });
     }
     const arity = def.decl.args.length;
-    const inputs = def.decl.variadic ? t.args : t.args.slice(0, arity);
+    const inputs = def.decl.variadic || t.args.length === arity ? t.args : t.args.slice(0, arity);
     this.terms(inputs, env, scope, (args) => {
       const result = this.#invoke(def, args, t.loc);
       if (result === undefined) return;
@@ -135,11 +122,17 @@ export class Evaluation extends DocumentEval {
     });
   }
 
+  #languageBuiltin(name: string): BuiltinDef | undefined {
+    this.#language ??= new Map(languageBuiltins(this.policy, () => this.activeRule).map((d) => [d.decl.name, d] as const));
+    return this.#language.get(name);
+  }
+
   #invoke(def: BuiltinDef, args: readonly Value[], loc: Location): Value | readonly Value[] | undefined {
     try {
       return def.impl(args, this.#ctx);
     } catch (error) {
       if (!(error instanceof BuiltinError)) throw error;
+      this.impurity++;
       // Non-strict: a failing builtin makes its expression undefined. Strict: the first error is reported after
       // evaluation (OPA's WithStrictBuiltinErrors).
       if (this.opts.strict) this.strictError ??= new EvalError(error.code, `${def.decl.name}: ${error.message}`, loc);
@@ -168,12 +161,23 @@ export class Evaluation extends DocumentEval {
   }
 
   #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
-    const key = set.path.join('.') + '\u0000' + args.map(keyOf).join('\u0000');
-    if (this.funcCache.has(key)) {
-      const cached = this.funcCache.get(key);
+    let results = this.funcCache.get(set);
+    if (!results) this.funcCache.set(set, (results = new Map()));
+    const key = args.length === 1 ? argKey(args[0]!) : args.map(argKey).join('\u0000');
+    let cached = results.get(key);
+    let hit = cached !== undefined || results.has(key);
+    if (hit && this.tainted.size && this.tainted.has(set)) this.impurity++;
+    const shared = this.memoFor(set)?.calls(set);
+    if (!hit && shared) {
+      cached = shared.get(key);
+      hit = cached !== undefined || shared.has(key);
+      if (hit) results.set(key, cached);
+    }
+    if (hit) {
       if (cached !== undefined) k(cached);
       return;
     }
+    const impurity = this.impurity;
     let result: Value | undefined;
     for (const rule of set.rules) {
       if (rule.args.length !== args.length) continue;
@@ -193,9 +197,21 @@ export class Evaluation extends DocumentEval {
         result = v;
       });
     }
-    this.funcCache.set(key, result);
+    results.set(key, result);
+    if (shared && this.impurity === impurity) shared.set(key, result);
+    else if (shared) this.tainted.add(set);
     if (result !== undefined) k(result);
   }
+}
+
+/** Canonical keys of collections, by identity: values never change once made, and data's are passed again and again. */
+const ARG_KEYS = new WeakMap<object, string>();
+
+function argKey(v: Value): string {
+  if (v === null || typeof v !== 'object') return keyOf(v);
+  let key = ARG_KEYS.get(v);
+  if (key === undefined) ARG_KEYS.set(v, (key = keyOf(v)));
+  return key;
 }
 
 export { index, typeName };
