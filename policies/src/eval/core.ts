@@ -11,8 +11,8 @@ import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../v
 import type { SharedMemo } from './caches.js';
 import { EvalError } from './errors.js';
 import { globalName } from './globals.js';
-import { singleSolutionVars } from './solutions.js';
-import { index, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
+import { singleValues, type SingleValues } from './solutions.js';
+import { flatItems, groundKey, index, needsReorder, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
 
 export type Env = Map<string, Value>;
 export type K = () => void;
@@ -62,6 +62,8 @@ export abstract class EvalCore {
    * must report them again) and reads of the clock, randomness or the per-query cache.
    */
   protected impurity = 0;
+  /** Which terms have one value at most, for the builtins of this evaluation. */
+  protected readonly singles: SingleValues;
 
   constructor(policy: CompiledPolicy, opts: EvalOptions) {
     this.policy = policy;
@@ -69,11 +71,14 @@ export abstract class EvalCore {
     this.input = opts.input;
     this.data = opts.data ?? new RObject();
     this.#maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.singles = singleValues(opts.builtins);
   }
 
   /** `data…` from position i of the path, at tree node `node` over base document `base` (keys so far: `at`). */
   protected abstract dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV, loc?: Location): void;
   protected abstract call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void;
+  /** Like term(), faster for terms with one value at most. */
+  protected abstract termValue(t: Term, env: Env, scope: ModuleScope, k: KV): void;
   /** The user function a name denotes in a scope, if any. */
   protected abstract functionSet(name: string, scope: ModuleScope): RuleSet | undefined;
 
@@ -119,8 +124,11 @@ export abstract class EvalCore {
   }
 
   #singleSolution(lit: Literal, env: Env, scope: ModuleScope): boolean {
-    if (this.mocks.size) return false;
-    const vars = singleSolutionVars(lit, this.opts.builtins);
+    return !this.mocks.size && this.allBound(this.singles.ofLiteral(lit), env, scope);
+  }
+
+  /** Whether every variable in the list is bound or names a document (false for no list). */
+  protected allBound(vars: readonly string[] | null, env: Env, scope: ModuleScope): boolean {
     if (!vars) return false;
     for (const v of vars) if (!env.has(v) && !this.#isGlobal(v, scope)) return false;
     return true;
@@ -130,13 +138,13 @@ export abstract class EvalCore {
     const e = lit.expr;
     switch (e.kind) {
       case 'term':
-        return this.term(e.term, env, scope, (v) => {
+        return this.termValue(e.term, env, scope, (v) => {
           if (v !== false) k();
         });
       case 'unify':
         return this.#unify(e.left, e.right, env, scope, k);
       case 'assign':
-        return this.term(e.right, env, scope, (v) => this.bindPattern(e.left, v, env, scope, k, true));
+        return this.termValue(e.right, env, scope, (v) => this.bindPattern(e.left, v, env, scope, k, true));
       case 'some':
         return this.#fresh(e.vars, env, k);
       case 'somein':
@@ -568,34 +576,4 @@ export abstract class EvalCore {
     });
   }
 
-}
-
-/** The key a path step denotes when it needs no evaluation: a constant or a bound variable. */
-export function groundKey(p: Term | undefined, env: Env): Value | undefined {
-  if (p === undefined) return undefined;
-  if (p.type === 'scalar') return p.value;
-  return p.type === 'var' ? env.get(p.name) : undefined;
-}
-
-/** Whether some item is an unbound variable, and a variable comes before a term that is not one. */
-function needsReorder(items: readonly Term[], env: Env): boolean {
-  let unbound = false;
-  let varBefore = false;
-  let reorder = false;
-  for (const t of items) {
-    if (t.type === 'var') {
-      varBefore = true;
-      if (!env.has(t.name)) unbound = true;
-    } else if (varBefore) reorder = true;
-  }
-  return unbound && reorder;
-}
-
-const FLAT_ITEMS = new WeakMap<Term, readonly Term[]>();
-
-/** An object term's keys and values, alternating (made once per term). */
-function flatItems(t: Extract<Term, { type: 'object' }>): readonly Term[] {
-  let flat = FLAT_ITEMS.get(t);
-  if (!flat) FLAT_ITEMS.set(t, (flat = t.items.flat()));
-  return flat;
 }

@@ -6,11 +6,11 @@ import type { Rule, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 import type { ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isObject, keyOf, type Value } from '../values.js';
-import { EvalCore, NO_SCOPE, groundKey, type Env, type KV } from './core.js';
+import { EvalCore, NO_SCOPE, type Env, type KV } from './core.js';
 import type { SharedMemo } from './caches.js';
 import { DocBuilder, mergeBase } from './docs.js';
 import { EvalError } from './errors.js';
-import { index, setPath } from './terms.js';
+import { groundKey, index, setPath } from './terms.js';
 
 export abstract class DocumentEval extends EvalCore {
   /** Rules being computed, to catch recursion the compiler could not see (dynamic refs). */
@@ -149,7 +149,7 @@ export abstract class DocumentEval extends EvalCore {
     switch (set.kind) {
       case 'set': {
         const out = new RSet();
-        for (const r of set.rules) this.#ruleBody(r, set, new Map(), (env, scope) => this.term(r.key!, env, scope, (v) => out.add(v)));
+        for (const r of set.rules) this.#ruleBody(r, set, new Map(), (env, scope) => this.termValue(r.key!, env, scope, (v) => out.add(v)));
         return out;
       }
       case 'object': {
@@ -220,7 +220,7 @@ export abstract class DocumentEval extends EvalCore {
         set,
         env,
         (e, scope) =>
-        this.term(clause.value!, e, scope, (v) => {
+        this.termValue(clause.value!, e, scope, (v) => {
           if (value !== undefined && !equal(value, v)) {
             const what = set.kind === 'function' ? 'functions must not produce multiple outputs for same inputs' : 'complete rules must not produce multiple outputs';
             throw new EvalError('eval_conflict_error', what, clause.loc);

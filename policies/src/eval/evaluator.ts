@@ -12,7 +12,7 @@ import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet } fro
 import { equal, formatValue, keyOf, typeName, type Value } from '../values.js';
 import { NO_SCOPE, type Env, type EvalOptions, type K, type KV } from './core.js';
 import { QueryContext } from './context.js';
-import { DocumentEval } from './documents.js';
+import { DirectEval } from './direct.js';
 import { EvalError } from './errors.js';
 import { languageBuiltins } from './language.js';
 import { collectVars, index, scalarTerm } from './terms.js';
@@ -25,7 +25,7 @@ const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string
 /** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
-export class Evaluation extends DocumentEval {
+export class Evaluation extends DirectEval {
   readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | undefined>>;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
@@ -120,6 +120,25 @@ export class Evaluation extends DocumentEval {
       if (t.args.length > arity && !def.decl.variadic) return this.bindPattern(t.args[arity]!, result as Value, env, scope, () => k(true), false);
       k(result as Value);
     });
+  }
+
+  protected callValue(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope): Value | undefined {
+    const fn = this.functionSet(t.name, scope);
+    if (fn) {
+      if (t.args.length !== (fn.rules[0] ?? fn.defaultRule)!.args.length) return this.generalValue(t, env, scope);
+      const args = this.values(t.args, env, scope);
+      let out: Value | undefined;
+      if (args) {
+        this.#callFunction(fn, args, t.loc, (v) => {
+          out = v;
+        });
+      }
+      return out;
+    }
+    const def = t.name === 'print' || t.name === 'internal.print' ? undefined : this.opts.builtins.get(t.name);
+    if (!def || def.decl.relation || (!def.decl.variadic && t.args.length !== def.decl.args.length)) return this.generalValue(t, env, scope);
+    const args = this.values(t.args, env, scope);
+    return args && (this.#invoke(def, args, t.loc) as Value | undefined);
   }
 
   #languageBuiltin(name: string): BuiltinDef | undefined {

@@ -6,19 +6,37 @@
 import type { Literal, Term } from '../ast/nodes.js';
 import type { BuiltinDef } from '../builtins/types.js';
 
-const VARS = new WeakMap<Literal, readonly string[] | null>();
+/** Per set of builtins (which of them are relations), the answers for each term. */
+export class SingleValues {
+  readonly #builtins: ReadonlyMap<string, BuiltinDef>;
+  readonly #vars = new WeakMap<Term, readonly string[] | null>();
 
-/** The variables that must be bound for the literal to have one solution at most, or null if it may have more. */
-export function singleSolutionVars(lit: Literal, builtins: ReadonlyMap<string, BuiltinDef>): readonly string[] | null {
-  let vars = VARS.get(lit);
-  if (vars === undefined) VARS.set(lit, (vars = compute(lit, builtins)));
-  return vars;
+  constructor(builtins: ReadonlyMap<string, BuiltinDef>) {
+    this.#builtins = builtins;
+  }
+
+  /** The variables that must be bound for the literal to have one solution at most, or null if it may have more. */
+  ofLiteral(lit: Literal): readonly string[] | null {
+    return lit.with.length || lit.expr.kind !== 'term' ? null : this.of(lit.expr.term);
+  }
+
+  /** The variables that must be bound (or name documents) for the term to have one value at most, or null. */
+  of(t: Term): readonly string[] | null {
+    let vars = this.#vars.get(t);
+    if (vars === undefined) {
+      const out: string[] = [];
+      this.#vars.set(t, (vars = visit(t, out, this.#builtins) ? [...new Set(out)] : null));
+    }
+    return vars;
+  }
 }
 
-function compute(lit: Literal, builtins: ReadonlyMap<string, BuiltinDef>): readonly string[] | null {
-  if (lit.with.length || lit.expr.kind !== 'term') return null;
-  const out: string[] = [];
-  return visit(lit.expr.term, out, builtins) ? out : null;
+const BY_BUILTINS = new WeakMap<ReadonlyMap<string, BuiltinDef>, SingleValues>();
+
+export function singleValues(builtins: ReadonlyMap<string, BuiltinDef>): SingleValues {
+  let sv = BY_BUILTINS.get(builtins);
+  if (!sv) BY_BUILTINS.set(builtins, (sv = new SingleValues(builtins)));
+  return sv;
 }
 
 function visit(t: Term | null, out: string[], builtins: ReadonlyMap<string, BuiltinDef>): boolean {

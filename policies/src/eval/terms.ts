@@ -99,3 +99,33 @@ export function termName(t: Term): string | undefined {
 export function templateText(v: Value): string {
   return typeof v === 'string' ? v : formatValue(v);
 }
+
+/** The key a path step denotes when it needs no evaluation: a constant or a bound variable. */
+export function groundKey(p: Term | undefined, env: ReadonlyMap<string, Value>): Value | undefined {
+  if (p === undefined) return undefined;
+  if (p.type === 'scalar') return p.value;
+  return p.type === 'var' ? env.get(p.name) : undefined;
+}
+
+/** Whether some item is an unbound variable, and a variable comes before a term that is not one. */
+export function needsReorder(items: readonly Term[], env: ReadonlyMap<string, Value>): boolean {
+  let unbound = false;
+  let varBefore = false;
+  let reorder = false;
+  for (const t of items) {
+    if (t.type === 'var') {
+      varBefore = true;
+      if (!env.has(t.name)) unbound = true;
+    } else if (varBefore) reorder = true;
+  }
+  return unbound && reorder;
+}
+
+const FLAT_ITEMS = new WeakMap<Term, readonly Term[]>();
+
+/** An object term's keys and values, alternating (made once per term). */
+export function flatItems(t: Extract<Term, { type: 'object' }>): readonly Term[] {
+  let flat = FLAT_ITEMS.get(t);
+  if (!flat) FLAT_ITEMS.set(t, (flat = t.items.flat()));
+  return flat;
+}
