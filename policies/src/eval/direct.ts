@@ -8,7 +8,11 @@ import type { ModuleScope } from '../compile/compiler.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
 import type { Env, KV } from './core.js';
 import { DocumentEval } from './documents.js';
+import { globalName, ruleNode } from './globals.js';
 import { index } from './terms.js';
+
+/** Marks a term the general evaluation must take. */
+const GENERAL: unique symbol = Symbol('general');
 
 export abstract class DirectEval extends DocumentEval {
   /** A call's value, its operands evaluated directly (the call has one value at most). */
@@ -26,8 +30,8 @@ export abstract class DirectEval extends DocumentEval {
       case 'scalar':
         return t.value;
       case 'var': {
-        const v = env.get(t.name);
-        if (v !== undefined) return v;
+        const v = env.get(t.name) ?? this.#ruleDocument(t.name, scope, t);
+        if (v !== GENERAL) return v;
         break;
       }
       case 'ref': {
@@ -36,8 +40,12 @@ export abstract class DirectEval extends DocumentEval {
         if (head.type !== 'var') base = this.value(head, env, scope);
         else if (env.has(head.name)) base = env.get(head.name);
         else if (head.name === 'input') base = this.input;
-        // Other documents (data, rules, imports) by the general evaluation.
-        else break;
+        else {
+          const doc = this.#ruleDocument(head.name, scope, head);
+          // Other documents (data, imports) by the general evaluation.
+          if (doc === GENERAL) break;
+          base = doc;
+        }
         return base === undefined ? undefined : this.#walkValue(base, t.path, env, scope);
       }
       case 'call':
@@ -92,6 +100,13 @@ export abstract class DirectEval extends DocumentEval {
       out = v;
     });
     return out;
+  }
+
+  /** A rule's document named by a bare name, when no `with data` is in force; GENERAL for anything else. */
+  #ruleDocument(name: string, scope: ModuleScope, t: Term): Value | undefined | typeof GENERAL {
+    const g = this.dataOverrides.length ? null : globalName(name, scope);
+    const node = g && ruleNode(g, this.policy.tree);
+    return node ? this.ruleValue(node, t.loc) : GENERAL;
   }
 
   #walkValue(value: Value, path: readonly Term[], env: Env, scope: ModuleScope): Value | undefined {

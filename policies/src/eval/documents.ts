@@ -116,6 +116,11 @@ export abstract class DocumentEval extends EvalCore {
 
   // ---- rules ----
 
+  /** The document of a node that has rules (with no `with data` in force). */
+  protected ruleValue(node: TreeNode, loc: Location | undefined): Value | undefined {
+    return this.#ruleSetValue(node.ruleSet!, node, loc ?? node.ruleSet!.rules[0]?.loc);
+  }
+
   #ruleSetValue(set: RuleSet, node: TreeNode | undefined, loc: Location | undefined): Value | undefined {
     if (set.kind === 'function') return undefined;
     const cached = this.cache.get(set);
