@@ -4,6 +4,7 @@
 import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { BOOLEAN, NUMBER, STRING, arg, collectionOperand, intOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
+import { renderTemplate } from './strings/template.js';
 import { formatValue, isArray, isNumber, isObject, isSet, typeName, type Value } from '../values.js';
 
 const s1 = (name: string, f: (s: string) => Value): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories: ['strings'] }, impl: (a) => f(stringOperand(a, 1)) });
@@ -196,6 +197,15 @@ export const builtins: readonly BuiltinDef[] = [
       const n = a[0]!;
       if (!isNumber(n)) throw operandTypeError(1, 'number', n);
       return BigInt(typeof n === 'bigint' ? n : Math.trunc(n)).toString(base);
+    },
+  },
+  {
+    decl: { name: 'strings.render_template', args: [arg('value', STRING), arg('vars', { kind: 'object' })], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      const tpl = stringOperand(a, 1);
+      const vars = a[1]!;
+      if (!isObject(vars)) throw operandTypeError(2, 'object', vars);
+      return renderTemplate(tpl, vars, sprintf);
     },
   },
   anyMatch('strings.any_prefix_match', (x, y) => x.startsWith(y)),
