@@ -49,4 +49,11 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\nf(_) := 2\np := y if {\n  y = f([1]) with f as count\n}\n')).toEqual([]);
     expect(compileErrors('package t\n\np := n if {\n  count([1, 2], n)\n}\n')).toEqual([]);
   });
+
+  it('folds constant collections, so long literals cost no stack depth', () => {
+    const items = Array.from({ length: 20000 }, (_, i) => `{"n": ${i}}`).join(', ');
+    const e = Engine.compile([{ file: 't.rego', source: `package t\n\nxs := [${items}]\nys := [x, ${items}] if x := 1\n` }]);
+    expect((e.document(['t', 'xs']) as unknown[]).length).toBe(20000);
+    expect((e.document(['t', 'ys']) as unknown[]).length).toBe(20001);
+  });
 });

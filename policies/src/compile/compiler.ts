@@ -9,6 +9,7 @@ import type { Body, Literal, Module, Rule, Term } from '../ast/nodes.js';
 import { parseModule, type ParserOptions } from '../ast/parser.js';
 import { createRegistry } from '../builtins/registry.js';
 import type { BuiltinDef } from '../builtins/types.js';
+import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
@@ -129,7 +130,7 @@ export function compileModules(sources: readonly { file: string; source: string 
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
       const scope = set.modules.get(rule)!;
       const checker = checkerFor(scope, ruleSets, builtins);
-      safe.set(rule, checker.rule(rewriteArgs(rule)));
+      safe.set(rule, foldRule(checker.rule(rewriteArgs(rule))));
       errors.push(...checker.errors());
     }
   }
@@ -179,7 +180,7 @@ export function compileQuery(body: Body, policy: CompiledPolicy, builtins: Reado
   const out = checker.body(body, new Set());
   const errors = checker.errors();
   if (errors.length) throw new RegoErrors(errors);
-  return out;
+  return foldBody(out);
 }
 
 /**

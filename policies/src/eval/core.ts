@@ -469,6 +469,8 @@ export abstract class EvalCore {
   }
 
   #termsFrom(items: readonly Term[], i: number, vs: Value[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
+    // Constants need no continuation: a long literal array must not cost a stack frame per item.
+    for (let item = items[i]; item?.type === 'scalar'; item = items[++i]) vs[i] = item.value;
     if (i === items.length) return k([...vs]);
     this.term(items[i]!, env, scope, (v) => {
       vs[i] = v;
