@@ -40,10 +40,12 @@ export const builtins: readonly BuiltinDef[] = [
   {
     decl: { name: 'minus', infix: '-', args: [arg('x'), arg('y')], result: NUMBER, categories: ['numbers', 'sets'] },
     impl: (args) => {
-      const [a, b] = args;
+      const [a, b] = args as [Value, Value];
+      if (isNumber(a) && isNumber(b)) return arith(a, b, (x, y) => x - y, (x, y) => x - y);
       if (isSet(a) && isSet(b)) return new RSet([...a].filter((m) => !b.has(m)));
-      if (isSet(a) || isSet(b)) throw operandTypeError(isSet(a) ? 2 : 1, isSet(a) ? 'set' : 'number', (isSet(a) ? b : a)!);
-      return arith(num(args, 1), num(args, 2), (x, y) => x - y, (x, y) => x - y);
+      // The first operand decides what the second must be, as OPA reports it.
+      if (!isNumber(a) && !isSet(a)) throw operandTypeError(1, 'one of {number, set}', a);
+      throw operandTypeError(2, isSet(a) ? 'set' : 'number', b);
     },
   },
   binary('mul', '*', (a, b) => arith(a, b, (x, y) => x * y, (x, y) => x * y)),
