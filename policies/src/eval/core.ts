@@ -114,8 +114,9 @@ export abstract class EvalCore {
         return this.#fresh(patternVars([e.key, e.value]), env, () =>
           this.term(e.coll, env, scope, (coll) =>
             this.#members(coll, (key, value) => {
-              if (e.key) this.bindPattern(e.key, key, env, scope, () => this.bindPattern(e.value, value, env, scope, k, false), false);
-              else this.bindPattern(e.value, value, env, scope, k, false);
+              // The declared names are local even where a rule has the same name.
+              if (e.key) this.bindPattern(e.key, key, env, scope, () => this.bindPattern(e.value, value, env, scope, k, false, true), false, true);
+              else this.bindPattern(e.value, value, env, scope, k, false, true);
             }),
           ),
         );

@@ -7,7 +7,7 @@ import type { Location } from '../ast/tokens.js';
 import type { ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isObject, keyOf, type Value } from '../values.js';
 import { EvalCore, NO_SCOPE, type Env, type KV } from './core.js';
-import { DocBuilder, mergeBase } from './docs.js';
+import { DocBuilder, mergeBase } from './doc-builder.js';
 import { EvalError } from './errors.js';
 import { index, setPath } from './terms.js';
 
