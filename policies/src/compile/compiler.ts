@@ -1,8 +1,8 @@
 /**
  * Modules → a compiled policy: rules grouped by path into a tree the evaluator walks for `data` references, with
  * each module's imports resolved and each body ordered for safety. Reports what `opa check` reports, stage by
- * stage as OPA does (a stage with errors ends compilation): recursion, unsafe variables, then unknown functions
- * and wrong arities; plus what the evaluator relies on (conflicting rule kinds, one default per rule).
+ * stage as OPA does (a stage with errors ends compilation): conflicting rule kinds and defaults, unknown
+ * functions, unsafe variables, recursion, then wrong arities.
  */
 import { RegoError, RegoErrors } from '../ast/errors.js';
 import type { Body, Literal, Module, Rule, Term } from '../ast/nodes.js';
@@ -13,7 +13,7 @@ import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
-import { checkCalls, functionArity, type DeclOf } from './types.js';
+import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
 
 export interface RuleSet {
   readonly path: readonly string[];
@@ -121,10 +121,12 @@ export function compileModules(sources: readonly { file: string; source: string 
   }
   if (errors.length) throw new RegoErrors(errors);
 
-  const recursion = checkRecursion(tree, ruleSets);
-  if (recursion.length) throw new RegoErrors(recursion);
-
+  // OPA's stage order: undefined functions, safety, recursion, then types; a stage with errors ends compilation.
   const builtins = declarations(options.builtins ?? createRegistry());
+  const allRules = [...ruleSets.values()].flatMap((set) => (set.defaultRule ? [...set.rules, set.defaultRule] : set.rules));
+  const undefinedCalls = undefinedFunctions(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
+  if (undefinedCalls.length) throw new RegoErrors(undefinedCalls);
+
   const safe = new Map<Rule, Rule>();
   for (const set of ruleSets.values()) {
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
@@ -152,8 +154,10 @@ export function compileModules(sources: readonly { file: string; source: string 
   };
   relink(tree);
 
-  const calls = checkCalls([...safe.values()], (r) => scopeOfRule(r, compiled), compiled, builtins);
-  if (calls.length) throw new RegoErrors(calls);
+  const recursion = checkRecursion(tree, compiled);
+  if (recursion.length) throw new RegoErrors(recursion);
+  const arity = arityMismatches([...safe.values()], (r) => scopeOfRule(r, compiled), compiled, builtins);
+  if (arity.length) throw new RegoErrors(arity);
   return { modules, tree, ruleSets: compiled };
 }
 
