@@ -17,6 +17,8 @@ import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from 
 
 export interface RuleSet {
   readonly path: readonly string[];
+  /** The path joined by dots: the key of caches and of `ruleSets`. */
+  readonly key: string;
   readonly kind: Rule['kind'];
   readonly rules: readonly Rule[];
   readonly defaultRule: Rule | null;
@@ -109,7 +111,7 @@ export function compileModules(sources: readonly { file: string; source: string 
       errors.push(new RegoError('rego_type_error', `conflicting rules data.${key} found`, all[0]!.loc));
       continue;
     }
-    const set: RuleSet = { path: all[0]!.path, kind: all[0]!.kind, rules: g.rules, defaultRule: g.defaultRule, modules: g.modules };
+    const set: RuleSet = { path: all[0]!.path, key, kind: all[0]!.kind, rules: g.rules, defaultRule: g.defaultRule, modules: g.modules };
     ruleSets.set(key, set);
     let node = tree;
     for (const part of set.path) {
@@ -149,7 +151,7 @@ export function compileModules(sources: readonly { file: string; source: string 
     compiled.set(key, { ...set, rules: set.rules.map(map), defaultRule: set.defaultRule && map(set.defaultRule), modules: modulesOf });
   }
   const relink = (node: TreeNode): void => {
-    if (node.ruleSet) node.ruleSet = compiled.get(node.ruleSet.path.join('.'))!;
+    if (node.ruleSet) node.ruleSet = compiled.get(node.ruleSet.key)!;
     node.children.forEach(relink);
   };
   relink(tree);

@@ -43,7 +43,7 @@ export abstract class DocumentEval extends EvalCore {
       // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
       return this.term(p, env, scope, (key) => {
         const sub = base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined);
-        if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, [...at, key], env, scope, k);
+        if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, this.#extend(at, key), env, scope, k);
       });
     }
     if (this.isPattern(p, env, scope)) {
@@ -52,7 +52,7 @@ export abstract class DocumentEval extends EvalCore {
       if (isObject(base)) for (const key of base.keys()) keys.set(keyOf(key), key);
       for (const key of keys.values()) {
         const child = typeof key === 'string' ? node.children.get(key) : undefined;
-        this.bindPattern(p, key, env, scope, () => this.dataRef(path, i + 1, child, isObject(base) ? base.get(key) : undefined, [...at, key], env, scope, k), false);
+        this.bindPattern(p, key, env, scope, () => this.dataRef(path, i + 1, child, isObject(base) ? base.get(key) : undefined, this.#extend(at, key), env, scope, k), false);
       }
       return;
     }
@@ -60,8 +60,8 @@ export abstract class DocumentEval extends EvalCore {
       const child = typeof key === 'string' ? node.children.get(key) : undefined;
       let sub = base === undefined ? undefined : index(base, key);
       if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
-      if (!child && sub === undefined && this.#override([...at, key]) === undefined) return;
-      this.dataRef(path, i + 1, child, sub, [...at, key], env, scope, k);
+      if (!child && sub === undefined && this.#override(this.#extend(at, key)) === undefined) return;
+      this.dataRef(path, i + 1, child, sub, this.#extend(at, key), env, scope, k);
     });
   }
 
@@ -74,7 +74,7 @@ export abstract class DocumentEval extends EvalCore {
     let out: Value = isObject(base) ? new RObject(base.entries()) : new RObject();
     for (const [key, child] of node.children) {
       const sub = isObject(base) ? base.get(key) : undefined;
-      const v = this.#materialize(child, sub, [...at, key]);
+      const v = this.#materialize(child, sub, this.#extend(at, key));
       if (v === undefined) continue;
       out = sub === undefined ? (out as RObject).set(key, v) : (out as RObject).set(key, mergeBase(sub, v));
     }
@@ -91,6 +91,11 @@ export abstract class DocumentEval extends EvalCore {
     return value;
   }
 
+  /** The keys so far, one more: only `with data…` overrides read them, so without any the path is not built. */
+  #extend(at: readonly Value[], key: Value): readonly Value[] {
+    return this.dataOverrides.length ? [...at, key] : at;
+  }
+
   #override(at: readonly Value[]): Value | undefined {
     for (let j = this.dataOverrides.length - 1; j >= 0; j--) {
       const o = this.dataOverrides[j]!;
@@ -103,7 +108,7 @@ export abstract class DocumentEval extends EvalCore {
 
   #ruleSetValue(set: RuleSet, node: TreeNode | undefined, loc: Location | undefined): Value | undefined {
     if (set.kind === 'function') return undefined;
-    const key = set.path.join('.');
+    const key = set.key;
     if (this.cache.has(key)) return this.cache.get(key);
     if (this.#active.has(key)) throw new EvalError('rego_recursion_error', `rule data.${key} is recursive`, loc);
     this.#active.add(key);

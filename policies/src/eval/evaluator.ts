@@ -21,6 +21,17 @@ export { DEFAULT_MAX_STEPS, type EvalOptions } from './core.js';
 /** Name → function resolution depends only on the policy, so it is shared by every evaluation of one policy. */
 const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string, RuleSet | undefined>>>();
 
+/** Pure compilations builtins keep (regexes, globs), per policy and so per engine; bounded, as keys may come from input. */
+const SHARED_CACHES = new WeakMap<CompiledPolicy, Map<string, unknown>>();
+const SHARED_CACHE_LIMIT = 10_000;
+
+function sharedCache(policy: CompiledPolicy): Map<string, unknown> {
+  let cache = SHARED_CACHES.get(policy);
+  if (!cache) SHARED_CACHES.set(policy, (cache = new Map()));
+  else if (cache.size > SHARED_CACHE_LIMIT) cache.clear();
+  return cache;
+}
+
 /** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
@@ -30,11 +41,10 @@ export class Evaluation extends DocumentEval {
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
   /** The language's own builtins (rego.metadata.*, rego.parse_module), which read the active rule. */
-  readonly #language: ReadonlyMap<string, BuiltinDef>;
+  #language: ReadonlyMap<string, BuiltinDef> | undefined;
 
   constructor(policy: CompiledPolicy, opts: EvalOptions) {
     super(policy, opts);
-    this.#language = new Map(languageBuiltins(policy, () => this.activeRule).map((d) => [d.decl.name, d] as const));
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
     let seed = 0x2545f491;
@@ -47,7 +57,7 @@ export class Evaluation extends DocumentEval {
         return (seed >>> 0) / 4294967296;
       },
       cache: new Map(),
-      sharedCache: new Map(),
+      sharedCache: sharedCache(policy),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.print ? { print: opts.print } : {}),
     };
@@ -112,7 +122,7 @@ export class Evaluation extends DocumentEval {
         k(true);
       });
     }
-    const def = this.opts.builtins.get(t.name) ?? this.#language.get(t.name);
+    const def = this.opts.builtins.get(t.name) ?? this.#languageBuiltin(t.name);
     if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
     if (def.decl.relation) {
       const n = def.decl.args.length;
@@ -133,6 +143,12 @@ export class Evaluation extends DocumentEval {
       if (t.args.length > arity && !def.decl.variadic) return this.bindPattern(t.args[arity]!, result as Value, env, scope, () => k(true), false);
       k(result as Value);
     });
+  }
+
+  /** The language's own builtins, made on first use (most evaluations never call them). */
+  #languageBuiltin(name: string): BuiltinDef | undefined {
+    this.#language ??= new Map(languageBuiltins(this.policy, () => this.activeRule).map((d) => [d.decl.name, d] as const));
+    return this.#language.get(name);
   }
 
   #invoke(def: BuiltinDef, args: readonly Value[], loc: Location): Value | readonly Value[] | undefined {
@@ -168,7 +184,7 @@ export class Evaluation extends DocumentEval {
   }
 
   #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
-    const key = set.path.join('.') + '\u0000' + args.map(keyOf).join('\u0000');
+    const key = set.key + '\u0000' + args.map(keyOf).join('\u0000');
     if (this.funcCache.has(key)) {
       const cached = this.funcCache.get(key);
       if (cached !== undefined) k(cached);
