@@ -4,34 +4,9 @@
  * default printing in error messages.
  */
 import { goMarshal } from '../../gojson.js';
-import { RObject, isArray, isObject, type RNumber, type Value } from '../../../values.js';
-
-export interface Rat {
-  readonly num: bigint;
-  /** Always positive. */
-  readonly den: bigint;
-}
-
-const gcd = (a: bigint, b: bigint): bigint => {
-  let [x, y] = [a < 0n ? -a : a, b];
-  while (y) [x, y] = [y, x % y];
-  return x;
-};
-
-export function rational(n: RNumber): Rat {
-  if (typeof n === 'bigint') return { num: n, den: 1n };
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(n));
-  if (!m) return { num: BigInt(Math.trunc(n)), den: 1n };
-  const frac = m[3] ?? '';
-  const exp = Number(m[4] ?? 0) - frac.length;
-  let num = BigInt(m[2]! + frac) * (exp > 0 ? 10n ** BigInt(exp) : 1n);
-  let den = exp < 0 ? 10n ** BigInt(-exp) : 1n;
-  if (m[1]) num = -num;
-  const g = gcd(num, den) || 1n;
-  num /= g;
-  den /= g;
-  return { num, den };
-}
+import type { Rat } from '../../bigfloat.js';
+export { rational, type Rat } from '../../bigfloat.js';
+import { RObject, isArray, isObject, type Value } from '../../../values.js';
 
 export const compareRat = (a: Rat, b: Rat): number => {
   const l = a.num * b.den;
