@@ -8,7 +8,7 @@ const call = (name: string, x: Value) => builtins.find((b) => b.decl.name === na
 describe('aggregates', () => {
   it('keeps integer folds exact and accumulates floats like big.Float', () => {
     expect(call('sum', [2n ** 62n, 2n ** 62n])).toBe(2n ** 63n);
-    expect(call('product', new RSet([2n ** 40n, 2n ** 40n]))).toBe(2n ** 80n);
+    expect(call('product', new RSet([2 ** 40, 2 ** 41]))).toBe(2n ** 81n);
     expect(call('sum', [0.1, 0.2])).toBe(0.3);
     expect(call('product', [0.1, 3])).toBe(0.3);
   });
