@@ -12,6 +12,7 @@ import type { BuiltinDef } from '../builtins/types.js';
 import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
+import { renameShadowingDecls } from './shadow.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
 import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
 
@@ -134,7 +135,8 @@ export function compileModules(sources: readonly { file: string; source: string 
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
       const scope = set.modules.get(rule)!;
       const checker = checkerFor(scope, ruleSets, builtins);
-      safe.set(rule, foldRule(checker.rule(rewriteArgs(rule))));
+      const local = renameShadowingDecls(rewriteArgs(rule), (v) => isGlobalIn(scope, v));
+      safe.set(rule, foldRule(checker.rule(local)));
       errors.push(...checker.errors());
     }
   }
@@ -173,9 +175,10 @@ function declarations(builtins: ReadonlyMap<string, BuiltinDef>): DeclOf {
   return (name) => builtins.get(name)?.decl ?? LANGUAGE.get(name);
 }
 
+const isGlobalIn = (scope: ModuleScope, v: string): boolean => v === 'input' || v === 'data' || scope.ruleNames.has(v) || scope.imports.has(v);
+
 function checkerFor(scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: DeclOf): SafetyChecker {
-  const isGlobal = (v: string): boolean => v === 'input' || v === 'data' || scope.ruleNames.has(v) || scope.imports.has(v);
-  return new SafetyChecker(isGlobal, (name) => functionArity(name, scope, ruleSets, builtins));
+  return new SafetyChecker((v) => isGlobalIn(scope, v), (name) => functionArity(name, scope, ruleSets, builtins));
 }
 
 const QUERY_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };

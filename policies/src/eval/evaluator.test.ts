@@ -5,8 +5,10 @@ const doc = (source: string, path: string[], opts: { input?: unknown; data?: unk
   Engine.compile([{ file: 't.rego', source: `package t\n\n${source}` }]).document(['t', ...path], opts);
 
 describe('evaluator', () => {
-  it('lets names declared by some … in shadow rules of the same name', () => {
+  it('lets names declared by some shadow rules of the same name', () => {
     expect(doc('r := "rule"\nxs := {x | some r in ["a", "b"]; x := r}', ['xs'])).toEqual(['a', 'b']);
+    expect(doc('r := 5\nys := [y | some r; y := [10, 20][r]]\nz := r if { some r; [7][r] }', ['ys'])).toEqual([10, 20]);
+    expect(doc('r := 5\nz := r if { some r; [7][r] }', ['z'])).toBe(0);
   });
 
   it('replaces virtual documents with `with data…`, below and above the rule', () => {
