@@ -22,9 +22,16 @@ describe('compiler checks', () => {
   });
 
   it('orders bodies so that variables are bound before they are read', () => {
-    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np := y if {\n  y := x + 1\n  x := 2\n}\n\nq := a if {\n  not a = f(1)\n  a = f(2)\n}\n\nf(x) := x\n' }]);
+    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np := y if {\n  y = x + 1\n  x = 2\n}\n\nq := a if {\n  not a = f(1)\n  a = f(2)\n}\n\nf(x) := x\n' }]);
     expect(e.document(['t', 'p'])).toBe(3);
     expect(e.document(['t', 'q'])).toBe(2);
+  });
+
+  it('reports local redeclarations as OPA does, closures being scopes of their own', () => {
+    expect(compileErrors('package t\n\np if {\n  x := 1\n  x := 2\n}\n')).toEqual(['t.rego:5:3: rego_compile_error: var x assigned above']);
+    expect(compileErrors('package t\n\np if {\n  x = 1\n  x := 2\n}\n')).toEqual(['t.rego:5:3: rego_compile_error: var x referenced above']);
+    expect(compileErrors('package t\n\nf(x) := y if {\n  x := 1\n  y := x\n}\n')).toEqual(['t.rego:4:3: rego_compile_error: var x assigned above']);
+    expect(compileErrors('package t\n\np if {\n  x := 1\n  ys := [x | x := 2]\n  count(ys) == x\n}\n')).toEqual([]);
   });
 
   it('reports recursion with the cycle', () => {

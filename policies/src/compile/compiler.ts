@@ -1,8 +1,8 @@
 /**
  * Modules → a compiled policy: rules grouped by path into a tree the evaluator walks for `data` references, with
  * each module's imports resolved and each body ordered for safety. Reports what `opa check` reports, stage by
- * stage as OPA does (a stage with errors ends compilation): conflicting rule kinds and defaults, unknown
- * functions, unsafe variables, recursion, then wrong arities.
+ * stage as OPA does (a stage with errors ends compilation): conflicting rule kinds and defaults, local
+ * declarations, unknown functions, unsafe variables, recursion, then wrong arities.
  */
 import { RegoError, RegoErrors } from '../ast/errors.js';
 import type { Body, Literal, Module, Rule, Term } from '../ast/nodes.js';
@@ -12,6 +12,7 @@ import type { BuiltinDef } from '../builtins/types.js';
 import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
+import { checkLocals } from './locals.js';
 import { renameShadowingDecls } from './shadow.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
 import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
@@ -124,9 +125,11 @@ export function compileModules(sources: readonly { file: string; source: string 
   }
   if (errors.length) throw new RegoErrors(errors);
 
-  // OPA's stage order: undefined functions, safety, recursion, then types; a stage with errors ends compilation.
+  // OPA's stage order: local declarations, undefined functions, safety, recursion, then types.
   const builtins = declarations(options.builtins ?? createRegistry());
   const allRules = [...ruleSets.values()].flatMap((set) => (set.defaultRule ? [...set.rules, set.defaultRule] : set.rules));
+  const locals = checkLocals(allRules);
+  if (locals.length) throw new RegoErrors(locals);
   const undefinedCalls = undefinedFunctions(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
   if (undefinedCalls.length) throw new RegoErrors(undefinedCalls);
 
