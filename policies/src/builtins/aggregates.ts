@@ -5,7 +5,7 @@
 import { OperandTypeError, operandTypeError } from './errors.js';
 import { ANY, NUMBER, arg } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { add, mul, rational, roundMantissa, toNumber, type Rat } from './bigfloat.js';
+import { addBin, mulBin, readFloat, toNumber, type BinFloat } from './bigfloat.js';
 import { compare, isArray, isNumber, isObject, isSet, normalizeInt, typeName, type RNumber, type Value } from '../values.js';
 
 /** Members of an array or set operand; OPA names the types in this order for these builtins. */
@@ -25,11 +25,10 @@ function numbers(v: Value): RNumber[] {
 
 const isInt = (n: RNumber): boolean => typeof n === 'bigint' || Number.isInteger(n);
 
-function fold(ns: RNumber[], init: bigint, int: (a: bigint, b: bigint) => bigint, float: (a: Rat, b: Rat) => Rat): RNumber {
+function fold(ns: RNumber[], init: bigint, int: (a: bigint, b: bigint) => bigint, float: (a: BinFloat, b: BinFloat) => BinFloat): RNumber {
   if (ns.every(isInt)) return normalizeInt(ns.reduce<bigint>((acc, n) => int(acc, BigInt(n)), init));
   // Each operand is read at 64-bit precision and each step rounds again, as big.Float does.
-  const total = ns.reduce<Rat>((acc, n) => roundMantissa(float(acc, roundMantissa(rational(n)))), { num: init, den: 1n });
-  return toNumber(total);
+  return toNumber(ns.reduce<BinFloat>((acc, n) => float(acc, readFloat(n)), { m: init, e: 0 }));
 }
 
 export const builtins: readonly BuiltinDef[] = [
@@ -44,11 +43,11 @@ export const builtins: readonly BuiltinDef[] = [
   },
   {
     decl: { name: 'sum', args: [arg('collection')], result: NUMBER, categories: ['aggregates'] },
-    impl: ([x]) => fold(numbers(x!), 0n, (a, b) => a + b, add),
+    impl: ([x]) => fold(numbers(x!), 0n, (a, b) => a + b, addBin),
   },
   {
     decl: { name: 'product', args: [arg('collection')], result: NUMBER, categories: ['aggregates'] },
-    impl: ([x]) => fold(numbers(x!), 1n, (a, b) => a * b, mul),
+    impl: ([x]) => fold(numbers(x!), 1n, (a, b) => a * b, mulBin),
   },
   {
     decl: { name: 'max', args: [arg('collection')], result: ANY, categories: ['aggregates'] },

@@ -5,17 +5,15 @@
 import { BuiltinError, operandTypeError } from './errors.js';
 import { NUMBER, STRING, arg, bigIntOperand, intOperand, numberOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { add, mul, rational, reduce, roundMantissa, toNumber, type Rat } from './bigfloat.js';
+import { addBin, divBin, mulBin, negBin, readFloat, toNumber, type BinFloat } from './bigfloat.js';
 import { RSet, isNumber, isSet, normalizeInt, type RNumber, type Value } from '../values.js';
 
 const isInt = (n: RNumber): boolean => typeof n === 'bigint' || Number.isInteger(n);
 
-function arith(a: RNumber, b: RNumber, int: (x: bigint, y: bigint) => bigint, float: (x: Rat, y: Rat) => Rat): RNumber {
+function arith(a: RNumber, b: RNumber, int: (x: bigint, y: bigint) => bigint, float: (x: BinFloat, y: BinFloat) => BinFloat): RNumber {
   if (isInt(a) && isInt(b)) return normalizeInt(int(BigInt(a), BigInt(b)));
-  return toNumber(roundMantissa(float(roundMantissa(rational(a)), roundMantissa(rational(b)))));
+  return toNumber(float(readFloat(a), readFloat(b)));
 }
-
-const neg = (r: Rat): Rat => ({ num: -r.num, den: r.den });
 
 function num(args: readonly Value[], pos: number): RNumber {
   return numberOperand(args, pos);
@@ -40,24 +38,23 @@ const round = (f: (x: number) => number) => (args: readonly Value[]): RNumber =>
 };
 
 export const builtins: readonly BuiltinDef[] = [
-  binary('plus', '+', (a, b) => arith(a, b, (x, y) => x + y, add)),
+  binary('plus', '+', (a, b) => arith(a, b, (x, y) => x + y, addBin)),
   {
     decl: { name: 'minus', infix: '-', args: [arg('x'), arg('y')], result: NUMBER, categories: ['numbers', 'sets'] },
     impl: (args) => {
       const [a, b] = args as [Value, Value];
-      if (isNumber(a) && isNumber(b)) return arith(a, b, (x, y) => x - y, (x, y) => add(x, neg(y)));
+      if (isNumber(a) && isNumber(b)) return arith(a, b, (x, y) => x - y, (x, y) => addBin(x, negBin(y)));
       if (isSet(a) && isSet(b)) return new RSet([...a].filter((m) => !b.has(m)));
       // In OPA's order of checks: a number second operand asks for a set, anything else for a number.
       if (!isNumber(a) && !isSet(a)) throw operandTypeError(1, 'one of {number, set}', a);
       throw operandTypeError(2, isNumber(b) ? 'set' : 'number', b);
     },
   },
-  binary('mul', '*', (a, b) => arith(a, b, (x, y) => x * y, mul)),
+  binary('mul', '*', (a, b) => arith(a, b, (x, y) => x * y, mulBin)),
   binary('div', '/', (a, b) => {
     if (Number(b) === 0) throw new BuiltinError('divide by zero');
     if (isInt(a) && isInt(b) && BigInt(a) % BigInt(b) === 0n) return normalizeInt(BigInt(a) / BigInt(b));
-    const [x, y] = [roundMantissa(rational(a)), roundMantissa(rational(b))];
-    return toNumber(roundMantissa(mul(x, reduce(y.den, y.num))));
+    return toNumber(divBin(readFloat(a), readFloat(b)));
   }),
   binary('rem', '%', (a, b) => {
     if (!isInt(a) || !isInt(b)) throw new BuiltinError('modulo on floating-point number');

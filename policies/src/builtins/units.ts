@@ -6,7 +6,7 @@
 import { BuiltinError } from './errors.js';
 import { NUMBER, STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { mul, reduce, roundMantissa } from './bigfloat.js';
+import { mulBin, roundRat } from './bigfloat.js';
 import { normalizeInt, type RNumber } from '../values.js';
 
 const K = 1000n;
@@ -95,9 +95,9 @@ function parseBytes(raw: string): RNumber {
   else throw fail(`byte unit ${u} not recognized`);
   const x = rational(split.num);
   if (!x) throw fail('could not parse byte amount to a number');
-  const read = roundMantissa(reduce(x.num, x.den));
-  const product = roundMantissa(mul(read, { num: factor, den: 1n }));
-  return normalizeInt(product.num / product.den);
+  const product = mulBin(roundRat(x), { m: factor, e: 0 });
+  // big.Float.Int truncates toward zero.
+  return normalizeInt(product.e >= 0 ? product.m << BigInt(product.e) : product.m / (1n << BigInt(-product.e)));
 }
 
 export const builtins: readonly BuiltinDef[] = [
