@@ -4,13 +4,18 @@
  * as OPA's local-variable rewriting does.
  */
 import type { Body, Expr, Literal, Rule, Term } from '../ast/nodes.js';
-import { GENERATED_PREFIX } from './safety.js';
-
 type Renames = ReadonlyMap<string, string>;
+
+const RENAMED = /^__some_(.+)_\d+__$/;
+
+/** The name a renamed declaration had in the source (for error messages), or undefined. */
+export function declaredName(v: string): string | undefined {
+  return RENAMED.exec(v)?.[1];
+}
 
 export function renameShadowingDecls(rule: Rule, isGlobal: (name: string) => boolean): Rule {
   let counter = 0;
-  const fresh = (v: string): string => `${GENERATED_PREFIX}some_${v}_${counter++}__`;
+  const fresh = (v: string): string => `__some_${v}_${counter++}__`;
   const body = (b: Body, outer: Renames): [Body, Renames] => {
     const renames = new Map(outer);
     const out: Literal[] = [];
