@@ -115,6 +115,8 @@ function formatInt(v: bigint, verb: string, spec: Spec): string {
 }
 
 function formatFloat(v: number, verb: string, spec: Spec): string {
+  // Go prints infinities with their sign and NaN as is, whatever the verb.
+  if (!Number.isFinite(v)) return pad(Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf', { ...spec, zero: false }, 'string');
   let body: string;
   switch (verb) {
     case 'e':
@@ -136,7 +138,7 @@ function bad(verb: string, a: Arg): string {
   return `%!${verb}(${typeOf(a)}=${plain(a)})`;
 }
 
-const plain = (a: Arg): string => (a.kind === 'float' ? (a.v < 0 ? '-' : '') + general(a.v, undefined, false) : String(a.v));
+const plain = (a: Arg): string => (a.kind !== 'float' ? String(a.v) : Number.isFinite(a.v) ? (a.v < 0 ? '-' : '') + general(a.v, undefined, false) : formatFloat(a.v, 'v', { minus: false, plus: false, sharp: false, space: false, zero: false }));
 
 function formatArg(verb: string, a: Arg, spec: Spec): string {
   if (verb === 'T') return pad(typeOf(a), spec, 'string');
