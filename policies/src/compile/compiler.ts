@@ -54,6 +54,17 @@ export interface CompileOptions extends ParserOptions {
 
 const newNode = (): TreeNode => ({ children: new Map(), ruleSet: null });
 
+/** The tree node at a path, created (with the nodes above it) if missing. */
+function nodeAt(tree: TreeNode, path: readonly string[]): TreeNode {
+  let node = tree;
+  for (const part of path) {
+    let child = node.children.get(part);
+    if (!child) node.children.set(part, (child = newNode()));
+    node = child;
+  }
+  return node;
+}
+
 export function compileModules(sources: readonly { file: string; source: string }[], options: CompileOptions = {}): CompiledPolicy {
   const errors: RegoError[] = [];
   const modules: Module[] = [];
@@ -98,14 +109,7 @@ export function compileModules(sources: readonly { file: string; source: string 
   const tree = newNode();
   const ruleSets = new Map<string, RuleSet>();
   // A package exists as a document (an empty object) even when it has no rules.
-  for (const m of modules) {
-    let node = tree;
-    for (const part of m.pkg) {
-      let child = node.children.get(part);
-      if (!child) node.children.set(part, (child = newNode()));
-      node = child;
-    }
-  }
+  for (const m of modules) nodeAt(tree, m.pkg);
   for (const [key, g] of grouped) {
     const all = g.defaultRule ? [...g.rules, g.defaultRule] : g.rules;
     const kinds = new Set(all.map((r) => r.kind));
@@ -115,13 +119,7 @@ export function compileModules(sources: readonly { file: string; source: string 
     }
     const set: RuleSet = { path: all[0]!.path, key, kind: all[0]!.kind, rules: g.rules, defaultRule: g.defaultRule, modules: g.modules };
     ruleSets.set(key, set);
-    let node = tree;
-    for (const part of set.path) {
-      let child = node.children.get(part);
-      if (!child) node.children.set(part, (child = newNode()));
-      node = child;
-    }
-    node.ruleSet = set;
+    nodeAt(tree, set.path).ruleSet = set;
   }
   if (errors.length) throw new RegoErrors(errors);
 
