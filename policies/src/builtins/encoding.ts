@@ -156,7 +156,8 @@ export const builtins: readonly BuiltinDef[] = [
   },
   {
     decl: { name: 'yaml.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] },
-    impl: ([x]) => stringifyYaml(toJSON(x!)),
+    // yaml.v2's layout: YAML 1.1 scalars (so "yes", "on", "n" are quoted), sequences not indented under keys.
+    impl: ([x]) => stringifyYaml(toJSON(x!), { version: '1.1', indentSeq: false }),
   },
   {
     decl: { name: 'yaml.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
