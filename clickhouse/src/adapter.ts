@@ -30,14 +30,20 @@ export function parseEachRow<T>(text: string): T[] {
 
 /**
  * Rows as JSONCompactEachRow with their column list: one array a row, so ClickHouse parses about twice as fast as
- * JSONEachRow, which repeats every key in every row. A column a row lacks is sent as null, which ClickHouse reads
- * as the column's default.
+ * JSONEachRow, which repeats every key in every row. The rows are serialised in one JSON.stringify call (the
+ * format takes comma-separated rows), which costs less than one call a row. A column a row lacks is sent as null,
+ * which ClickHouse reads as the column's default.
  */
 export function toCompactEachRow(rows: readonly Record<string, unknown>[]): { columns: string[]; text: string } {
   const names = new Set<string>();
   for (const row of rows) for (const key in row) names.add(key);
   const columns = [...names];
-  let text = '';
-  for (const row of rows) text += JSON.stringify(columns.map((c) => row[c] ?? null)) + '\n';
-  return { columns, text };
+  const values = new Array<unknown[]>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const v = new Array<unknown>(columns.length);
+    for (let j = 0; j < columns.length; j++) v[j] = row[columns[j]!] ?? null;
+    values[i] = v;
+  }
+  return { columns, text: JSON.stringify(values).slice(1, -1) };
 }

@@ -150,6 +150,35 @@ describe('OpenTelemetry', () => {
     expect(server.parent_span_id).toBe('00f067aa0ba902b7');
   });
 
+  it('accepts OTLP/HTTP protobuf from the official protobuf exporter (the Python, Go and Java default)', async () => {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+    const { BasicTracerProvider, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+    const { resourceFromAttributes } = await import('@opentelemetry/resources');
+    const exporter = new OTLPTraceExporter({ url: `${gw.url}/v1/traces`, headers: { authorization: `Bearer ${gw.userKey}` } });
+    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'python-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const span = provider.getTracer('agent').startSpan('agent step: classify', {
+      attributes: { 'agent.tool': 'classifier', 'agent.retries': 3, 'agent.cached': true, 'agent.labels': ['a', 'b'], 'agent.score': 0.25 },
+    });
+    span.setStatus({ code: 2, message: 'classifier timed out' });
+    span.end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    await flush();
+    const { traceId, spanId } = span.spanContext();
+    const { spans } = (await (await admin(`/admin/traces/${traceId}`)).json()) as { spans: { span_id: string; name: string; kind: string; status_code: string; status_message: string; attributes: Record<string, string> }[] };
+    expect(spans).toHaveLength(1);
+    expect(spans[0]).toMatchObject({ span_id: spanId, name: 'agent step: classify', kind: 'INTERNAL', status_code: 'ERROR', status_message: 'classifier timed out' });
+    expect(spans[0]!.attributes).toMatchObject({ 'resource.service.name': 'python-agent', 'agent.tool': 'classifier', 'agent.retries': '3', 'agent.cached': 'true', 'agent.labels': '["a","b"]', 'agent.score': '0.25' });
+  });
+
+  it('rejects malformed protobuf with a 400, and protobuf on a model route with a 415', async () => {
+    const bad = await fetch(`${gw.url}/v1/traces`, { method: 'POST', headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0x05, 0x0a]) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/Invalid OTLP protobuf trace export: truncated/);
+    const model = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/x-protobuf' }, body: new Uint8Array([1, 2]) });
+    expect(model.status).toBe(415);
+  });
+
   it('rejects a malformed OTLP export with a 400 naming the field', async () => {
     const res = await fetch(`${gw.url}/v1/traces`, {
       method: 'POST',

@@ -7,7 +7,7 @@ import { createRegistry } from './builtins/registry.js';
 import type { BuiltinDef } from './builtins/types.js';
 import { compileModules, type CompileOptions, type CompiledPolicy, type RuleSet } from './compile/compiler.js';
 import { EvalError } from './eval/errors.js';
-import { BoundedMap, SharedMemo } from './eval/caches.js';
+import { SharedMemo } from './eval/caches.js';
 import { Evaluation } from './eval/evaluator.js';
 import { stableRuleSets } from './eval/stable.js';
 import { RObject, fromJSON, isObject, toJSON, type Value } from './values.js';
@@ -44,8 +44,6 @@ export interface FiredRule {
 
 const asValue = (x: unknown): Value | undefined => (x === undefined ? undefined : x instanceof Object && ('sortedEntries' in x || 'sorted' in x) ? (x as Value) : fromJSON(x));
 
-const SHARED_CACHE_ENTRIES = 1000;
-
 /** The data document when none is given; shared, so the values of stable rules over it are too. */
 const EMPTY_DATA = new RObject();
 
@@ -53,8 +51,6 @@ const EMPTY_DATA = new RObject();
 export class Engine {
   readonly #builtins: ReadonlyMap<string, BuiltinDef>;
   readonly #queries = new Map<string, Body>();
-  /** Compiled regexes and glob patterns, shared by this engine's evaluations. */
-  readonly #sharedCache = new BoundedMap<string, unknown>(SHARED_CACHE_ENTRIES);
   /** Values of stable rules per data document (by identity: a document given as a Rego value is immutable). */
   readonly #memos = new WeakMap<object, SharedMemo>();
   #stable: ReadonlySet<RuleSet> | undefined;
@@ -84,7 +80,6 @@ export class Engine {
     const memo = onRuleFired ? undefined : this.#memo(data);
     return new Evaluation(this.policy, {
       builtins: this.#builtins,
-      sharedCache: this.#sharedCache,
       ...(memo ? { memo } : {}),
       ...(input !== undefined ? { input } : {}),
       data,

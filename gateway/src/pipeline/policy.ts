@@ -4,7 +4,7 @@
  * redaction plan; labels → the trace. An engine error, a timeout or a malformed decision denies (fail closed) unless
  * the config says fail_open, which is logged on every use.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PolicyDecisionSchema, type PolicyDecision } from '@airlock/policies';
 import type { ModelRoute } from '../config/load.js';
@@ -30,7 +30,7 @@ function evaluate(ctx: CallContext, deps: StageDeps): { decision: PolicyDecision
   const pii = scanPii(ctx, deps);
   ctx.pii = pii;
   const input = buildPolicyInput(ctx, deps, pii);
-  const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const inputHash = hash('sha256', JSON.stringify(input), 'hex');
   const t0 = performance.now();
   try {
     const raw = bundle.engine.decide(input, { strict: true, maxSteps: MAX_STEPS, signal: ctx.signal });

@@ -1,6 +1,6 @@
 /**
  * OTLP/HTTP, both ways: the gateway's spans go out to any collector named by OTEL_EXPORTER_OTLP_ENDPOINT (through
- * OpenTelemetry JS), and agents' own spans come in as OTLP JSON at POST /v1/traces, so they join the same workflow
+ * OpenTelemetry JS), and agents' own spans come in as OTLP JSON or protobuf at POST /v1/traces, so they join the same workflow
  * run in the trace store.
  */
 import { chTimeMicros, type SpanRow } from '@airlock/clickhouse';
@@ -13,7 +13,15 @@ import { z } from 'zod';
 const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
 const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
 
-type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean; arrayValue?: { values?: AnyValue[] } };
+type AnyValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  bytesValue?: string;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: { key: string; value?: AnyValue }[] };
+};
 
 const AnyValueSchema: z.ZodType<AnyValue> = z.lazy(() =>
   z
@@ -22,7 +30,9 @@ const AnyValueSchema: z.ZodType<AnyValue> = z.lazy(() =>
       intValue: z.union([z.string(), z.number()]).optional(),
       doubleValue: z.number().optional(),
       boolValue: z.boolean().optional(),
+      bytesValue: z.string().optional(),
       arrayValue: z.object({ values: z.array(AnyValueSchema).optional() }).optional(),
+      kvlistValue: z.object({ values: z.array(z.object({ key: z.string(), value: AnyValueSchema.optional() })).optional() }).optional(),
     })
     .loose(),
 );
@@ -62,7 +72,9 @@ function flatten(v: AnyValue | undefined): string {
   if (v.intValue !== undefined) return String(v.intValue);
   if (v.doubleValue !== undefined) return String(v.doubleValue);
   if (v.boolValue !== undefined) return String(v.boolValue);
+  if (v.bytesValue !== undefined) return v.bytesValue;
   if (v.arrayValue) return JSON.stringify((v.arrayValue.values ?? []).map(flatten));
+  if (v.kvlistValue) return JSON.stringify(Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, flatten(kv.value)])));
   return '';
 }
 

@@ -6,6 +6,9 @@ import { KEYWORDS, OPERATORS, type Location, type Token } from './tokens.js';
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+/** Sticky, so a number is matched where it starts without copying the rest of the source. */
+const NUMBER = /(?:0|[1-9][0-9]*)?(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
 /** A `#` comment: its text after the `#`, and where it starts (METADATA annotations live in comments). */
 export interface Comment {
   readonly text: string;
@@ -107,7 +110,8 @@ export function lex(source: string, file: string, comments?: Comment[]): Token[]
       continue;
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
-      const m = /^(?:0|[1-9][0-9]*)?(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i))!;
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(source)!;
       if (!m[0]) fail('illegal number', i);
       i += m[0].length;
       if (/[A-Za-z_]/.test(source[i] ?? '')) fail('illegal number format', start);

@@ -2,103 +2,44 @@
  * Recursive descent, one method per production: module → package, imports, rules → head, body → literals →
  * expressions → terms. Accepts Rego v1 and, with `v0Compatible`, v0 rule forms (`p { … }`, `p[x] { … }`).
  */
-import { RegoError } from './errors.js';
 import { annotationsByRow, toAnnotation } from './annotations.js';
-import { expressionEnd, lex, type Comment } from './lexer.js';
+import { RegoError } from './errors.js';
 import type { Body, Expr, Import, Literal, Module, Rule, Term, With } from './nodes.js';
-import type { Location, Token } from './tokens.js';
-import { normalizeInt } from '../values.js';
+import { TermParser, type ParserOptions } from './term-parser.js';
+import type { Location } from './tokens.js';
 
-export interface ParserOptions {
-  readonly v0Compatible?: boolean;
-}
+export { parseNumber, type ParserOptions } from './term-parser.js';
 
-const CMP: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
-const ARITH: Record<string, string> = { '+': 'plus', '-': 'minus' };
-const FACTOR: Record<string, string> = { '*': 'mul', '/': 'div', '%': 'rem' };
-
-export function parseNumber(text: string): number | bigint {
-  if (/^-?\d+$/.test(text)) return normalizeInt(BigInt(text));
-  return Number(text);
-}
-
-export class Parser {
-  #toks: Token[];
-  #i = 0;
-  /** Whether a newline ends the expression being parsed (true at body level, false inside brackets). */
-  #nlEnds: boolean[] = [false];
+export class Parser extends TermParser {
   /** Experimental logical keywords, switched on per module by `import future.keywords.and` / `.or`. */
   #logic = { and: false, or: false };
   /** `not { … }` over a whole body, switched on by `import future.keywords.not`. */
   #notBody = false;
-  readonly #comments: Comment[] = [];
-
-  constructor(
-    source: string,
-    private readonly file: string,
-    private readonly options: ParserOptions = {},
-  ) {
-    this.#toks = lex(source, file, this.#comments);
-  }
-
-  get #t(): Token {
-    return this.#toks[this.#i]!;
-  }
-  #peek(n = 1): Token {
-    return this.#toks[Math.min(this.#i + n, this.#toks.length - 1)]!;
-  }
-  #is(text: string): boolean {
-    const t = this.#t;
-    return (t.kind === 'op' || t.kind === 'keyword') && t.text === text;
-  }
-  #fail(msg: string, loc: Location = this.#t.loc): never {
-    throw new RegoError('rego_parse_error', msg, loc);
-  }
-  #expect(text: string): Token {
-    if (!this.#is(text)) this.#fail(`expected ${text}, found ${this.#t.text || 'end of file'}`);
-    return this.#toks[this.#i++]!;
-  }
-  #accept(text: string): boolean {
-    if (!this.#is(text)) return false;
-    this.#i++;
-    return true;
-  }
-  #endsHere(): boolean {
-    return this.#nlEnds[this.#nlEnds.length - 1]! && this.#t.nl;
-  }
-  #nested<T>(nlEnds: boolean, f: () => T): T {
-    this.#nlEnds.push(nlEnds);
-    try {
-      return f();
-    } finally {
-      this.#nlEnds.pop();
-    }
-  }
 
   parseModule(): Module {
-    if (!this.#is('package')) this.#fail('package expected');
-    const pkgRow = this.#t.loc.row;
+    if (!this.is('package')) this.fail('package expected');
+    const pkgRow = this.t.loc.row;
     const rows = [pkgRow];
-    this.#i++;
+    this.i++;
     const pkg = this.#parseDottedPath();
     const imports: Import[] = [];
-    while (this.#is('import')) {
-      rows.push(this.#t.loc.row);
-      this.#i++;
+    while (this.is('import')) {
+      rows.push(this.t.loc.row);
+      this.i++;
       const path = this.#parseDottedPath();
-      const alias = this.#accept('as') ? this.#ident() : null;
+      const alias = this.accept('as') ? this.ident() : null;
       imports.push({ path, alias });
       if (path.join('.') === 'future.keywords.and') this.#logic.and = true;
       if (path.join('.') === 'future.keywords.or') this.#logic.or = true;
       if (path.join('.') === 'future.keywords.not') this.#notBody = true;
     }
     const rules: Rule[] = [];
-    while (this.#t.kind !== 'eof') {
-      rows.push(this.#t.loc.row);
+    while (this.t.kind !== 'eof') {
+      rows.push(this.t.loc.row);
       rules.push(...this.#parseRule(pkg));
     }
-    if (!this.#comments.length) return { file: this.file, pkg, imports, rules };
-    const byRow = annotationsByRow(this.#comments, rows);
+    if (!this.comments.length) return { file: this.file, pkg, imports, rules };
+    const byRow = annotationsByRow(this.comments, rows);
     const annotations = (byRow.get(pkgRow) ?? []).map((b) => toAnnotation(b, 'package'));
     const annotated = rules.map((r) => {
       const mine = byRow.get(r.loc.row);
@@ -110,58 +51,50 @@ export class Parser {
   /** A query: literals separated by `;` or newlines. */
   parseQuery(): Body {
     const body: Literal[] = [];
-    this.#nested(true, () => {
-      while (this.#t.kind !== 'eof') {
-        body.push(this.#parseLiteral());
-        this.#accept(';');
+    this.nested(true, () => {
+      while (this.t.kind !== 'eof') {
+        body.push(this.parseLiteral());
+        this.accept(';');
       }
     });
     return body;
   }
 
-  /** Names in package paths, imports and rule heads may be keywords (`data.foo.not`). */
-  #ident(): string {
-    const t = this.#t;
-    if (t.kind !== 'ident' && t.kind !== 'keyword') this.#fail(`unexpected ${t.kind === 'eof' ? 'eof' : t.text} token: expected ident`);
-    this.#i++;
-    return t.text;
-  }
-
   #parseDottedPath(): string[] {
-    const path = [this.#ident()];
-    while (this.#is('.') || this.#is('[')) {
-      if (this.#accept('.')) path.push(this.#ident());
+    const path = [this.ident()];
+    while (this.is('.') || this.is('[')) {
+      if (this.accept('.')) path.push(this.ident());
       else {
-        this.#expect('[');
-        const t = this.#t;
-        if (t.kind !== 'string') this.#fail('expected string in path');
+        this.expect('[');
+        const t = this.t;
+        if (t.kind !== 'string') this.fail('expected string in path');
         path.push(t.value!);
-        this.#i++;
-        this.#expect(']');
+        this.i++;
+        this.expect(']');
       }
     }
     return path;
   }
 
   #parseRule(pkg: readonly string[]): Rule[] {
-    const loc = this.#t.loc;
-    const isDefault = this.#is('default') && this.#peek().text !== '.' && this.#peek().text !== '[' ? this.#accept('default') : false;
+    const loc = this.t.loc;
+    const isDefault = this.is('default') && this.peek().text !== '.' && this.peek().text !== '[' ? this.accept('default') : false;
     // The head reference: its ground prefix names the rule's node; what follows the first dynamic part is key/refRest.
-    const names = [this.#ident()];
+    const names = [this.ident()];
     const dynamic: Term[] = [];
     let lastBracket: Term | null = null;
     for (;;) {
-      if (this.#is('.') && !this.#t.nl && (this.#peek().kind === 'ident' || this.#peek().kind === 'keyword')) {
-        this.#i++;
-        const at = this.#t.loc;
-        const name = this.#ident();
-        if (dynamic.length) dynamic.push(this.#scalar(name, at));
+      if (this.is('.') && !this.t.nl && (this.peek().kind === 'ident' || this.peek().kind === 'keyword')) {
+        this.i++;
+        const at = this.t.loc;
+        const name = this.ident();
+        if (dynamic.length) dynamic.push(this.scalar(name, at));
         else names.push(name);
         lastBracket = null;
-      } else if (this.#is('[') && !this.#t.nl) {
-        this.#i++;
-        const key = this.#nested(false, () => this.#parseTermExpr());
-        this.#expect(']');
+      } else if (this.is('[') && !this.t.nl) {
+        this.i++;
+        const key = this.nested(false, () => this.parseTermExpr());
+        this.expect(']');
         if (!dynamic.length && key.type === 'scalar' && typeof key.value === 'string') names.push(key.value);
         else dynamic.push(key);
         lastBracket = key;
@@ -169,30 +102,30 @@ export class Parser {
     }
     const path = [...pkg, ...names];
     const base = { path, isDefault, loc, file: this.file, elseRule: null };
-    if (this.#is('(') && !dynamic.length) {
-      this.#i++;
-      const args = this.#nested(false, () => this.#parseList(')'));
+    if (this.is('(') && !dynamic.length) {
+      this.i++;
+      const args = this.nested(false, () => this.parseList(')'));
       if (isDefault) {
-        if (!this.#accept(':=')) this.#expect('=');
+        if (!this.accept(':=')) this.expect('=');
         return [{ ...base, kind: 'function', args, key: null, value: this.#headTerm(), body: [] }];
       }
-      const value = this.#accept(':=') || this.#accept('=') ? this.#headTerm() : null;
-      const rule: Rule = { ...base, kind: 'function', args, key: null, value: value ?? this.#scalar(true, loc), body: this.#parseRuleBody() };
+      const value = this.accept(':=') || this.accept('=') ? this.#headTerm() : null;
+      const rule: Rule = { ...base, kind: 'function', args, key: null, value: value ?? this.scalar(true, loc), body: this.#parseRuleBody() };
       return [this.#parseElse(rule)];
     }
-    if (!isDefault && this.#accept('contains')) {
+    if (!isDefault && this.accept('contains')) {
       const member = this.#headTerm();
       if (!dynamic.length) return [{ ...base, kind: 'set', args: [], key: member, value: null, body: this.#parseRuleBody() }];
       return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), multi: true, value: member, body: this.#parseRuleBody() }];
     }
-    const assigned = this.#accept(':=') || this.#accept('=');
-    if (isDefault && !assigned) this.#expect(':=');
+    const assigned = this.accept(':=') || this.accept('=');
+    if (isDefault && !assigned) this.expect(':=');
     // v0: `p[x] { … }` is a partial set whose member is x.
-    if (!assigned && lastBracket && this.options.v0Compatible && this.#is('{') && dynamic.length <= 1) {
+    if (!assigned && lastBracket && this.options.v0Compatible && this.is('{') && dynamic.length <= 1) {
       const setPath = dynamic.length ? path : path.slice(0, -1);
       return [{ ...base, path: setPath, kind: 'set', args: [], key: lastBracket, value: null, body: this.#parseRuleBody() }];
     }
-    const value = assigned ? this.#headTerm() : this.#scalar(true, loc);
+    const value = assigned ? this.#headTerm() : this.scalar(true, loc);
     if (isDefault) return [{ ...base, kind: 'complete', args: [], key: null, value, body: [] }];
     if (dynamic.length) return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), value, body: this.#parseRuleBody() }];
     const rule: Rule = { ...base, kind: 'complete', args: [], key: null, value, body: this.#parseRuleBody() };
@@ -201,74 +134,74 @@ export class Parser {
 
   /** A rule head's value or member: a newline ends it, so the next rule may start with a keyword (`in.foo …`). */
   #headTerm(): Term {
-    return this.#nested(true, () => this.#parseTermExpr());
+    return this.nested(true, () => this.parseTermExpr());
   }
 
   #parseElse(rule: Rule): Rule {
-    if (!this.#is('else') || this.#peek().text === '.') return rule;
-    const loc = this.#t.loc;
-    this.#i++;
-    const value = this.#accept(':=') || this.#accept('=') ? this.#headTerm() : this.#scalar(true, loc);
+    if (!this.is('else') || this.peek().text === '.') return rule;
+    const loc = this.t.loc;
+    this.i++;
+    const value = this.accept(':=') || this.accept('=') ? this.#headTerm() : this.scalar(true, loc);
     const next = this.#parseElse({ ...rule, value, body: this.#parseRuleBody(), loc, elseRule: null });
     return { ...rule, elseRule: next };
   }
 
   #parseRuleBody(): Body {
-    if (this.#is('if') && this.#peek().text !== '.') {
-      this.#i++;
-      if (this.#is('{')) {
+    if (this.is('if') && this.peek().text !== '.') {
+      this.i++;
+      if (this.is('{')) {
         const body = this.#tryBraceBody();
-        if (body && !body.length) this.#fail('found empty body');
+        if (body && !body.length) this.fail('found empty body');
         if (body) return body;
       }
-      return this.#nested(true, () => [this.#parseLiteral()]);
+      return this.nested(true, () => [this.parseLiteral()]);
     }
-    if (this.#is('{') && !this.#t.nl) return this.#parseBraceBody();
+    if (this.is('{') && !this.t.nl) return this.#parseBraceBody();
     return [];
   }
 
   #parseBraceBody(): Body {
-    this.#expect('{');
+    this.expect('{');
     const body: Literal[] = [];
-    this.#nested(true, () => {
-      while (!this.#is('}')) {
-        if (this.#t.kind === 'eof') this.#fail('unexpected end of file in body');
-        body.push(this.#parseLiteral());
-        this.#accept(';');
+    this.nested(true, () => {
+      while (!this.is('}')) {
+        if (this.t.kind === 'eof') this.fail('unexpected end of file in body');
+        body.push(this.parseLiteral());
+        this.accept(';');
       }
     });
-    this.#expect('}');
-    if (!body.length) this.#fail('found empty body');
+    this.expect('}');
+    if (!body.length) this.fail('found empty body');
     return body;
   }
 
-  #parseLiteral(): Literal {
-    const loc = this.#t.loc;
+  protected parseLiteral(): Literal {
+    const loc = this.t.loc;
     let negated = false;
     let expr: Expr;
     // A keyword followed by `.` is a name (`some.rule`), not the keyword.
-    const keyword = (w: string): boolean => this.#is(w) && this.#peek().text !== '.';
+    const keyword = (w: string): boolean => this.is(w) && this.peek().text !== '.';
     if (keyword('some')) {
-      this.#i++;
+      this.i++;
       expr = this.#parseSome();
     } else if (keyword('every')) {
-      this.#i++;
+      this.i++;
       expr = this.#parseEvery();
     } else if (this.#logic.and || this.#logic.or) {
       return this.#parseLogicLiteral(loc);
     } else {
-      negated = keyword('not') ? this.#accept('not') : false;
-      if (negated && this.#notBody && this.#is('{')) {
+      negated = keyword('not') ? this.accept('not') : false;
+      if (negated && this.#notBody && this.is('{')) {
         const body = this.#tryBraceBody();
         if (body) return { expr: { kind: 'group', body }, negated: true, with: this.#parseWiths(), loc };
       }
-      const left = this.#parsePairMembership();
-      if (this.#is(':=') && !this.#endsHere()) {
-        this.#i++;
-        expr = { kind: 'assign', left, right: this.#parseTermExpr() };
-      } else if (this.#is('=') && !this.#endsHere()) {
-        this.#i++;
-        expr = { kind: 'unify', left, right: this.#parseTermExpr() };
+      const left = this.parsePairMembership();
+      if (this.is(':=') && !this.endsHere()) {
+        this.i++;
+        expr = { kind: 'assign', left, right: this.parseTermExpr() };
+      } else if (this.is('=') && !this.endsHere()) {
+        this.i++;
+        expr = { kind: 'unify', left, right: this.parseTermExpr() };
       } else expr = { kind: 'term', term: left };
     }
     return { expr, negated, with: this.#parseWiths(), loc };
@@ -276,22 +209,22 @@ export class Parser {
 
   /** `{ literals }` when what follows the brace is a body, else nothing (and the position is left unchanged). */
   #tryBraceBody(): Literal[] | undefined {
-    const start = this.#i;
+    const start = this.i;
     try {
-      this.#i++;
-      const body = this.#nested(true, () => {
+      this.i++;
+      const body = this.nested(true, () => {
         const out: Literal[] = [];
-        while (!this.#is('}')) {
-          out.push(this.#parseLiteral());
-          this.#accept(';');
+        while (!this.is('}')) {
+          out.push(this.parseLiteral());
+          this.accept(';');
         }
         return out;
       });
-      this.#expect('}');
+      this.expect('}');
       return body;
     } catch (error) {
       if (!(error instanceof RegoError)) throw error;
-      this.#i = start;
+      this.i = start;
       return undefined;
     }
   }
@@ -299,17 +232,17 @@ export class Parser {
   /** `with target as value`, repeated. A `with` may continue a literal on the next line: no literal starts with it. */
   #parseWiths(): With[] {
     const withs: With[] = [];
-    while (this.#is('with') && this.#peek().text !== '.') {
-      this.#i++;
-      const target = this.#parseTerm();
-      this.#expect('as');
-      withs.push({ target, value: this.#parseTermExpr() });
+    while (this.is('with') && this.peek().text !== '.') {
+      this.i++;
+      const target = this.parseTerm();
+      this.expect('as');
+      withs.push({ target, value: this.parseTermExpr() });
     }
     return withs;
   }
 
   #word(w: 'and' | 'or'): boolean {
-    return this.#logic[w] && this.#t.kind === 'ident' && this.#t.text === w && !this.#endsHere();
+    return this.#logic[w] && this.t.kind === 'ident' && this.t.text === w && !this.endsHere();
   }
 
   /**
@@ -324,7 +257,7 @@ export class Parser {
 
   /** `a and b or c with …`: the modifiers apply to the whole statement. */
   #parseLogicStatement(): Literal[] {
-    const loc = this.#t.loc;
+    const loc = this.t.loc;
     const body = this.#parseLogicOr();
     const withs = this.#parseWiths();
     if (!withs.length) return body;
@@ -333,10 +266,10 @@ export class Parser {
   }
 
   #parseLogicOr(): Literal[] {
-    const loc = this.#t.loc;
+    const loc = this.t.loc;
     const branches = [this.#parseLogicAnd()];
     while (this.#word('or')) {
-      this.#i++;
+      this.i++;
       branches.push(this.#parseLogicAnd());
     }
     return branches.length === 1 ? branches[0]! : [{ expr: { kind: 'or', branches }, negated: false, with: [], loc }];
@@ -347,362 +280,100 @@ export class Parser {
     if (!this.#word('and')) return [first];
     const parts = [first];
     while (this.#word('and')) {
-      this.#i++;
+      this.i++;
       parts.push(this.#parseLogicOperand());
     }
     return [{ expr: { kind: 'group', body: parts }, negated: false, with: [], loc: first.loc }];
   }
 
   #parseLogicOperand(): Literal {
-    const loc = this.#t.loc;
-    const keyword = (w: string): boolean => this.#is(w) && this.#peek().text !== '.';
+    const loc = this.t.loc;
+    const keyword = (w: string): boolean => this.is(w) && this.peek().text !== '.';
     if (keyword('not')) {
-      this.#i++;
+      this.i++;
       return { expr: { kind: 'group', body: [this.#parseLogicOperand()] }, negated: true, with: [], loc };
     }
     if (keyword('some')) {
-      this.#i++;
+      this.i++;
       return { expr: this.#parseSome(), negated: false, with: [], loc };
     }
     if (keyword('every')) {
-      this.#i++;
+      this.i++;
       return { expr: this.#parseEvery(), negated: false, with: [], loc };
     }
-    const start = this.#i;
-    if (this.#is('{') || this.#is('(')) {
+    const start = this.i;
+    if (this.is('{') || this.is('(')) {
       // `{ literals }` or `( a or b )` — else a set/object/parenthesised term: try the group, fall back to the term.
-      const close = this.#is('{') ? '}' : ')';
+      const close = this.is('{') ? '}' : ')';
       try {
-        this.#i++;
-        const body = this.#nested(true, () => {
+        this.i++;
+        const body = this.nested(true, () => {
           const out: Literal[] = [];
-          while (!this.#is(close)) {
+          while (!this.is(close)) {
             out.push(...this.#parseLogicStatement());
-            this.#accept(';');
+            this.accept(';');
           }
           return out;
         });
-        this.#expect(close);
-        if (this.#word('and') || this.#word('or') || this.#is(')') || this.#is('}') || this.#is(';') || this.#is('with') || this.#t.nl || this.#t.kind === 'eof' || close === ')') {
+        this.expect(close);
+        if (this.#word('and') || this.#word('or') || this.is(')') || this.is('}') || this.is(';') || this.is('with') || this.t.nl || this.t.kind === 'eof' || close === ')') {
           return { expr: { kind: 'group', body }, negated: false, with: [], loc };
         }
       } catch (error) {
         if (!(error instanceof RegoError)) throw error;
       }
-      this.#i = start;
+      this.i = start;
     }
-    const left = this.#parsePairMembership();
-    if (this.#is(':=') && !this.#endsHere()) {
-      this.#i++;
-      return { expr: { kind: 'assign', left, right: this.#parseTermExpr() }, negated: false, with: [], loc };
+    const left = this.parsePairMembership();
+    if (this.is(':=') && !this.endsHere()) {
+      this.i++;
+      return { expr: { kind: 'assign', left, right: this.parseTermExpr() }, negated: false, with: [], loc };
     }
-    if (this.#is('=') && !this.#endsHere()) {
-      this.#i++;
-      return { expr: { kind: 'unify', left, right: this.#parseTermExpr() }, negated: false, with: [], loc };
+    if (this.is('=') && !this.endsHere()) {
+      this.i++;
+      return { expr: { kind: 'unify', left, right: this.parseTermExpr() }, negated: false, with: [], loc };
     }
     return { expr: { kind: 'term', term: left }, negated: false, with: [], loc };
   }
 
   #parseSome(): Expr {
-    const first = this.#parseOr();
-    if (this.#accept(',')) {
-      const second = this.#parseOr();
-      if (this.#accept('in')) return { kind: 'somein', key: first, value: second, coll: this.#parseOr() };
+    const first = this.parseOr();
+    if (this.accept(',')) {
+      const second = this.parseOr();
+      if (this.accept('in')) return { kind: 'somein', key: first, value: second, coll: this.parseOr() };
       const vars = [first, second];
-      while (this.#accept(',')) vars.push(this.#parseOr());
+      while (this.accept(',')) vars.push(this.parseOr());
       return { kind: 'some', vars: vars.map((v) => this.#varName(v)) };
     }
-    if (this.#accept('in')) return { kind: 'somein', key: null, value: first, coll: this.#parseOr() };
+    if (this.accept('in')) return { kind: 'somein', key: null, value: first, coll: this.parseOr() };
     return { kind: 'some', vars: [this.#varName(first)] };
   }
 
   #parseEvery(): Expr {
-    const first = this.#parseOr();
+    const first = this.parseOr();
     let key: Term | null = null;
     let value = first;
-    if (this.#accept(',')) {
+    if (this.accept(',')) {
       key = first;
-      value = this.#parseOr();
+      value = this.parseOr();
     }
-    this.#expect('in');
-    const coll = this.#parseOr();
+    this.expect('in');
+    const coll = this.parseOr();
     return { kind: 'every', key, value, coll, body: this.#parseBraceBody() };
   }
 
   #varName(t: Term): string {
-    if (t.type !== 'var') this.#fail('expected variable', t.loc);
+    if (t.type !== 'var') this.fail('expected variable', t.loc);
     return t.name;
   }
 
-  /** A full term expression, membership (`x in xs`, `k, v in xs` is only in some/every) included. */
-  #parseTermExpr(): Term {
-    let left = this.#parseOr();
-    while (this.#is('in') && !this.#endsHere()) {
-      const loc = this.#t.loc;
-      this.#i++;
-      left = { type: 'membership', key: null, value: left, coll: this.#parseOr(), loc };
-    }
-    return left;
-  }
-
-  /** `k, v in coll` where a whole expression stands (a body literal, parentheses): membership of a key-value pair. */
-  #parsePairMembership(): Term {
-    const first = this.#parseTermExpr();
-    if (!this.#is(',') || this.#endsHere()) return first;
-    const loc = this.#t.loc;
-    this.#i++;
-    const value = this.#parseOr();
-    this.#expect('in');
-    let term: Term = { type: 'membership', key: first, value, coll: this.#parseOr(), loc };
-    while (this.#is('in') && !this.#endsHere()) {
-      const at = this.#t.loc;
-      this.#i++;
-      term = { type: 'membership', key: null, value: term, coll: this.#parseOr(), loc: at };
-    }
-    return term;
-  }
-
-  #binary(next: () => Term, ops: Record<string, string>): Term {
-    let left = next();
-    while (this.#t.kind === 'op' && this.#t.text in ops && !this.#endsHere()) {
-      const loc = this.#t.loc;
-      const name = ops[this.#t.text]!;
-      this.#i++;
-      left = { type: 'call', name, args: [left, next()], loc };
-    }
-    return left;
-  }
-
-  #parseOr(): Term {
-    return this.#binary(() => this.#parseAnd(), { '|': 'or' });
-  }
-  #parseAnd(): Term {
-    return this.#binary(() => this.#parseCompare(), { '&': 'and' });
-  }
-  #parseCompare(): Term {
-    return this.#binary(() => this.#parseArith(), CMP);
-  }
-  #parseArith(): Term {
-    return this.#binary(() => this.#parseFactor(), ARITH);
-  }
-  #parseFactor(): Term {
-    return this.#binary(() => this.#parseUnary(), FACTOR);
-  }
-  #parseUnary(): Term {
-    if (this.#is('-')) {
-      const loc = this.#t.loc;
-      this.#i++;
-      const t = this.#parseTerm();
-      if (t.type === 'scalar' && (typeof t.value === 'number' || typeof t.value === 'bigint')) {
-        return { type: 'scalar', value: typeof t.value === 'bigint' ? normalizeInt(-t.value) : -t.value, loc };
-      }
-      return { type: 'call', name: 'minus', args: [{ type: 'scalar', value: 0, loc }, t], loc };
-    }
-    return this.#parseTerm();
-  }
-
-  #scalar(value: boolean | null | string | number | bigint, loc: Location): Term {
-    return { type: 'scalar', value, loc };
-  }
-
-  #parseList(close: string): Term[] {
-    const items: Term[] = [];
-    while (!this.#is(close)) {
-      items.push(this.#parseTermExpr());
-      if (!this.#accept(',')) break;
-    }
-    this.#expect(close);
-    return items;
-  }
-
-  #parseCompBody(close: string): Body {
-    const body: Literal[] = [];
-    this.#nested(true, () => {
-      while (!this.#is(close)) {
-        if (this.#t.kind === 'eof') this.#fail('unexpected end of file in comprehension');
-        body.push(this.#parseLiteral());
-        this.#accept(';');
-      }
-    });
-    this.#expect(close);
-    return body;
-  }
-
-  #parseTerm(): Term {
-    const t = this.#t;
-    const loc = t.loc;
-    let term: Term;
-    switch (t.kind) {
-      case 'number':
-        this.#i++;
-        term = this.#scalar(parseNumber(t.text), loc);
-        break;
-      case 'string':
-      case 'rawstring':
-        this.#i++;
-        term = this.#scalar(t.value!, loc);
-        break;
-      case 'template':
-        this.#i++;
-        term = this.#parseTemplate(t);
-        break;
-      case 'keyword':
-        if (['true', 'false', 'null'].includes(t.text) && this.#peek().text === '.' && this.#peek().loc.col === t.loc.col + t.text.length) {
-          // `true.foo` names a rule or package segment.
-          this.#i++;
-          term = { type: 'var', name: t.text, loc };
-        } else if (t.text === 'true' || t.text === 'false') {
-          this.#i++;
-          term = this.#scalar(t.text === 'true', loc);
-        } else if (t.text === 'null') {
-          this.#i++;
-          term = this.#scalar(null, loc);
-        } else if (this.#peek().text === '(' || this.#peek().text === '.') {
-          // A keyword used as a name: contains(), or a rule or package segment such as `as.foo`.
-          this.#i++;
-          term = { type: 'var', name: t.text, loc };
-        } else this.#fail(`unexpected ${t.text} keyword`);
-        break;
-      case 'ident':
-        this.#i++;
-        term = { type: 'var', name: t.text, loc };
-        break;
-      case 'op':
-        term = this.#parseCollection();
-        break;
-      default:
-        this.#fail(`unexpected ${t.text || 'end of file'}`);
-    }
-    return this.#parsePostfix(term);
-  }
-
-  #parseCollection(): Term {
-    const loc = this.#t.loc;
-    if (this.#accept('(')) {
-      const inner = this.#nested(false, () => this.#parsePairMembership());
-      this.#expect(')');
-      return inner;
-    }
-    if (this.#accept('[')) {
-      return this.#nested(false, () => {
-        if (this.#accept(']')) return { type: 'array', items: [], loc } as Term;
-        const first = this.#parseAndLevel();
-        if (this.#accept('|')) return { type: 'arraycomp', term: first, body: this.#parseCompBody(']'), loc } as Term;
-        const items = [first];
-        if (this.#accept(',')) items.push(...this.#parseList(']'));
-        else this.#expect(']');
-        return { type: 'array', items, loc } as Term;
-      });
-    }
-    if (this.#accept('{')) {
-      return this.#nested(false, () => {
-        if (this.#accept('}')) return { type: 'object', items: [], loc } as Term;
-        const first = this.#parseAndLevel();
-        if (this.#accept(':')) {
-          const value = this.#parseAndLevel();
-          if (this.#accept('|')) return { type: 'objectcomp', key: first, value, body: this.#parseCompBody('}'), loc } as Term;
-          const items: [Term, Term][] = [[first, value]];
-          while (this.#accept(',')) {
-            if (this.#is('}')) break;
-            const k = this.#parseTermExpr();
-            this.#expect(':');
-            items.push([k, this.#parseTermExpr()]);
-          }
-          this.#expect('}');
-          return { type: 'object', items, loc } as Term;
-        }
-        if (this.#accept('|')) return { type: 'setcomp', term: first, body: this.#parseCompBody('}'), loc } as Term;
-        const items = [first];
-        if (this.#accept(',')) items.push(...this.#parseList('}'));
-        else this.#expect('}');
-        return { type: 'set', items, loc } as Term;
-      });
-    }
-    this.#fail(`unexpected ${this.#t.text}`);
-  }
-
-  /** An element of a collection: up to `&` level, so that `|` can start a comprehension body; `in` included. */
-  #parseAndLevel(): Term {
-    const left = this.#parseAnd();
-    if (this.#is('in')) {
-      const loc = this.#t.loc;
-      this.#i++;
-      return { type: 'membership', key: null, value: left, coll: this.#parseAnd(), loc };
-    }
-    return left;
-  }
-
-  #parsePostfix(term: Term): Term {
-    const path: Term[] = [];
-    let head = term;
-    for (;;) {
-      const t = this.#t;
-      if (t.nl && this.#nlEnds[this.#nlEnds.length - 1]) break;
-      if (this.#is('.') && this.#peek().kind !== 'eof') {
-        this.#i++;
-        const name = this.#t;
-        if (name.kind !== 'ident' && name.kind !== 'keyword') this.#fail('expected field name after .');
-        this.#i++;
-        path.push(this.#scalar(name.text, name.loc));
-      } else if (this.#is('[') && !t.nl) {
-        this.#i++;
-        path.push(this.#nested(false, () => this.#parseTermExpr()));
-        this.#expect(']');
-      } else if (this.#is('(') && !t.nl && (head.type === 'var' || head.type === 'ref') && path.every((p) => p.type === 'scalar' && typeof p.value === 'string')) {
-        const name = [head.type === 'var' ? head.name : '', ...path.map((p) => (p as { value: string }).value)].join('.');
-        this.#i++;
-        const args = this.#nested(false, () => this.#parseList(')'));
-        head = name === 'set' && !args.length ? { type: 'set', items: [], loc: term.loc } : { type: 'call', name, args, loc: term.loc };
-        path.length = 0;
-      } else break;
-    }
-    return path.length ? { type: 'ref', head, path, loc: term.loc } : head;
-  }
-
-  /** `$"…{expr}…"`: literal text (JSON escapes, `\{` for a brace) and embedded expressions, parsed in place. */
-  #parseTemplate(t: Token): Term {
-    const raw = t.value!;
-    if (t.text.startsWith('$`')) return { type: 'template', parts: this.#templateParts(raw, false, t), loc: t.loc };
-    return { type: 'template', parts: this.#templateParts(raw, true, t), loc: t.loc };
-  }
-
-  #templateParts(raw: string, escapes: boolean, t: Token): (string | Term)[] {
-    const parts: (string | Term)[] = [];
-    let text = '';
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw[i]!;
-      if (c === '\\' && (escapes || raw[i + 1] === '{')) {
-        const e = raw[i + 1] ?? '';
-        if (e === '{' || e === '}') text += e;
-        else if (e === 'u') {
-          text += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
-          i += 4;
-        } else text += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' } as Record<string, string>)[e] ?? e;
-        i++;
-        continue;
-      }
-      if (c === '{') {
-        const close = expressionEnd(raw, i + 1);
-        if (close < 0) this.#fail('unterminated template expression', t.loc);
-        if (text) parts.push(text);
-        text = '';
-        parts.push(this.#templateExpression(raw.slice(i + 1, close), t.loc));
-        i = close;
-        continue;
-      }
-      text += c;
-    }
-    if (text) parts.push(text);
-    return parts;
-  }
-
   /** One `{…}` of a template: a term, possibly under `with` modifiers. */
-  #templateExpression(source: string, loc: Location): Term {
+  protected templateExpression(source: string, loc: Location): Term {
     const inner = new Parser(source, this.file, this.options);
-    return inner.#nested(false, () => {
-      const term = inner.#parseTermExpr();
+    return inner.nested(false, () => {
+      const term = inner.parseTermExpr();
       const withs = inner.#parseWiths();
-      if (inner.#t.kind !== 'eof') inner.#fail(`unexpected ${inner.#t.text} in template expression`);
+      if (inner.t.kind !== 'eof') inner.fail(`unexpected ${inner.t.text} in template expression`);
       return withs.length ? { type: 'with', term, with: withs, loc } : term;
     });
   }

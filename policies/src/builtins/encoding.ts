@@ -6,9 +6,9 @@ import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
 import { YAMLParseError, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { decodeBase64, decodeHex } from './encoding/gocodec.js';
+import { decodeBase64, decodeHex, parseQuery, queryEscape, queryUnescape } from './encoding/gocodec.js';
 import { goMarshal, goQuote } from './gojson.js';
-import { formatValue, fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON, type Value } from '../values.js';
+import { RObject, formatValue, fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON, type Value } from '../values.js';
 
 const str = (name: string, f: (s: string) => string, categories = ['encoding']): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories }, impl: (a) => f(stringOperand(a, 1)) });
 
@@ -52,7 +52,6 @@ function yamlError(error: unknown): BuiltinError {
   return new BuiltinError(`yaml: line ${line}: ${known ? known[1] : first}`);
 }
 
-const queryEscape = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 export const builtins: readonly BuiltinDef[] = [
   {
@@ -135,33 +134,30 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: 'urlquery.encode_object', args: [arg('object')], result: STRING, categories: ['encoding'] },
     impl: ([o]) => {
       if (!isObject(o)) throw operandTypeError(1, 'object', o!);
+      const bad = () => new OperandTypeError('operand 1 values must be string, array[string], or set[string]');
+      // As url.Values.Encode: keys (JSON text for non-strings) in byte order, each value in turn.
+      const entries = o.sortedEntries().map(([k, v]) => [typeof k === 'string' ? k : stringifyJSON(toJSON(k)), v] as const);
+      entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
       const pairs: string[] = [];
-      for (const [k, v] of o.sortedEntries()) {
-        if (typeof k !== 'string') throw operandTypeError(1, 'object[string: string|array|set]', o);
-        const values = typeof v === 'string' ? [v] : isArray(v) ? [...v] : isSet(v) ? v.sorted() : null;
-        if (!values || values.some((x) => typeof x !== 'string')) throw operandTypeError(1, 'object[string: string|array[string]|set[string]]', o);
-        for (const x of values) pairs.push(`${queryEscape(k)}=${queryEscape(x as string)}`);
+      for (const [k, v] of entries) {
+        const values = typeof v === 'string' ? [v] : isArray(v) ? v : isSet(v) ? v.sorted() : undefined;
+        if (!values) throw bad();
+        for (const x of values) {
+          if (typeof x !== 'string') throw bad();
+          pairs.push(`${queryEscape(k)}=${queryEscape(x)}`);
+        }
       }
       return pairs.join('&');
     },
   },
   {
     decl: { name: 'urlquery.decode_object', args: [arg('query', STRING)], result: { kind: 'object' }, categories: ['encoding'] },
-    impl: (a) => {
-      const out = new Map<string, string[]>();
-      for (const part of stringOperand(a, 1).split('&')) {
-        if (!part) continue;
-        const eq = part.indexOf('=');
-        const k = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
-        const v = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
-        out.set(k, [...(out.get(k) ?? []), v]);
-      }
-      return fromJSON(Object.fromEntries(out));
-    },
+    impl: (a) => new RObject([...parseQuery(stringOperand(a, 1))].map(([k, vs]) => [k, vs] as const)),
   },
   {
     decl: { name: 'yaml.marshal', args: [arg('x')], result: STRING, categories: ['encoding'] },
-    impl: ([x]) => stringifyYaml(toJSON(x!)),
+    // yaml.v2's layout: YAML 1.1 scalars (so "yes", "on", "n" are quoted), sequences not indented under keys.
+    impl: ([x]) => stringifyYaml(toJSON(x!), { version: '1.1', indentSeq: false }),
   },
   {
     decl: { name: 'yaml.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
@@ -185,5 +181,5 @@ export const builtins: readonly BuiltinDef[] = [
       }
     },
   },
-  str('urlquery.decode', (s) => decodeURIComponent(s.replace(/\+/g, ' '))),
+  str('urlquery.decode', queryUnescape),
 ];

@@ -1,19 +1,63 @@
 /**
- * graph.reachable and graph.reachable_paths over an adjacency object {node: [neighbours] or {neighbours}}.
+ * graph.reachable and graph.reachable_paths over an adjacency object {node: [neighbours] or {neighbours}}, walked
+ * as OPA walks it: nodes absent from the graph are never reached, and a path ends where its next step would be
+ * absent or would revisit a node.
  */
 import { operandTypeError } from './errors.js';
 import { arg } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { RSet, isArray, isObject, isSet, type RObject, type Value } from '../values.js';
+import { RSet, equal, isArray, isObject, isSet, type RObject, type Value } from '../values.js';
 
-function neighbours(graph: RObject, node: Value): Value[] {
-  const edges = graph.get(node);
-  return edges !== undefined && (isArray(edges) || isSet(edges)) ? [...(edges as Iterable<Value>)] : [];
+/** The vertices of an edge collection; anything else has none (OPA's foreachVertex). */
+const vertices = (v: Value | undefined): Value[] => (isArray(v) ? [...v] : isSet(v) ? v.sorted() : []);
+
+/** The initial nodes must be a collection, which OPA's type check enforces. */
+function initialNodes(v: Value): Value[] {
+  if (!isArray(v) && !isSet(v)) throw operandTypeError(2, 'one of {array, set}', v);
+  return vertices(v);
 }
 
-function initial(v: Value, pos: number): Value[] {
-  if (isArray(v) || isSet(v)) return [...(v as Iterable<Value>)];
-  throw operandTypeError(pos, 'one of {array, set}', v);
+function reachable(graph: RObject, initial: Value): RSet {
+  const reached = new RSet();
+  const queue = initialNodes(initial);
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    const edges = graph.get(node);
+    if (edges === undefined) continue;
+    for (const next of vertices(edges)) if (!reached.has(next)) queue.push(next);
+    reached.add(node);
+  }
+  return reached;
+}
+
+function pathsFrom(graph: RObject, node: Value, path: readonly Value[], out: RSet): void {
+  const edges = graph.get(node);
+  if (edges === undefined) {
+    out.add(path);
+    return;
+  }
+  const nextPath = [...path, node];
+  const neighbours = vertices(edges);
+  if (!neighbours.length) {
+    out.add(nextPath);
+    return;
+  }
+  for (const n of neighbours) {
+    if (nextPath.some((p) => equal(p, n))) out.add(nextPath);
+    else pathsFrom(graph, n, nextPath, out);
+  }
+}
+
+function reachablePaths(graph: RObject, initial: Value): RSet {
+  const out = new RSet();
+  for (const node of initialNodes(initial)) {
+    const edges = graph.get(node);
+    if (edges === undefined) continue;
+    const neighbours = vertices(edges);
+    if (!neighbours.length) out.add([node]);
+    for (const n of neighbours) pathsFrom(graph, n, [node], out);
+  }
+  return out;
 }
 
 export const builtins: readonly BuiltinDef[] = [
@@ -21,33 +65,14 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: 'graph.reachable', args: [arg('graph'), arg('initial')], result: { kind: 'set' }, categories: ['graph'] },
     impl: ([g, init]) => {
       if (!isObject(g)) throw operandTypeError(1, 'object', g!);
-      const seen = new RSet();
-      const queue = initial(init!, 2).filter((n) => g.has(n));
-      while (queue.length) {
-        const n = queue.shift()!;
-        if (seen.has(n)) continue;
-        seen.add(n);
-        for (const m of neighbours(g, n)) if (!seen.has(m)) queue.push(m);
-      }
-      return seen;
+      return reachable(g, init!);
     },
   },
   {
     decl: { name: 'graph.reachable_paths', args: [arg('graph'), arg('initial')], result: { kind: 'set' }, categories: ['graph'] },
     impl: ([g, init]) => {
       if (!isObject(g)) throw operandTypeError(1, 'object', g!);
-      const out = new RSet();
-      const walk = (path: Value[]): void => {
-        const last = path[path.length - 1]!;
-        const next = neighbours(g, last).filter((m) => g.has(m) && !path.some((p) => p === m));
-        if (!next.length) {
-          out.add(path);
-          return;
-        }
-        for (const m of next) walk([...path, m]);
-      };
-      for (const n of initial(init!, 2)) if (g.has(n)) walk([n]);
-      return out;
+      return reachablePaths(g, init!);
     },
   },
 ];

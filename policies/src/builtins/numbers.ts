@@ -1,16 +1,18 @@
 /**
- * Arithmetic: integers stay exact (bigint past 2^53), other numbers are floats.
+ * Arithmetic as OPA does it: integers stay exact (bigint past 2^53); otherwise the operands are read into
+ * big.Floats of 64-bit mantissa, combined, and the result taken as the nearest float64.
  */
 import { BuiltinError, operandTypeError } from './errors.js';
 import { NUMBER, STRING, arg, bigIntOperand, intOperand, numberOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
+import { addBin, divBin, mulBin, negBin, readFloat, toNumber, type BinFloat } from './bigfloat.js';
 import { RSet, isNumber, isSet, normalizeInt, type RNumber, type Value } from '../values.js';
 
 const isInt = (n: RNumber): boolean => typeof n === 'bigint' || Number.isInteger(n);
 
-function arith(a: RNumber, b: RNumber, int: (x: bigint, y: bigint) => bigint, float: (x: number, y: number) => number): RNumber {
+function arith(a: RNumber, b: RNumber, int: (x: bigint, y: bigint) => bigint, float: (x: BinFloat, y: BinFloat) => BinFloat): RNumber {
   if (isInt(a) && isInt(b)) return normalizeInt(int(BigInt(a), BigInt(b)));
-  return float(Number(a), Number(b));
+  return toNumber(float(readFloat(a), readFloat(b)));
 }
 
 function num(args: readonly Value[], pos: number): RNumber {
@@ -36,21 +38,23 @@ const round = (f: (x: number) => number) => (args: readonly Value[]): RNumber =>
 };
 
 export const builtins: readonly BuiltinDef[] = [
-  binary('plus', '+', (a, b) => arith(a, b, (x, y) => x + y, (x, y) => x + y)),
+  binary('plus', '+', (a, b) => arith(a, b, (x, y) => x + y, addBin)),
   {
     decl: { name: 'minus', infix: '-', args: [arg('x'), arg('y')], result: NUMBER, categories: ['numbers', 'sets'] },
     impl: (args) => {
-      const [a, b] = args;
+      const [a, b] = args as [Value, Value];
+      if (isNumber(a) && isNumber(b)) return arith(a, b, (x, y) => x - y, (x, y) => addBin(x, negBin(y)));
       if (isSet(a) && isSet(b)) return new RSet([...a].filter((m) => !b.has(m)));
-      if (isSet(a) || isSet(b)) throw operandTypeError(isSet(a) ? 2 : 1, isSet(a) ? 'set' : 'number', (isSet(a) ? b : a)!);
-      return arith(num(args, 1), num(args, 2), (x, y) => x - y, (x, y) => x - y);
+      // In OPA's order of checks: a number second operand asks for a set, anything else for a number.
+      if (!isNumber(a) && !isSet(a)) throw operandTypeError(1, 'one of {number, set}', a);
+      throw operandTypeError(2, isNumber(b) ? 'set' : 'number', b);
     },
   },
-  binary('mul', '*', (a, b) => arith(a, b, (x, y) => x * y, (x, y) => x * y)),
+  binary('mul', '*', (a, b) => arith(a, b, (x, y) => x * y, mulBin)),
   binary('div', '/', (a, b) => {
     if (Number(b) === 0) throw new BuiltinError('divide by zero');
     if (isInt(a) && isInt(b) && BigInt(a) % BigInt(b) === 0n) return normalizeInt(BigInt(a) / BigInt(b));
-    return Number(a) / Number(b);
+    return toNumber(divBin(readFloat(a), readFloat(b)));
   }),
   binary('rem', '%', (a, b) => {
     if (!isInt(a) || !isInt(b)) throw new BuiltinError('modulo on floating-point number');

@@ -8,13 +8,8 @@ import type { BuiltinContext, BuiltinDef } from './types.js';
 import type { Value } from '../values.js';
 import { globsIntersect } from './regex/globs.js';
 
-function compile(pattern: string, ctx: BuiltinContext, global = false): RegExp {
-  const key = `re\u0000${global}\u0000${pattern}`;
-  const hit = ctx.sharedCache.get(key) as RegExp | undefined;
-  if (hit) {
-    hit.lastIndex = 0;
-    return hit;
-  }
+/** A Go (RE2) pattern as a JavaScript RegExp; throws BuiltinError as Go's regexp.Compile fails. */
+export function re2ToRegExp(pattern: string, global = false): RegExp {
   let src = pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$(?![\\s\\S])');
   let flags = 'u' + (global ? 'g' : '');
   const inline = /^\(\?([imsU]+)\)/.exec(src);
@@ -22,12 +17,21 @@ function compile(pattern: string, ctx: BuiltinContext, global = false): RegExp {
     src = src.slice(inline[0].length);
     for (const f of inline[1]!) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
   }
-  let re: RegExp;
   try {
-    re = new RegExp(src, flags);
+    return new RegExp(src, flags);
   } catch (error) {
     throw new BuiltinError(`error parsing regexp: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`);
   }
+}
+
+function compile(pattern: string, ctx: BuiltinContext, global = false): RegExp {
+  const key = `re\u0000${global}\u0000${pattern}`;
+  const hit = ctx.sharedCache.get(key) as RegExp | undefined;
+  if (hit) {
+    hit.lastIndex = 0;
+    return hit;
+  }
+  const re = re2ToRegExp(pattern, global);
   ctx.sharedCache.set(key, re);
   return re;
 }

@@ -4,7 +4,9 @@
 import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { BOOLEAN, NUMBER, STRING, arg, collectionOperand, intOperand, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { formatValue, isArray, isNumber, isObject, isSet, typeName, type Value } from '../values.js';
+import { goSprintf } from './strings/sprintf.js';
+import { renderTemplate } from './strings/template.js';
+import { isArray, isNumber, isObject, isSet, typeName, type Value } from '../values.js';
 
 const s1 = (name: string, f: (s: string) => Value): BuiltinDef => ({ decl: { name, args: [arg('x', STRING)], result: STRING, categories: ['strings'] }, impl: (a) => f(stringOperand(a, 1)) });
 const s2 = (name: string, f: (a: string, b: string) => Value): BuiltinDef => ({
@@ -12,50 +14,8 @@ const s2 = (name: string, f: (a: string, b: string) => Value): BuiltinDef => ({
   impl: (a) => f(stringOperand(a, 1), stringOperand(a, 2)),
 });
 
-function goVerb(verb: string, flags: string, v: Value): string {
-  switch (verb) {
-    case 's':
-      return typeof v === 'string' ? v : formatValue(v);
-    case 'v':
-      return typeof v === 'string' ? v : formatValue(v);
-    case 'q':
-      return JSON.stringify(typeof v === 'string' ? v : formatValue(v));
-    case 'd':
-      if (!isNumber(v)) return `%!d(${formatValue(v)})`;
-      return typeof v === 'bigint' ? v.toString() : Number.isInteger(v) ? String(v) : `%!d(float64=${v})`;
-    case 'f': {
-      if (!isNumber(v)) return `%!f(${formatValue(v)})`;
-      const precision = /\.(\d+)/.exec(flags);
-      return Number(v).toFixed(precision ? Number(precision[1]) : 6);
-    }
-    case 'e':
-      return isNumber(v) ? Number(v).toExponential(6).replace(/e([+-])(\d)$/, 'e$10$2') : formatValue(v);
-    case 'x':
-      return typeof v === 'string' ? Buffer.from(v).toString('hex') : isNumber(v) ? BigInt(Math.trunc(Number(v))).toString(16) : formatValue(v);
-    case 'X':
-      return goVerb('x', flags, v).toUpperCase();
-    case 't':
-      return typeof v === 'boolean' ? String(v) : `%!t(${formatValue(v)})`;
-    case 'b':
-      return isNumber(v) ? BigInt(Math.trunc(Number(v))).toString(2) : formatValue(v);
-    case 'o':
-      return isNumber(v) ? BigInt(Math.trunc(Number(v))).toString(8) : formatValue(v);
-    default:
-      return `%!${verb}(${formatValue(v)})`;
-  }
-}
-
-export function sprintf(format: string, values: readonly Value[]): string {
-  let i = 0;
-  return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (_m, flags: string, verb: string) => {
-    if (verb === '%') return '%';
-    if (i >= values.length) return `%!${verb}(MISSING)`;
-    let out = goVerb(verb, flags, values[i++]!);
-    const width = /^[-+# 0]*(\d+)/.exec(flags);
-    if (width) out = flags.includes('-') ? out.padEnd(Number(width[1])) : out.padStart(Number(width[1]), flags.startsWith('0') ? '0' : ' ');
-    return out;
-  }) + (i < values.length ? `%!(EXTRA ${values.slice(i).map((v) => `${typeof v === 'string' ? 'string' : 'int'}=${typeof v === 'string' ? v : formatValue(v)}`).join(', ')})` : '');
-}
+/** Go's fmt.Sprintf over OPA's conversion of the operands (see strings/sprintf.ts). */
+export const sprintf = goSprintf;
 
 const cp = (s: string): string[] => [...s];
 
@@ -196,6 +156,15 @@ export const builtins: readonly BuiltinDef[] = [
       const n = a[0]!;
       if (!isNumber(n)) throw operandTypeError(1, 'number', n);
       return BigInt(typeof n === 'bigint' ? n : Math.trunc(n)).toString(base);
+    },
+  },
+  {
+    decl: { name: 'strings.render_template', args: [arg('value', STRING), arg('vars', { kind: 'object' })], result: STRING, categories: ['strings'] },
+    impl: (a) => {
+      const tpl = stringOperand(a, 1);
+      const vars = a[1]!;
+      if (!isObject(vars)) throw operandTypeError(2, 'object', vars);
+      return renderTemplate(tpl, vars, sprintf);
     },
   },
   anyMatch('strings.any_prefix_match', (x, y) => x.startsWith(y)),

@@ -6,6 +6,7 @@
 import { BuiltinError } from './errors.js';
 import { NUMBER, STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
+import { mulBin, roundRat } from './bigfloat.js';
 import { normalizeInt, type RNumber } from '../values.js';
 
 const K = 1000n;
@@ -41,24 +42,6 @@ function rational(text: string): { num: bigint; den: bigint } | undefined {
   let num = BigInt((m[2] ?? '') + frac || '0');
   if (m[1] === '-') num = -num;
   return exp >= 0 ? { num: num * 10n ** BigInt(exp), den: 1n } : { num, den: 10n ** BigInt(-exp) };
-}
-
-/** Rounds num/den to a binary float of `prec` mantissa bits, nearest-even, as big.Float does. */
-function roundBinary(num: bigint, den: bigint, prec = 64): { num: bigint; den: bigint } {
-  if (num === 0n) return { num, den: 1n };
-  const neg = num < 0n;
-  const n = neg ? -num : num;
-  // Choose a power of two so the quotient has exactly `prec` bits.
-  let shift = BigInt(prec) - BigInt(n.toString(2).length - den.toString(2).length);
-  const scaled = (s: bigint) => (s >= 0n ? [n << s, den] : [n, den << -s]) as [bigint, bigint];
-  let [a, b] = scaled(shift);
-  // The quotient now has prec or prec+1 bits.
-  if (a / b >= 1n << BigInt(prec)) [a, b] = scaled(--shift);
-  let q = a / b;
-  const r2 = (a % b) * 2n;
-  if (r2 > b || (r2 === b && (q & 1n) === 1n)) q++;
-  const signed = neg ? -q : q;
-  return shift >= 0n ? { num: signed, den: 1n << shift } : { num: signed << -shift, den: 1n };
 }
 
 /** Rat.FloatString(10): ten decimals, the last rounded half away from zero. */
@@ -112,9 +95,9 @@ function parseBytes(raw: string): RNumber {
   else throw fail(`byte unit ${u} not recognized`);
   const x = rational(split.num);
   if (!x) throw fail('could not parse byte amount to a number');
-  const read = roundBinary(x.num, x.den);
-  const product = roundBinary(read.num * factor, read.den);
-  return normalizeInt(product.num / product.den);
+  const product = mulBin(roundRat(x), { m: factor, e: 0 });
+  // big.Float.Int truncates toward zero.
+  return normalizeInt(product.e >= 0 ? product.m << BigInt(product.e) : product.m / (1n << BigInt(-product.e)));
 }
 
 export const builtins: readonly BuiltinDef[] = [

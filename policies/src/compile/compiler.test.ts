@@ -19,12 +19,21 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\np := y if {\n  x := 1\n}\n')).toEqual(['t.rego:3:1: rego_unsafe_var_error: var y is unsafe']);
     expect(compileErrors('package t\n\np if {\n  not q[x]\n}\nq contains 1\n')).toEqual(['t.rego:4:3: rego_unsafe_var_error: var x is unsafe']);
     expect(compileErrors('package t\n\np := [y | x := 1]\n')).toEqual(['t.rego:3:6: rego_unsafe_var_error: var y is unsafe']);
+    // A `some` that shadows a rule is still reported under its own name.
+    expect(compileErrors('package t\n\nx := 1\np if {\n  some x\n  x > 1\n}\n')).toEqual(['t.rego:6:3: rego_unsafe_var_error: var x is unsafe']);
   });
 
   it('orders bodies so that variables are bound before they are read', () => {
-    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np := y if {\n  y := x + 1\n  x := 2\n}\n\nq := a if {\n  not a = f(1)\n  a = f(2)\n}\n\nf(x) := x\n' }]);
+    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np := y if {\n  y = x + 1\n  x = 2\n}\n\nq := a if {\n  not a = f(1)\n  a = f(2)\n}\n\nf(x) := x\n' }]);
     expect(e.document(['t', 'p'])).toBe(3);
     expect(e.document(['t', 'q'])).toBe(2);
+  });
+
+  it('reports local redeclarations as OPA does, closures being scopes of their own', () => {
+    expect(compileErrors('package t\n\np if {\n  x := 1\n  x := 2\n}\n')).toEqual(['t.rego:5:3: rego_compile_error: var x assigned above']);
+    expect(compileErrors('package t\n\np if {\n  x = 1\n  x := 2\n}\n')).toEqual(['t.rego:5:3: rego_compile_error: var x referenced above']);
+    expect(compileErrors('package t\n\nf(x) := y if {\n  x := 1\n  y := x\n}\n')).toEqual(['t.rego:4:3: rego_compile_error: var x assigned above']);
+    expect(compileErrors('package t\n\np if {\n  x := 1\n  ys := [x | x := 2]\n  count(ys) == x\n}\n')).toEqual([]);
   });
 
   it('reports recursion with the cycle', () => {
@@ -48,5 +57,12 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\nxs := {1, 2}\np := x if {\n  y := {x | xs[x]}\n  x := count(y)\n}\n')).toEqual([]);
     expect(compileErrors('package t\n\nf(_) := 2\np := y if {\n  y = f([1]) with f as count\n}\n')).toEqual([]);
     expect(compileErrors('package t\n\np := n if {\n  count([1, 2], n)\n}\n')).toEqual([]);
+  });
+
+  it('folds constant collections, so long literals cost no stack depth', () => {
+    const items = Array.from({ length: 5000 }, (_, i) => `{"n": ${i}}`).join(', ');
+    const e = Engine.compile([{ file: 't.rego', source: `package t\n\nxs := [${items}]\nys := [x, ${items}] if x := 1\n` }]);
+    expect((e.document(['t', 'xs']) as unknown[]).length).toBe(5000);
+    expect((e.document(['t', 'ys']) as unknown[]).length).toBe(5001);
   });
 });

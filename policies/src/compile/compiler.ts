@@ -1,21 +1,26 @@
 /**
  * Modules → a compiled policy: rules grouped by path into a tree the evaluator walks for `data` references, with
  * each module's imports resolved and each body ordered for safety. Reports what `opa check` reports, stage by
- * stage as OPA does (a stage with errors ends compilation): recursion, unsafe variables, then unknown functions
- * and wrong arities; plus what the evaluator relies on (conflicting rule kinds, one default per rule).
+ * stage as OPA does (a stage with errors ends compilation): conflicting rule kinds and defaults, local
+ * declarations, unknown functions, unsafe variables, recursion, then wrong arities.
  */
 import { RegoError, RegoErrors } from '../ast/errors.js';
 import type { Body, Literal, Module, Rule, Term } from '../ast/nodes.js';
 import { parseModule, type ParserOptions } from '../ast/parser.js';
 import { createRegistry } from '../builtins/registry.js';
 import type { BuiltinDef } from '../builtins/types.js';
+import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
+import { checkLocals } from './locals.js';
+import { renameShadowingDecls } from './shadow.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
-import { checkCalls, functionArity, type DeclOf } from './types.js';
+import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
 
 export interface RuleSet {
   readonly path: readonly string[];
+  /** The path joined by dots: the key of caches and of `ruleSets`. */
+  readonly key: string;
   readonly kind: Rule['kind'];
   readonly rules: readonly Rule[];
   readonly defaultRule: Rule | null;
@@ -48,6 +53,17 @@ export interface CompileOptions extends ParserOptions {
 }
 
 const newNode = (): TreeNode => ({ children: new Map(), ruleSet: null });
+
+/** The tree node at a path, created (with the nodes above it) if missing. */
+function nodeAt(tree: TreeNode, path: readonly string[]): TreeNode {
+  let node = tree;
+  for (const part of path) {
+    let child = node.children.get(part);
+    if (!child) node.children.set(part, (child = newNode()));
+    node = child;
+  }
+  return node;
+}
 
 export function compileModules(sources: readonly { file: string; source: string }[], options: CompileOptions = {}): CompiledPolicy {
   const errors: RegoError[] = [];
@@ -93,14 +109,7 @@ export function compileModules(sources: readonly { file: string; source: string 
   const tree = newNode();
   const ruleSets = new Map<string, RuleSet>();
   // A package exists as a document (an empty object) even when it has no rules.
-  for (const m of modules) {
-    let node = tree;
-    for (const part of m.pkg) {
-      let child = node.children.get(part);
-      if (!child) node.children.set(part, (child = newNode()));
-      node = child;
-    }
-  }
+  for (const m of modules) nodeAt(tree, m.pkg);
   for (const [key, g] of grouped) {
     const all = g.defaultRule ? [...g.rules, g.defaultRule] : g.rules;
     const kinds = new Set(all.map((r) => r.kind));
@@ -108,28 +117,27 @@ export function compileModules(sources: readonly { file: string; source: string 
       errors.push(new RegoError('rego_type_error', `conflicting rules data.${key} found`, all[0]!.loc));
       continue;
     }
-    const set: RuleSet = { path: all[0]!.path, kind: all[0]!.kind, rules: g.rules, defaultRule: g.defaultRule, modules: g.modules };
+    const set: RuleSet = { path: all[0]!.path, key, kind: all[0]!.kind, rules: g.rules, defaultRule: g.defaultRule, modules: g.modules };
     ruleSets.set(key, set);
-    let node = tree;
-    for (const part of set.path) {
-      let child = node.children.get(part);
-      if (!child) node.children.set(part, (child = newNode()));
-      node = child;
-    }
-    node.ruleSet = set;
+    nodeAt(tree, set.path).ruleSet = set;
   }
   if (errors.length) throw new RegoErrors(errors);
 
-  const recursion = checkRecursion(tree, ruleSets);
-  if (recursion.length) throw new RegoErrors(recursion);
-
+  // OPA's stage order: local declarations, undefined functions, safety, recursion, then types.
   const builtins = declarations(options.builtins ?? createRegistry());
+  const allRules = [...ruleSets.values()].flatMap((set) => (set.defaultRule ? [...set.rules, set.defaultRule] : set.rules));
+  const locals = checkLocals(allRules);
+  if (locals.length) throw new RegoErrors(locals);
+  const undefinedCalls = undefinedFunctions(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
+  if (undefinedCalls.length) throw new RegoErrors(undefinedCalls);
+
   const safe = new Map<Rule, Rule>();
   for (const set of ruleSets.values()) {
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
       const scope = set.modules.get(rule)!;
       const checker = checkerFor(scope, ruleSets, builtins);
-      safe.set(rule, checker.rule(rewriteArgs(rule)));
+      const local = renameShadowingDecls(rewriteArgs(rule), (v) => isGlobalIn(scope, v));
+      safe.set(rule, foldRule(checker.rule(local)));
       errors.push(...checker.errors());
     }
   }
@@ -146,13 +154,15 @@ export function compileModules(sources: readonly { file: string; source: string 
     compiled.set(key, { ...set, rules: set.rules.map(map), defaultRule: set.defaultRule && map(set.defaultRule), modules: modulesOf });
   }
   const relink = (node: TreeNode): void => {
-    if (node.ruleSet) node.ruleSet = compiled.get(node.ruleSet.path.join('.'))!;
+    if (node.ruleSet) node.ruleSet = compiled.get(node.ruleSet.key)!;
     node.children.forEach(relink);
   };
   relink(tree);
 
-  const calls = checkCalls([...safe.values()], (r) => scopeOfRule(r, compiled), compiled, builtins);
-  if (calls.length) throw new RegoErrors(calls);
+  const recursion = checkRecursion(tree, compiled);
+  if (recursion.length) throw new RegoErrors(recursion);
+  const arity = arityMismatches([...safe.values()], (r) => scopeOfRule(r, compiled), compiled, builtins);
+  if (arity.length) throw new RegoErrors(arity);
   return { modules, tree, ruleSets: compiled };
 }
 
@@ -166,9 +176,10 @@ function declarations(builtins: ReadonlyMap<string, BuiltinDef>): DeclOf {
   return (name) => builtins.get(name)?.decl ?? LANGUAGE.get(name);
 }
 
+const isGlobalIn = (scope: ModuleScope, v: string): boolean => v === 'input' || v === 'data' || scope.ruleNames.has(v) || scope.imports.has(v);
+
 function checkerFor(scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, builtins: DeclOf): SafetyChecker {
-  const isGlobal = (v: string): boolean => v === 'input' || v === 'data' || scope.ruleNames.has(v) || scope.imports.has(v);
-  return new SafetyChecker(isGlobal, (name) => functionArity(name, scope, ruleSets, builtins));
+  return new SafetyChecker((v) => isGlobalIn(scope, v), (name) => functionArity(name, scope, ruleSets, builtins));
 }
 
 const QUERY_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
@@ -179,7 +190,7 @@ export function compileQuery(body: Body, policy: CompiledPolicy, builtins: Reado
   const out = checker.body(body, new Set());
   const errors = checker.errors();
   if (errors.length) throw new RegoErrors(errors);
-  return out;
+  return foldBody(out);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { RegoError } from '../ast/errors.js';
 import type { Body, Expr, Literal, Rule, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
+import { declaredName } from './shadow.js';
 import { allBodyVars, closureHeads, literalVars, nestedBodies, outputVars, patternVarNames, termVars, type ArityOf, type VarSet } from './vars.js';
 
 /** Vars the compiler made up; never reported as unsafe (OPA skips generated vars). */
@@ -87,7 +88,8 @@ export class SafetyChecker {
       .map(([v, loc]) => new RegoError('rego_unsafe_var_error', `var ${v} is unsafe`, loc));
   }
 
-  #report(v: string, loc: Location): void {
+  #report(name: string, loc: Location): void {
+    const v = declaredName(name) ?? name;
     if (v.startsWith(GENERATED_PREFIX)) return;
     const prev = this.#unsafe.get(v);
     if (!prev || loc.row < prev.row || (loc.row === prev.row && loc.col < prev.col)) this.#unsafe.set(v, loc);

@@ -33,27 +33,39 @@ export function functionArity(name: string, scope: ModuleScope, ruleSets: Readon
   return decl && !decl.variadic ? decl.args.length : undefined;
 }
 
-export function checkCalls(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
+/** OPA's CheckUndefinedFuncs stage: every call names a builtin or a user function. */
+export function undefinedFunctions(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
   const errors: RegoError[] = [];
-  const check = (t: Extract<Term, { type: 'call' }>, scope: ModuleScope): void => {
-    if (EVALUATOR_FUNCTIONS.has(t.name)) return;
+  eachCall(rules, scopeOf, (t, scope) => {
+    if (EVALUATOR_FUNCTIONS.has(t.name) || resolveFunction(t.name, scope, ruleSets) || declOf(t.name)) return;
+    errors.push(new RegoError('rego_type_error', `undefined function ${t.name}`, t.loc));
+  });
+  return errors;
+}
+
+/** Part of OPA's CheckTypes stage: a call passes as many operands as the function takes, plus at most one output. */
+export function arityMismatches(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
+  const errors: RegoError[] = [];
+  eachCall(rules, scopeOf, (t, scope) => {
     const fn = resolveFunction(t.name, scope, ruleSets);
     const def = fn ? undefined : declOf(t.name);
-    if (!fn && !def) return void errors.push(new RegoError('rego_type_error', `undefined function ${t.name}`, t.loc));
-    if (def?.variadic) return;
+    if ((!fn && !def) || def?.variadic) return;
     const want = fn ? (fn.rules[0] ?? fn.defaultRule)!.args.length : def!.args.length;
     if (t.args.length === want || t.args.length === want + 1) return;
     const wanted = fn ? `(${Array.from({ length: want }, () => 'any').join(', ')})` : `(${def!.args.map((a) => a.name).join(', ')})`;
     errors.push(new RegoError('rego_type_error', `${t.name}: arity mismatch\n\thave: (${t.args.map(() => 'any').join(', ')})\n\twant: ${wanted}`, t.loc));
-  };
+  });
+  return errors;
+}
+
+function eachCall(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, f: (c: CallTerm, scope: ModuleScope) => void): void {
   for (const rule of rules) {
     const scope = scopeOf(rule);
     for (let r: Rule | null = rule; r; r = r.elseRule) {
-      for (const t of [r.key, r.value, ...(r.refRest ?? []), ...r.args]) visitCalls(t, (c) => check(c, scope));
-      visitBody(r.body, (c) => check(c, scope));
+      for (const t of [r.key, r.value, ...(r.refRest ?? []), ...r.args]) visitCalls(t, (c) => f(c, scope));
+      visitBody(r.body, (c) => f(c, scope));
     }
   }
-  return errors;
 }
 
 type CallTerm = Extract<Term, { type: 'call' }>;

@@ -29,8 +29,6 @@ export interface EvalOptions {
   readonly print?: (line: string) => void;
   /** Told of every rule body that succeeded (for explanations); absent means no cost. */
   readonly onRuleFired?: (rule: Rule) => void;
-  /** The engine's cache of pure compilations (regexes, globs) that builtins share across evaluations. */
-  readonly sharedCache?: Map<string, unknown>;
   /** Stable rule and function values shared by the evaluations over this `data` (see stable.ts). */
   readonly memo?: SharedMemo;
 }
@@ -151,8 +149,9 @@ export abstract class EvalCore {
         return this.#fresh(patternVars([e.key, e.value]), env, () =>
           this.term(e.coll, env, scope, (coll) =>
             this.#members(coll, (key, value) => {
-              if (e.key) this.bindPattern(e.key, key, env, scope, () => this.bindPattern(e.value, value, env, scope, k, false), false);
-              else this.bindPattern(e.value, value, env, scope, k, false);
+              // The declared names are local even where a rule has the same name.
+              if (e.key) this.bindPattern(e.key, key, env, scope, () => this.bindPattern(e.value, value, env, scope, k, false, true), false, true);
+              else this.bindPattern(e.value, value, env, scope, k, false, true);
             }),
           ),
         );
@@ -506,6 +505,8 @@ export abstract class EvalCore {
   }
 
   #termsFrom(items: readonly Term[], i: number, vs: Value[], env: Env, scope: ModuleScope, k: (vs: Value[]) => void): void {
+    // Constants need no continuation: a long literal array must not cost a stack frame per item.
+    for (let item = items[i]; item?.type === 'scalar'; item = items[++i]) vs[i] = item.value;
     if (i === items.length) return k([...vs]);
     this.term(items[i]!, env, scope, (v) => {
       vs[i] = v;

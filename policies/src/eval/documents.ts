@@ -8,7 +8,7 @@ import type { ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isObject, keyOf, type Value } from '../values.js';
 import { EvalCore, NO_SCOPE, type Env, type KV } from './core.js';
 import type { SharedMemo } from './caches.js';
-import { DocBuilder, mergeBase } from './docs.js';
+import { DocBuilder, mergeBase } from './doc-builder.js';
 import { EvalError } from './errors.js';
 import { groundKey, index, setPath } from './terms.js';
 
@@ -53,7 +53,7 @@ export abstract class DocumentEval extends EvalCore {
       // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
       const baseKey = (key: Value): void => {
         const sub = base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined);
-        if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, [...at, key], env, scope, k);
+        if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, this.#extend(at, key), env, scope, k);
       };
       const ground = groundKey(p, env);
       return ground === undefined ? this.term(p, env, scope, baseKey) : baseKey(ground);
@@ -64,7 +64,7 @@ export abstract class DocumentEval extends EvalCore {
       if (isObject(base)) for (const key of base.keys()) keys.set(keyOf(key), key);
       for (const key of keys.values()) {
         const child = typeof key === 'string' ? node.children.get(key) : undefined;
-        this.bindPattern(p, key, env, scope, () => this.dataRef(path, i + 1, child, isObject(base) ? base.get(key) : undefined, [...at, key], env, scope, k), false);
+        this.bindPattern(p, key, env, scope, () => this.dataRef(path, i + 1, child, isObject(base) ? base.get(key) : undefined, this.#extend(at, key), env, scope, k), false);
       }
       return;
     }
@@ -72,8 +72,8 @@ export abstract class DocumentEval extends EvalCore {
       const child = typeof key === 'string' ? node.children.get(key) : undefined;
       let sub = base === undefined ? undefined : index(base, key);
       if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
-      if (!child && sub === undefined && this.#override([...at, key]) === undefined) return;
-      this.dataRef(path, i + 1, child, sub, [...at, key], env, scope, k);
+      if (!child && sub === undefined && this.#override(this.#extend(at, key)) === undefined) return;
+      this.dataRef(path, i + 1, child, sub, this.#extend(at, key), env, scope, k);
     };
     const ground = groundKey(p, env);
     if (ground === undefined) this.term(p, env, scope, nodeKey);
@@ -89,7 +89,7 @@ export abstract class DocumentEval extends EvalCore {
     let out: Value = isObject(base) ? new RObject(base.entries()) : new RObject();
     for (const [key, child] of node.children) {
       const sub = isObject(base) ? base.get(key) : undefined;
-      const v = this.#materialize(child, sub, [...at, key]);
+      const v = this.#materialize(child, sub, this.#extend(at, key));
       if (v === undefined) continue;
       out = sub === undefined ? (out as RObject).set(key, v) : (out as RObject).set(key, mergeBase(sub, v));
     }
@@ -104,6 +104,11 @@ export abstract class DocumentEval extends EvalCore {
       if (o.path.length > at.length && at.every((p, j) => equal(p, o.path[j]!))) value = setPath(value, o.path.slice(at.length), o.value);
     }
     return value;
+  }
+
+  /** The keys so far, one more: only `with data…` overrides read them, so without any the path is not built. */
+  #extend(at: readonly Value[], key: Value): readonly Value[] {
+    return this.dataOverrides.length ? [...at, key] : at;
   }
 
   #override(at: readonly Value[]): Value | undefined {

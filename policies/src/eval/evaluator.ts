@@ -22,6 +22,17 @@ export { DEFAULT_MAX_STEPS, type EvalOptions } from './core.js';
 /** Name → function resolution depends only on the policy, so it is shared by every evaluation of one policy. */
 const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string, RuleSet | undefined>>>();
 
+/** Pure compilations builtins keep (regexes, globs), per policy and so per engine; bounded, as keys may come from input. */
+const SHARED_CACHES = new WeakMap<CompiledPolicy, Map<string, unknown>>();
+const SHARED_CACHE_LIMIT = 10_000;
+
+function sharedCache(policy: CompiledPolicy): Map<string, unknown> {
+  let cache = SHARED_CACHES.get(policy);
+  if (!cache) SHARED_CACHES.set(policy, (cache = new Map()));
+  else if (cache.size > SHARED_CACHE_LIMIT) cache.clear();
+  return cache;
+}
+
 /** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
@@ -37,7 +48,7 @@ export class Evaluation extends DirectEval {
     super(policy, opts);
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
-    this.#ctx = new QueryContext(opts, () => this.impurity++);
+    this.#ctx = new QueryContext({ nowNs: opts.nowNs, signal: opts.signal, print: opts.print, sharedCache: sharedCache(policy) }, () => this.impurity++);
   }
 
   /** Every solution of a query body: the bindings of its named variables. */

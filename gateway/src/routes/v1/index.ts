@@ -14,5 +14,9 @@ export async function registerV1Routes(app: FastifyInstance, options: ModelCallD
   app.post('/v1/embeddings', { config: openai }, createModelHandler('openai.embeddings', options));
   app.post('/v1/messages', { config: anthropic }, createModelHandler('anthropic.messages', options));
   app.get('/v1/models', { config: openai }, listModels(options));
-  app.post('/v1/traces', { config: openai }, ingestTraces(options));
+  // Only the OTLP route reads protobuf: a model route sent one still answers 415.
+  await app.register(async (otlp) => {
+    otlp.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    otlp.post('/v1/traces', { config: openai }, ingestTraces(options));
+  });
 }

@@ -66,3 +66,45 @@ export function decodeHex(text: string): Buffer {
   if (src.length % 2 === 1) throw new BuiltinError('encoding/hex: odd length hex string');
   return Buffer.from(text, 'hex');
 }
+
+const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+
+/** url.QueryEscape: every UTF-8 byte but the unreserved ones is %XX, and space is "+". */
+export function queryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += b < 0x80 && UNRESERVED.test(c) ? c : b === 0x20 ? '+' : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/** url.QueryUnescape: "+" is a space, and every "%" must start two hex digits. */
+export function queryUnescape(s: string): string {
+  const bytes: number[] = [];
+  const src = Buffer.from(s, 'utf8');
+  for (let i = 0; i < src.length; i++) {
+    const b = src[i]!;
+    if (b === 0x25) {
+      const hex = src.subarray(i + 1, i + 3).toString('latin1');
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new BuiltinError(`invalid URL escape ${JSON.stringify(src.subarray(i, i + 3).toString('utf8'))}`);
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(b === 0x2b ? 0x20 : b);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** url.ParseQuery: "&"-separated pairs in order; a ";" in a pair is an error, as in Go since 1.17. */
+export function parseQuery(s: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const part of s.split('&')) {
+    if (part === '') continue;
+    if (part.includes(';')) throw new BuiltinError('invalid semicolon separator in query');
+    const eq = part.indexOf('=');
+    const key = queryUnescape(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : queryUnescape(part.slice(eq + 1));
+    out.set(key, [...(out.get(key) ?? []), value]);
+  }
+  return out;
+}

@@ -68,8 +68,8 @@ const PUNCT: Record<string, TokKind> = {
   '|': Tok.Pipe,
 };
 
-const isNameStart = (c: string) => /^[_A-Za-z]$/.test(c);
-const isNameChar = (c: string) => /^[_0-9A-Za-z]$/.test(c);
+const isNameStart = (c: number) => c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
 export class Lexer {
@@ -97,9 +97,11 @@ export class Lexer {
 
   /** Advances over one code point and returns it. */
   private advance(): string {
-    const cp = this.input.codePointAt(this.end)!;
-    const ch = String.fromCodePoint(cp);
-    this.end += ch.length;
+    const code = this.input.charCodeAt(this.end);
+    const next = this.input.charCodeAt(this.end + 1);
+    const width = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+    const ch = this.input.slice(this.end, this.end + width);
+    this.end += width;
     this.endRunes++;
     return ch;
   }
@@ -125,7 +127,7 @@ export class Lexer {
         this.skipComment();
         continue;
       }
-      if (isNameStart(c)) return this.readName(start);
+      if (isNameStart(c.charCodeAt(0))) return this.readName(start);
       if (c === '-' || isDigit(c)) return this.readNumber(start);
       if (c === '"') return this.input.startsWith('"""', this.end) ? this.readBlockString() : this.readString();
       const code = c.charCodeAt(0);
@@ -169,9 +171,11 @@ export class Lexer {
   }
 
   private readName(start: number): Lexed {
-    this.advance();
-    while (this.end < this.input.length && isNameChar(this.input[this.end]!)) this.advance();
-    return this.token(Tok.Name, this.input.slice(start, this.end));
+    let end = this.end + 1;
+    while (end < this.input.length && isNameChar(this.input.charCodeAt(end))) end++;
+    this.endRunes += end - this.end;
+    this.end = end;
+    return this.token(Tok.Name, this.input.slice(start, end));
   }
 
   private describeNext(): string {
