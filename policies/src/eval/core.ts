@@ -37,6 +37,9 @@ export const DEFAULT_MAX_STEPS = 1_000_000;
 
 export const NO_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
 
+/** What singleValue() answers for a term that may have several values. */
+export const MANY: unique symbol = Symbol('many');
+
 /** Thrown to stop a search once it has what it needs; a plain object, so no stack trace is captured. */
 export const FOUND: unique symbol = Symbol('found');
 
@@ -77,6 +80,8 @@ export abstract class EvalCore {
   protected abstract call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void;
   /** Like term(), faster for terms with one value at most. */
   protected abstract termValue(t: Term, env: Env, scope: ModuleScope, k: KV): void;
+  /** The value of a term with one value at most (undefined for none), or MANY when it may have more. */
+  protected abstract singleValue(t: Term, env: Env, scope: ModuleScope): Value | undefined | typeof MANY;
   /** The user function a name denotes in a scope, if any. */
   protected abstract functionSet(name: string, scope: ModuleScope): RuleSet | undefined;
 
@@ -88,12 +93,59 @@ export abstract class EvalCore {
   // ---- bodies and literals ----
 
   protected body(body: Body, i: number, env: Env, scope: ModuleScope, k: K): void {
-    const lit = body[i];
-    this.#step(lit?.loc ?? body[body.length - 1]?.loc ?? { file: '', row: 0, col: 0 });
-    if (!lit) return k();
-    // Inline continuations: a named `const next = () => …` costs a keepNames wrapper per step under tsx.
-    if (lit.with.length) return this.#withLiteral(lit, env, scope, () => this.body(body, i + 1, env, scope, k));
-    this.#literal(lit, env, scope, () => this.body(body, i + 1, env, scope, k));
+    // Literals with one solution at most run in this loop, without a continuation each; `bound` undoes their bindings.
+    let bound: (readonly [string, Value | undefined])[] | undefined;
+    for (; ; i++) {
+      const lit = body[i];
+      this.#step(lit?.loc ?? body[body.length - 1]?.loc ?? { file: '', row: 0, col: 0 });
+      if (!lit) {
+        k();
+        break;
+      }
+      const quick = lit.with.length ? MANY : this.#quickLiteral(lit, env, scope);
+      if (quick === false) break;
+      if (quick === true) continue;
+      if (quick !== MANY) {
+        (bound ??= []).push(quick);
+        continue;
+      }
+      // Inline continuations: a named `const next = () => …` costs a keepNames wrapper per step under tsx.
+      if (lit.with.length) this.#withLiteral(lit, env, scope, () => this.body(body, i + 1, env, scope, k));
+      else this.#literal(lit, env, scope, () => this.body(body, i + 1, env, scope, k));
+      break;
+    }
+    if (bound) {
+      for (let j = bound.length - 1; j >= 0; j--) {
+        const [name, old] = bound[j]!;
+        if (old === undefined) env.delete(name);
+        else env.set(name, old);
+      }
+    }
+  }
+
+  /**
+   * A literal with one solution at most, evaluated on the spot: whether it holds, or the variable it bound (with
+   * the value to restore); MANY for any other literal.
+   */
+  #quickLiteral(lit: Literal, env: Env, scope: ModuleScope): boolean | readonly [string, Value | undefined] | typeof MANY {
+    const e = lit.expr;
+    if (lit.negated) {
+      if (e.kind !== 'term' || !this.#singleSolution(lit, env, scope)) return MANY;
+      const v = this.singleValue(e.term, env, scope);
+      return v === MANY ? MANY : v === undefined || v === false;
+    }
+    if (e.kind === 'term') {
+      const v = this.singleValue(e.term, env, scope);
+      return v === MANY ? MANY : v !== undefined && v !== false;
+    }
+    if (e.kind !== 'assign' || e.left.type !== 'var') return MANY;
+    const v = this.singleValue(e.right, env, scope);
+    if (v === MANY || v === undefined) return v === MANY ? MANY : false;
+    const name = e.left.name;
+    if (name === '_') return true;
+    const old = env.get(name);
+    env.set(name, v);
+    return [name, old];
   }
 
   #literal(lit: Literal, env: Env, scope: ModuleScope, k: K): void {

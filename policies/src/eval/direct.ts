@@ -4,24 +4,28 @@
  * itself are evaluated by the general code and their one value taken.
  */
 import type { Term } from '../ast/nodes.js';
-import type { ModuleScope } from '../compile/compiler.js';
+import type { ModuleScope, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
-import type { Env, KV } from './core.js';
+import { MANY, type Env, type KV } from './core.js';
 import { DocumentEval } from './documents.js';
-import { globalName, ruleNode } from './globals.js';
+import { globalName } from './globals.js';
 import { index } from './terms.js';
 
-/** Marks a term the general evaluation must take. */
-const GENERAL: unique symbol = Symbol('general');
+const NO_PATH: readonly Term[] = [];
 
 export abstract class DirectEval extends DocumentEval {
   /** A call's value, its operands evaluated directly (the call has one value at most). */
   protected abstract callValue(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope): Value | undefined;
 
   protected override termValue(t: Term, env: Env, scope: ModuleScope, k: KV): void {
-    if (this.mocks.size || !this.allBound(this.singles.of(t), env, scope)) return this.term(t, env, scope, k);
-    const v = this.value(t, env, scope);
+    const v = this.singleValue(t, env, scope);
+    if (v === MANY) return this.term(t, env, scope, k);
     if (v !== undefined) k(v);
+  }
+
+  protected override singleValue(t: Term, env: Env, scope: ModuleScope): Value | undefined | typeof MANY {
+    if (this.mocks.size || !this.allBound(this.singles.of(t), env, scope)) return MANY;
+    return this.value(t, env, scope);
   }
 
   /** The value of a term known to have one value at most; undefined when it has none. */
@@ -29,24 +33,13 @@ export abstract class DirectEval extends DocumentEval {
     switch (t.type) {
       case 'scalar':
         return t.value;
-      case 'var': {
-        const v = env.get(t.name) ?? this.#ruleDocument(t.name, scope, t);
-        if (v !== GENERAL) return v;
-        break;
-      }
+      case 'var':
+        return env.get(t.name) ?? this.#globalValue(t, t.name, NO_PATH, env, scope);
       case 'ref': {
         const head = t.head;
-        let base: Value | undefined;
-        if (head.type !== 'var') base = this.value(head, env, scope);
-        else if (env.has(head.name)) base = env.get(head.name);
-        else if (head.name === 'input') base = this.input;
-        else {
-          const doc = this.#ruleDocument(head.name, scope, head);
-          // Other documents (data, imports) by the general evaluation.
-          if (doc === GENERAL) break;
-          base = doc;
-        }
-        return base === undefined ? undefined : this.#walkValue(base, t.path, env, scope);
+        if (head.type === 'var' && !env.has(head.name)) return this.#globalValue(t, head.name, t.path, env, scope);
+        const base = head.type === 'var' ? env.get(head.name) : this.value(head, env, scope);
+        return base === undefined ? undefined : this.#walkValue(base, t.path, 0, env, scope);
       }
       case 'call':
         return this.callValue(t, env, scope);
@@ -102,16 +95,43 @@ export abstract class DirectEval extends DocumentEval {
     return out;
   }
 
-  /** A rule's document named by a bare name, when no `with data` is in force; GENERAL for anything else. */
-  #ruleDocument(name: string, scope: ModuleScope, t: Term): Value | undefined | typeof GENERAL {
-    const g = this.dataOverrides.length ? null : globalName(name, scope);
-    const node = g && ruleNode(g, this.policy.tree);
-    return node ? this.ruleValue(node, t.loc) : GENERAL;
+  /**
+   * A document named by a global (input, data, an import, a rule) and indexed by `path`: the tree of rules walked
+   * alongside the base document, as dataRef() does for a ground path.
+   */
+  #globalValue(t: Term, name: string, path: readonly Term[], env: Env, scope: ModuleScope): Value | undefined {
+    const g = globalName(name, scope);
+    if (!g || this.dataOverrides.length) return this.generalValue(t, env, scope);
+    if (g.root === 'input') {
+      let v = this.input;
+      for (let j = 0; j < g.prefix.length && v !== undefined; j++) v = index(v, g.prefix[j]!);
+      return v === undefined ? undefined : this.#walkValue(v, path, 0, env, scope);
+    }
+    let node: TreeNode | undefined = this.policy.tree;
+    let base: Value | undefined = this.data;
+    const n = g.prefix.length + path.length;
+    for (let i = 0; i < n; i++) {
+      // A rule computes the whole document below it; the rest of the path indexes that.
+      if (node?.ruleSet) {
+        const doc = this.documentAt(node, base, t.loc);
+        return doc === undefined ? undefined : this.#walkValue(doc, path, i - g.prefix.length, env, scope);
+      }
+      const key = i < g.prefix.length ? g.prefix[i]! : this.value(path[i - g.prefix.length]!, env, scope);
+      if (key === undefined) return undefined;
+      const child: TreeNode | undefined = typeof key === 'string' ? node?.children.get(key) : undefined;
+      let sub: Value | undefined = base === undefined ? undefined : index(base, key);
+      // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
+      if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
+      if (!child && sub === undefined) return undefined;
+      node = child;
+      base = sub;
+    }
+    return node ? this.documentAt(node, base, t.loc) : base;
   }
 
-  #walkValue(value: Value, path: readonly Term[], env: Env, scope: ModuleScope): Value | undefined {
+  #walkValue(value: Value, path: readonly Term[], from: number, env: Env, scope: ModuleScope): Value | undefined {
     let v: Value | undefined = value;
-    for (let i = 0; i < path.length && v !== undefined; i++) {
+    for (let i = from; i < path.length && v !== undefined; i++) {
       const key = this.value(path[i]!, env, scope);
       v = key === undefined ? undefined : index(v, key);
     }

@@ -121,9 +121,9 @@ export abstract class DocumentEval extends EvalCore {
 
   // ---- rules ----
 
-  /** The document of a node that has rules (with no `with data` in force). */
-  protected ruleValue(node: TreeNode, loc: Location | undefined): Value | undefined {
-    return this.#ruleSetValue(node.ruleSet!, node, loc ?? node.ruleSet!.rules[0]?.loc);
+  /** The document at a tree node over its base document (with no `with data` in force). */
+  protected documentAt(node: TreeNode, base: Value | undefined, loc: Location): Value | undefined {
+    return node.ruleSet ? this.#ruleSetValue(node.ruleSet, node, loc) : this.#materialize(node, base, []);
   }
 
   #ruleSetValue(set: RuleSet, node: TreeNode | undefined, loc: Location | undefined): Value | undefined {

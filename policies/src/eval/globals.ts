@@ -2,7 +2,7 @@
  * What a bare name denotes in a module: `input`, `data`, an import, or a rule of the module's package. Resolved
  * once per module and name, since references to rules by name are the commonest terms in a policy.
  */
-import type { ModuleScope, TreeNode } from '../compile/compiler.js';
+import type { ModuleScope } from '../compile/compiler.js';
 
 export interface GlobalName {
   readonly root: 'input' | 'data';
@@ -27,22 +27,4 @@ function resolve(name: string, scope: ModuleScope): GlobalName | null {
   if (imported) return { root: imported[0] as 'input' | 'data', prefix: imported.slice(1) };
   if (scope.ruleNames.has(name)) return { root: 'data', prefix: [...scope.pkg, name] };
   return null;
-}
-
-const RULE_NODES = new WeakMap<TreeNode, WeakMap<GlobalName, TreeNode | null>>();
-
-/**
- * The tree node of the rule a data name denotes, when the name is exactly a rule's document (no rule above it
- * computes it instead); null otherwise.
- */
-export function ruleNode(g: GlobalName, tree: TreeNode): TreeNode | null {
-  let byName = RULE_NODES.get(tree);
-  if (!byName) RULE_NODES.set(tree, (byName = new WeakMap()));
-  let found = byName.get(g);
-  if (found === undefined) {
-    let node: TreeNode | undefined = g.root === 'data' && g.prefix.length ? tree : undefined;
-    for (let j = 0; node && j < g.prefix.length; j++) node = node.ruleSet ? undefined : node.children.get(g.prefix[j]!);
-    byName.set(g, (found = node?.ruleSet ? node : null));
-  }
-  return found;
 }
