@@ -8,7 +8,7 @@ import type { ModuleScope, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
 import { MANY, type Env, type KV } from './core.js';
 import { DocumentEval } from './documents.js';
-import { globalName } from './globals.js';
+import { globalName, ruleNode } from './globals.js';
 import { index } from './terms.js';
 
 const NO_PATH: readonly Term[] = [];
@@ -106,6 +106,11 @@ export abstract class DirectEval extends DocumentEval {
       let v = this.input;
       for (let j = 0; j < g.prefix.length && v !== undefined; j++) v = index(v, g.prefix[j]!);
       return v === undefined ? undefined : this.#walkValue(v, path, 0, env, scope);
+    }
+    const rules = ruleNode(g, this.policy.tree);
+    if (rules) {
+      const doc = this.documentAt(rules, undefined, t.loc);
+      return doc === undefined ? undefined : this.#walkValue(doc, path, 0, env, scope);
     }
     let node: TreeNode | undefined = this.policy.tree;
     let base: Value | undefined = this.data;

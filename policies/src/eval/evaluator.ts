@@ -20,7 +20,7 @@ import { collectVars, index, scalarTerm } from './terms.js';
 export { DEFAULT_MAX_STEPS, type EvalOptions } from './core.js';
 
 /** Name → function resolution depends only on the policy, so it is shared by every evaluation of one policy. */
-const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string, RuleSet | undefined>>>();
+const FUNCTION_LOOKUPS = new WeakMap<CompiledPolicy, Map<ModuleScope, Map<string, RuleSet | null>>>();
 
 /** Pure compilations builtins keep (regexes, globs), per policy and so per engine; bounded, as keys may come from input. */
 const SHARED_CACHES = new WeakMap<CompiledPolicy, Map<string, unknown>>();
@@ -37,7 +37,7 @@ function sharedCache(policy: CompiledPolicy): Map<string, unknown> {
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
 export class Evaluation extends DirectEval {
-  readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | undefined>>;
+  readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | null>>;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
@@ -173,10 +173,9 @@ export class Evaluation extends DirectEval {
   protected functionSet(name: string, scope: ModuleScope): RuleSet | undefined {
     let byName = this.#fnLookup.get(scope);
     if (!byName) this.#fnLookup.set(scope, (byName = new Map()));
-    if (byName.has(name)) return byName.get(name);
-    const found = this.#resolveFunction(name, scope);
-    byName.set(name, found);
-    return found;
+    let found = byName.get(name);
+    if (found === undefined) byName.set(name, (found = this.#resolveFunction(name, scope) ?? null));
+    return found ?? undefined;
   }
 
   #resolveFunction(name: string, scope: ModuleScope): RuleSet | undefined {
