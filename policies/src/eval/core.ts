@@ -174,13 +174,13 @@ export abstract class EvalCore {
   }
 
   #singleSolution(lit: Literal, env: Env, scope: ModuleScope): boolean {
-    return !this.mocks.size && this.allBound(this.singles.ofLiteral(lit), env, scope);
+    return !this.mocks.size && this.allBound(this.singles.ofLiteral(lit, scope), env);
   }
 
-  /** Whether every variable in the list is bound or names a document (false for no list). */
-  protected allBound(vars: readonly string[] | null, env: Env, scope: ModuleScope): boolean {
+  /** Whether every variable in the list is bound (false for no list). */
+  protected allBound(vars: readonly string[] | null, env: Env): boolean {
     if (!vars) return false;
-    for (const v of vars) if (!env.has(v) && !this.#isGlobal(v, scope)) return false;
+    for (const v of vars) if (!env.has(v)) return false;
     return true;
   }
 

@@ -24,7 +24,7 @@ export abstract class DirectEval extends DocumentEval {
   }
 
   protected override singleValue(t: Term, env: Env, scope: ModuleScope): Value | undefined | typeof MANY {
-    if (this.mocks.size || !this.allBound(this.singles.of(t), env, scope)) return MANY;
+    if (this.mocks.size || !this.allBound(this.singles.of(t, scope), env)) return MANY;
     return this.value(t, env, scope);
   }
 

@@ -33,11 +33,21 @@ function sharedCache(policy: CompiledPolicy): Map<string, unknown> {
   return cache;
 }
 
+interface CallTarget {
+  readonly scope: ModuleScope;
+  readonly fn: RuleSet | undefined;
+  readonly def: BuiltinDef | undefined;
+}
+
+const CALL_TARGETS = new WeakMap<ReadonlyMap<string, BuiltinDef>, WeakMap<Term, CallTarget>>();
+
 /** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
 export class Evaluation extends DirectEval {
   readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | null>>;
+  /** What each call names (per set of builtins; a call term belongs to one policy). */
+  readonly #targets: WeakMap<Term, CallTarget>;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
@@ -48,6 +58,9 @@ export class Evaluation extends DirectEval {
     super(policy, opts);
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
+    let targets = CALL_TARGETS.get(opts.builtins);
+    if (!targets) CALL_TARGETS.set(opts.builtins, (targets = new WeakMap()));
+    this.#targets = targets;
     this.#ctx = new QueryContext({ nowNs: opts.nowNs, signal: opts.signal, print: opts.print, sharedCache: sharedCache(policy) }, () => this.impurity++);
   }
 
@@ -134,7 +147,13 @@ export class Evaluation extends DirectEval {
   }
 
   protected callValue(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope): Value | undefined {
-    const fn = this.functionSet(t.name, scope);
+    let target = this.#targets.get(t);
+    if (!target || target.scope !== scope) {
+      const fn = this.functionSet(t.name, scope);
+      const def = fn || t.name === 'print' || t.name === 'internal.print' ? undefined : this.opts.builtins.get(t.name);
+      this.#targets.set(t, (target = { scope, fn, def }));
+    }
+    const { fn, def } = target;
     if (fn) {
       if (t.args.length !== (fn.rules[0] ?? fn.defaultRule)!.args.length) return this.generalValue(t, env, scope);
       const args = this.values(t.args, env, scope);
@@ -146,7 +165,6 @@ export class Evaluation extends DirectEval {
       }
       return out;
     }
-    const def = t.name === 'print' || t.name === 'internal.print' ? undefined : this.opts.builtins.get(t.name);
     if (!def || def.decl.relation || (!def.decl.variadic && t.args.length !== def.decl.args.length)) return this.generalValue(t, env, scope);
     const args = this.values(t.args, env, scope);
     return args && (this.#invoke(def, args, t.loc) as Value | undefined);

@@ -5,29 +5,32 @@
  */
 import type { Literal, Term } from '../ast/nodes.js';
 import type { BuiltinDef } from '../builtins/types.js';
+import type { ModuleScope } from '../compile/compiler.js';
+import { globalName } from './globals.js';
 
 /** Per set of builtins (which of them are relations), the answers for each term. */
 export class SingleValues {
   readonly #builtins: ReadonlyMap<string, BuiltinDef>;
-  readonly #vars = new WeakMap<Term, readonly string[] | null>();
+  readonly #vars = new WeakMap<Term, { readonly scope: ModuleScope; readonly locals: readonly string[] } | null>();
 
   constructor(builtins: ReadonlyMap<string, BuiltinDef>) {
     this.#builtins = builtins;
   }
 
-  /** The variables that must be bound for the literal to have one solution at most, or null if it may have more. */
-  ofLiteral(lit: Literal): readonly string[] | null {
-    return lit.with.length || lit.expr.kind !== 'term' ? null : this.of(lit.expr.term);
+  /** The local variables that must be bound for the literal to have one solution at most, or null if it may have more. */
+  ofLiteral(lit: Literal, scope: ModuleScope): readonly string[] | null {
+    return lit.with.length || lit.expr.kind !== 'term' ? null : this.of(lit.expr.term, scope);
   }
 
-  /** The variables that must be bound (or name documents) for the term to have one value at most, or null. */
-  of(t: Term): readonly string[] | null {
-    let vars = this.#vars.get(t);
-    if (vars === undefined) {
+  /** The local variables (not naming documents) that must be bound for the term to have one value at most, or null. */
+  of(t: Term, scope: ModuleScope): readonly string[] | null {
+    let entry = this.#vars.get(t);
+    if (entry === undefined || (entry && entry.scope !== scope)) {
       const out: string[] = [];
-      this.#vars.set(t, (vars = visit(t, out, this.#builtins) ? [...new Set(out)] : null));
+      entry = visit(t, out, this.#builtins) ? { scope, locals: [...new Set(out)].filter((v) => !globalName(v, scope)) } : null;
+      this.#vars.set(t, entry);
     }
-    return vars;
+    return entry && entry.locals;
   }
 }
 
