@@ -78,18 +78,8 @@ export class Engine {
     const data = asValue(opts.data) ?? EMPTY_DATA;
     // Explanations list every rule that fired, so they evaluate everything afresh.
     const memo = onRuleFired ? undefined : this.#memo(data);
-    return new Evaluation(this.policy, {
-      builtins: this.#builtins,
-      ...(memo ? { memo } : {}),
-      ...(input !== undefined ? { input } : {}),
-      data,
-      ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
-      ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.nowNs !== undefined ? { nowNs: opts.nowNs } : {}),
-      ...(opts.print ? { print: opts.print } : {}),
-      ...(onRuleFired ? { onRuleFired } : {}),
-    });
+    const { strict, maxSteps, signal, nowNs, print } = opts;
+    return new Evaluation(this.policy, { builtins: this.#builtins, memo, input, data, strict, maxSteps, signal, nowNs, print, onRuleFired });
   }
 
   /** Only documents that are objects are shared: a JSON document is converted afresh on every evaluation anyway. */

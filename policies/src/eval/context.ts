@@ -16,7 +16,6 @@ export class QueryContext implements BuiltinContext {
   readonly signal: AbortSignal | undefined;
   readonly print: ((line: string) => void) | undefined;
   readonly #onImpure: () => void;
-  readonly #startMs = Date.now();
   readonly #fixedNs: bigint | undefined;
   #nowNs: bigint | undefined;
   #cache: Map<string, unknown> | undefined;
@@ -30,10 +29,10 @@ export class QueryContext implements BuiltinContext {
     this.#onImpure = onImpure;
   }
 
-  /** Fixed for the whole query: the time it started. */
+  /** Fixed for the whole query: the time it was first asked for (reading the clock costs, and most queries never do). */
   get nowNs(): bigint {
     this.#onImpure();
-    return (this.#nowNs ??= this.#fixedNs ?? BigInt(this.#startMs) * 1_000_000n);
+    return (this.#nowNs ??= this.#fixedNs ?? BigInt(Date.now()) * 1_000_000n);
   }
 
   get cache(): Map<string, unknown> {

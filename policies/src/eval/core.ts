@@ -37,6 +37,8 @@ export const DEFAULT_MAX_STEPS = 1_000_000;
 
 export const NO_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new Set() };
 
+const NO_LOC: Location = { file: '', row: 0, col: 0 };
+
 /** What singleValue() answers for a term that may have several values. */
 export const MANY: unique symbol = Symbol('many');
 
@@ -97,7 +99,7 @@ export abstract class EvalCore {
     let bound: (readonly [string, Value | undefined])[] | undefined;
     for (; ; i++) {
       const lit = body[i];
-      this.#step(lit?.loc ?? body[body.length - 1]?.loc ?? { file: '', row: 0, col: 0 });
+      this.#step(lit?.loc ?? body[body.length - 1]?.loc ?? NO_LOC);
       if (!lit) {
         k();
         break;

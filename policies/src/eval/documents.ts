@@ -6,7 +6,7 @@ import type { Rule, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 import type { ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isObject, keyOf, type Value } from '../values.js';
-import { EvalCore, NO_SCOPE, type Env, type KV } from './core.js';
+import { EvalCore, MANY, NO_SCOPE, type Env, type KV } from './core.js';
 import type { SharedMemo } from './caches.js';
 import { DocBuilder, mergeBase } from './doc-builder.js';
 import { EvalError } from './errors.js';
@@ -223,6 +223,11 @@ export abstract class DocumentEval extends EvalCore {
   /** A complete rule (or function clause) with its else chain: the first clause with a solution gives the value. */
   protected completeValue(rule: Rule, set: RuleSet, env: Env): Value | undefined {
     for (let r: Rule | null = rule; r; r = r.elseRule) {
+      const quick = r.body.length ? MANY : this.#headValue(r, rule, set, env);
+      if (quick !== MANY) {
+        if (quick !== undefined) return quick;
+        continue;
+      }
       let value: Value | undefined;
       const clause = r;
       this.#ruleBody(
@@ -242,6 +247,18 @@ export abstract class DocumentEval extends EvalCore {
       if (value !== undefined) return value;
     }
     return undefined;
+  }
+
+  /** The value of a clause without a body when it has one value at most (no body, no continuation); else MANY. */
+  #headValue(clause: Rule, owner: Rule, set: RuleSet, env: Env): Value | undefined | typeof MANY {
+    if (this.opts.onRuleFired) return MANY;
+    const saved = this.activeRule;
+    this.activeRule = owner;
+    try {
+      return this.singleValue(clause.value!, env, set.modules.get(clause) ?? NO_SCOPE);
+    } finally {
+      this.activeRule = saved;
+    }
   }
 
   /** A rule's body; `owner` is the rule an else clause belongs to (whose annotations apply). */
