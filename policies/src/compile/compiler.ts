@@ -13,6 +13,7 @@ import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
 import { checkLocals } from './locals.js';
+import { rewritePrintBody, rewritePrintRule } from './print.js';
 import { renameShadowingDecls } from './shadow.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
 import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
@@ -136,7 +137,7 @@ export function compileModules(sources: readonly { file: string; source: string 
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
       const scope = set.modules.get(rule)!;
       const checker = checkerFor(scope, ruleSets, builtins);
-      const local = renameShadowingDecls(rewriteArgs(rule), (v) => isGlobalIn(scope, v));
+      const local = renameShadowingDecls(rewritePrintRule(rewriteArgs(rule)), (v) => isGlobalIn(scope, v));
       safe.set(rule, foldRule(checker.rule(local)));
       errors.push(...checker.errors());
     }
@@ -187,7 +188,7 @@ const QUERY_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new S
 /** A query body in a safe order; unsafe variables are a RegoErrors. */
 export function compileQuery(body: Body, policy: CompiledPolicy, builtins: ReadonlyMap<string, BuiltinDef>): Body {
   const checker = checkerFor(QUERY_SCOPE, policy.ruleSets, declarations(builtins));
-  const out = checker.body(body, new Set());
+  const out = checker.body(rewritePrintBody(body), new Set());
   const errors = checker.errors();
   if (errors.length) throw new RegoErrors(errors);
   return foldBody(out);

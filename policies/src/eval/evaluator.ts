@@ -9,7 +9,7 @@ import type { Location } from '../ast/tokens.js';
 import { BuiltinError } from '../builtins/errors.js';
 import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
 import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet } from '../compile/compiler.js';
-import { equal, formatValue, keyOf, typeName, type Value } from '../values.js';
+import { equal, formatValue, isSet, keyOf, typeName, type Value } from '../values.js';
 import { NO_SCOPE, type Env, type EvalOptions, type K, type KV } from './core.js';
 import { DocumentEval } from './documents.js';
 import { EvalError } from './errors.js';
@@ -118,7 +118,9 @@ export class Evaluation extends DocumentEval {
     }
     if (t.name === 'print' || t.name === 'internal.print') {
       return this.terms(t.args, env, scope, (args) => {
-        this.opts.print?.(args.map((a) => (typeof a === 'string' ? a : formatValue(a))).join(' '));
+        // internal.print (the compiled form): each operand is the set of its values; a line per combination.
+        const operands = t.name === 'print' ? args.map((a) => [a]) : args.map((a) => (isSet(a) ? [...a.sorted()] : [a]));
+        for (const line of crossProduct(operands)) this.opts.print?.(line.map(printText).join(' '));
         k(true);
       });
     }
@@ -212,6 +214,21 @@ export class Evaluation extends DocumentEval {
     this.funcCache.set(key, result);
     if (result !== undefined) k(result);
   }
+}
+
+/** An empty operand (undefined) prints as <undefined>. */
+function crossProduct(operands: readonly (readonly Value[])[]): (Value | undefined)[][] {
+  let lines: (Value | undefined)[][] = [[]];
+  for (const values of operands) {
+    const options = values.length ? values : [undefined];
+    lines = lines.flatMap((line) => options.map((v) => [...line, v]));
+  }
+  return lines;
+}
+
+function printText(v: Value | undefined): string {
+  if (v === undefined) return '<undefined>';
+  return typeof v === 'string' ? v : formatValue(v);
 }
 
 export { index, typeName };
