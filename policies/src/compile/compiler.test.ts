@@ -29,6 +29,21 @@ describe('compiler checks', () => {
     expect(e.document(['t', 'q'])).toBe(2);
   });
 
+  it('reports rules that conflict with each other, with packages, or with rules below them', () => {
+    expect(compileErrors('package t\n\nf(x) := 1\nf(x, y) := 2\n')).toEqual(['t.rego:3:1: rego_type_error: conflicting rules data.t.f found']);
+    expect(compileErrors('package t\n\np := 1\np.q := 2\n')).toEqual(['t.rego:3:1: rego_type_error: rule data.t.p conflicts with [data.t.p.q]']);
+    expect(compileErrors('package t\n\np[k] := 1 if k := "a"\np.q := 2\n')).toEqual([]);
+    try {
+      compileModules([
+        { file: 'a.rego', source: 'package a\n\nb := 1\n' },
+        { file: 'b.rego', source: 'package a.b\n\nc := 1\n' },
+      ]);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as RegoErrors).errors.map((e) => e.message)).toContain('a.rego:3:1: rego_type_error: package a.b conflicts with rule data.a.b defined at a.rego:3');
+    }
+  });
+
   it('reports local redeclarations as OPA does, closures being scopes of their own', () => {
     expect(compileErrors('package t\n\np if {\n  x := 1\n  x := 2\n}\n')).toEqual(['t.rego:5:3: rego_compile_error: var x assigned above']);
     expect(compileErrors('package t\n\np if {\n  x = 1\n  x := 2\n}\n')).toEqual(['t.rego:5:3: rego_compile_error: var x referenced above']);
