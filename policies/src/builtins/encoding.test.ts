@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtins } from './encoding.js';
+import { builtins, parseJsonExact } from './encoding.js';
 import type { BuiltinContext } from './types.js';
 import { fromJSON, toJSON, type Value } from '../values.js';
 
@@ -18,5 +18,11 @@ describe('yaml (as sigs.k8s.io/yaml over yaml.v2)', () => {
 describe('json.marshal', () => {
   it('escapes HTML characters and sorts keys as encoding/json does', () => {
     expect(call('json.marshal', fromJSON({ b: '<&>', a: 1 }))).toBe('{"a":1,"b":"\\u003c\\u0026\\u003e"}');
+  });
+});
+
+describe('parseJsonExact', () => {
+  it('keeps big integers exact without touching strings or fractions', () => {
+    expect(parseJsonExact('{"a":"\\u0000123","b":12345678901234567890,"c":1.12345678901234567890}')).toEqual({ a: '\u0000123', b: 12345678901234567890n, c: 1.1234567890123457 });
   });
 });

@@ -2,6 +2,7 @@
  * encoding.* namespaces with Go's behaviour: json (marshalled as Go's encoding/json does), base64 and hex (Go's
  * decoders and errors), urlquery and yaml.
  */
+import { randomUUID } from 'node:crypto';
 import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
@@ -14,8 +15,12 @@ const str = (name: string, f: (s: string) => string, categories = ['encoding']):
 
 export function parseJsonExact(text: string): unknown {
   // Integers beyond 2^53 keep their digits: they are quoted with a marker before JSON.parse and restored after.
-  const marked = text.replace(/("(?:[^"\\]|\\.)*")|(-?\d{16,})(?![\d.eE])/g, (m, s: string | undefined, big: string | undefined) => (s ? s : `"\u0000${big}"`));
-  return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000') ? BigInt(v.slice(1)) : v));
+  // The marker carries a per-call nonce, so no string in the document itself can be mistaken for one.
+  const nonce = randomUUID();
+  const marker = `\u0000${nonce}:`;
+  // In the JSON text the NUL must be written as an escape; JSON.parse turns it back into the marker.
+  const marked = text.replace(/("(?:[^"\\]|\\.)*")|(?<![\d.eE+-])(-?\d{16,})(?![\d.eE])/g, (_m, s: string | undefined, big: string | undefined) => (s ? s : `"\\u0000${nonce}:${big}"`));
+  return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(marker) ? BigInt(v.slice(marker.length)) : v));
 }
 
 /** Go's json.MarshalIndent: HTML-safe strings, keys in byte order, empty containers kept on one line. */

@@ -9,14 +9,14 @@ import { compileSchema, type Sub } from './json/schema/compile.js';
 import { validateDocument } from './json/schema/validate.js';
 import { parseJsonExact } from './encoding.js';
 import { re2ToRegExp } from './regex.js';
-import { RObject, RSet, equal, fromJSON, isArray, isObject, isSet, keyOf, toJSON, type Value } from '../values.js';
+import { RObject, RSet, fromJSON, isArray, isObject, isSet, keyOf, toJSON, type Value } from '../values.js';
 
 type Path = Value[];
 
 function pathsOperand(v: Value, pos: number): Path[] {
   if (!isArray(v) && !isSet(v)) throw operandTypeError(pos, 'one of {set, array}', v);
   return [...(v as Iterable<Value>)].map((p) => {
-    if (typeof p === 'string') return p.replace(/^\//, '').split('/').filter((s, i, all) => s !== '' || all.length === 1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (typeof p === 'string') return p.replace(/^\//, '').split('/').filter((s, _i, all) => s !== '' || all.length === 1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (isArray(p)) return [...p];
     throw operandTypeError(pos, 'one of {set, array} containing string paths or array of path segments', p);
   });

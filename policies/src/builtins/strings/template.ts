@@ -6,7 +6,7 @@
  * <undefined>.
  */
 import { BuiltinError } from '../errors.js';
-import { RObject, RSet, compare, equal, formatValue, isNumber, type Value } from '../../values.js';
+import { RObject, RSet, compare, equal, formatValue, type Value } from '../../values.js';
 
 /** A Go int made by the template itself (range indices, len); unlike JSON numbers, 0 is false. */
 class GoInt {
