@@ -64,6 +64,8 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\np := foo(1)\n')).toEqual(['t.rego:3:6: rego_type_error: undefined function foo']);
     expect(compileErrors('package t\n\np := count([1], 2, 3)\n')[0]).toMatch(/^t\.rego:3:6: rego_type_error: count: arity mismatch/);
     expect(compileErrors('package t\n\nf(x) := x\np := f(1, 2, 3)\n')[0]).toMatch(/rego_type_error: f: arity mismatch/);
+    expect(compileErrors('package t\n\np if {\n  true with foo.q as 1\n}\n')).toEqual(['t.rego:4:13: rego_type_error: with keyword target must reference existing input, data, or a function']);
+    expect(compileErrors('package t\n\nf(x) := x\np if {\n  f(1) with f as 2 with count as f with input.a as 1 with data.t.q as 1\n}\n')).toEqual([]);
     // One extra argument receives the result, so it is no arity error.
     expect(compileErrors('package t\n\np if count([1], n)\n')).toEqual([]);
   });

@@ -16,7 +16,7 @@ import { checkLocals } from './locals.js';
 import { rewritePrintBody, rewritePrintRule } from './print.js';
 import { renameShadowingDecls } from './shadow.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
-import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
+import { arityMismatches, functionArity, invalidWithTargets, undefinedFunctions, type DeclOf } from './types.js';
 
 export interface RuleSet {
   readonly path: readonly string[];
@@ -163,6 +163,8 @@ export function compileModules(sources: readonly { file: string; source: string 
   if (locals.length) throw new RegoErrors(locals);
   const undefinedCalls = undefinedFunctions(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
   if (undefinedCalls.length) throw new RegoErrors(undefinedCalls);
+  const withTargets = invalidWithTargets(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
+  if (withTargets.length) throw new RegoErrors(withTargets);
 
   const safe = new Map<Rule, Rule>();
   for (const set of ruleSets.values()) {
