@@ -19,6 +19,7 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\np := y if {\n  x := 1\n}\n')).toEqual(['t.rego:3:1: rego_unsafe_var_error: var y is unsafe']);
     expect(compileErrors('package t\n\np if {\n  not q[x]\n}\nq contains 1\n')).toEqual(['t.rego:4:3: rego_unsafe_var_error: var x is unsafe']);
     expect(compileErrors('package t\n\np := [y | x := 1]\n')).toEqual(['t.rego:3:6: rego_unsafe_var_error: var y is unsafe']);
+    expect(compileErrors('package t\n\np := x if {\n  ys := [x | x := 1]\n  count(ys) > 0\n}\n')).toEqual(['t.rego:3:1: rego_unsafe_var_error: var x is unsafe']);
     // A `some` that shadows a rule is still reported under its own name.
     expect(compileErrors('package t\n\nx := 1\np if {\n  some x\n  x > 1\n}\n')).toEqual(['t.rego:6:3: rego_unsafe_var_error: var x is unsafe']);
   });
