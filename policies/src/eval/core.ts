@@ -35,6 +35,17 @@ export const NO_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: n
 /** Thrown to stop a search once it has what it needs; a plain object, so no stack trace is captured. */
 export const FOUND: unique symbol = Symbol('found');
 
+/** The path terms a name stands for in a scope (an import, or a rule of the package), made once per name. */
+const PREFIXES = new WeakMap<ModuleScope, Map<string, readonly Term[]>>();
+
+function prefixTerms(scope: ModuleScope, name: string, parts: readonly string[], loc: Location): readonly Term[] {
+  let byName = PREFIXES.get(scope);
+  if (!byName) PREFIXES.set(scope, (byName = new Map()));
+  let terms = byName.get(name);
+  if (!terms) byName.set(name, (terms = parts.map((p) => scalarTerm(p, loc))));
+  return terms;
+}
+
 export abstract class EvalCore {
   protected readonly policy: CompiledPolicy;
   protected readonly opts: EvalOptions;
@@ -492,8 +503,8 @@ export abstract class EvalCore {
     }
     if (name === 'data') return this.dataRef(path, 0, this.policy.tree, this.data, [], env, scope, k);
     const imported = scope.imports.get(name);
-    if (imported) return this.#global(imported[0]!, [...imported.slice(1).map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
-    if (scope.ruleNames.has(name)) return this.#global('data', [...[...scope.pkg, name].map((p) => scalarTerm(p, loc)), ...path], env, scope, loc, k);
+    if (imported) return this.#global(imported[0]!, [...prefixTerms(scope, name, imported.slice(1), loc), ...path], env, scope, loc, k);
+    if (scope.ruleNames.has(name)) return this.dataRef([...prefixTerms(scope, name, [...scope.pkg, name], loc), ...path], 0, this.policy.tree, this.data, [], env, scope, k);
   }
 
   #ref(t: Extract<Term, { type: 'ref' }>, env: Env, scope: ModuleScope, k: KV): void {
