@@ -32,6 +32,17 @@ function sharedCache(policy: CompiledPolicy): Map<string, unknown> {
   return cache;
 }
 
+type CallTerm = Extract<Term, { type: 'call' }>;
+
+type CallTarget =
+  | { readonly kind: 'function'; readonly set: RuleSet; readonly inputs: readonly Term[]; readonly output: Term | undefined }
+  | { readonly kind: 'builtin' | 'relation'; readonly def: BuiltinDef; readonly inputs: readonly Term[]; readonly output: Term | undefined }
+  | { readonly kind: 'language'; readonly inputs: readonly Term[]; readonly output: Term | undefined }
+  | { readonly kind: 'print' };
+
+/** Call sites resolved, per builtin registry (so per engine); the terms belong to one policy's rules. */
+const RESOLVED_CALLS = new WeakMap<ReadonlyMap<string, BuiltinDef>, WeakMap<CallTerm, CallTarget>>();
+
 /** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
@@ -92,7 +103,7 @@ export class Evaluation extends DocumentEval {
 
   // ---- calls ----
 
-  protected call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void {
+  protected call(t: CallTerm, env: Env, scope: ModuleScope, k: KV): void {
     const mock = this.mocks.size ? this.mocks.get(t.name) : undefined;
     if (mock) {
       if ('value' in mock) return this.terms(t.args, env, scope, () => k(mock.value));
@@ -105,46 +116,65 @@ export class Evaluation extends DocumentEval {
         this.mocks = saved;
       }
     }
-    const fn = this.functionSet(t.name, scope);
-    if (fn) {
-      const arity = (fn.rules[0] ?? fn.defaultRule)!.args.length;
-      if (t.args.length === arity + 1) {
-        // f(x, out): the last argument receives the result, and the call itself is true.
-        return this.terms(t.args.slice(0, arity), env, scope, (args) =>
-          this.#callFunction(fn, args, t.loc, (result) => this.bindPattern(t.args[arity]!, result, env, scope, () => k(true), false)),
-        );
-      }
-      return this.terms(t.args, env, scope, (args) => this.#callFunction(fn, args, t.loc, k));
-    }
-    if (t.name === 'print' || t.name === 'internal.print') {
-      return this.terms(t.args, env, scope, (args) => {
-        // internal.print (the compiled form): each operand is the set of its values; a line per combination.
-        const operands = t.name === 'print' ? args.map((a) => [a]) : args.map((a) => (isSet(a) ? [...a.sorted()] : [a]));
-        for (const line of crossProduct(operands)) this.opts.print?.(line.map(printText).join(' '));
-        k(true);
-      });
-    }
-    const def = this.opts.builtins.get(t.name) ?? this.#languageBuiltin(t.name);
-    if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
-    if (def.decl.relation) {
-      const n = def.decl.args.length;
-      return this.terms(t.args.slice(0, n), env, scope, (args) => {
-        const results = this.#invoke(def, args, t.loc);
-        if (!Array.isArray(results)) return;
-        for (const r of results as Value[]) {
-          if (t.args.length > n) this.bindPattern(t.args[n]!, r, env, scope, () => k(true), false);
-          else k(r);
+    const target = this.#resolve(t, scope);
+    switch (target.kind) {
+      case 'function':
+        if (target.output) {
+          // f(x, out): the last argument receives the result, and the call itself is true.
+          return this.terms(target.inputs, env, scope, (args) =>
+            this.#callFunction(target.set, args, t.loc, (result) => this.bindPattern(target.output!, result, env, scope, () => k(true), false)),
+          );
         }
-      });
+        return this.terms(target.inputs, env, scope, (args) => this.#callFunction(target.set, args, t.loc, k));
+      case 'print':
+        return this.terms(t.args, env, scope, (args) => {
+          // internal.print (the compiled form): each operand is the set of its values; a line per combination.
+          const operands = t.name === 'print' ? args.map((a) => [a]) : args.map((a) => (isSet(a) ? [...a.sorted()] : [a]));
+          for (const line of crossProduct(operands)) this.opts.print?.(line.map(printText).join(' '));
+          k(true);
+        });
+      case 'relation':
+        return this.terms(target.inputs, env, scope, (args) => {
+          const results = this.#invoke(target.def, args, t.loc);
+          if (!Array.isArray(results)) return;
+          for (const r of results as Value[]) {
+            if (target.output) this.bindPattern(target.output, r, env, scope, () => k(true), false);
+            else k(r);
+          }
+        });
+      case 'builtin':
+      case 'language': {
+        // The language's builtins read this evaluation's state, so they are looked up per evaluation.
+        const def = target.kind === 'builtin' ? target.def : this.#languageBuiltin(t.name)!;
+        return this.terms(target.inputs, env, scope, (args) => {
+          const result = this.#invoke(def, args, t.loc);
+          if (result === undefined) return;
+          if (target.output) return this.bindPattern(target.output, result as Value, env, scope, () => k(true), false);
+          k(result as Value);
+        });
+      }
     }
-    const arity = def.decl.args.length;
-    const inputs = def.decl.variadic ? t.args : t.args.slice(0, arity);
-    this.terms(inputs, env, scope, (args) => {
-      const result = this.#invoke(def, args, t.loc);
-      if (result === undefined) return;
-      if (t.args.length > arity && !def.decl.variadic) return this.bindPattern(t.args[arity]!, result as Value, env, scope, () => k(true), false);
-      k(result as Value);
-    });
+  }
+
+  /** What a call names, worked out once per call site (mocks aside, it depends only on the policy and builtins). */
+  #resolve(t: CallTerm, scope: ModuleScope): CallTarget {
+    let bySite = RESOLVED_CALLS.get(this.opts.builtins);
+    if (!bySite) RESOLVED_CALLS.set(this.opts.builtins, (bySite = new WeakMap()));
+    let target = bySite.get(t);
+    if (target) return target;
+    const split = (n: number): { inputs: readonly Term[]; output: Term | undefined } => ({ inputs: t.args.length > n ? t.args.slice(0, n) : t.args, output: t.args.length > n ? t.args[n] : undefined });
+    const fn = this.functionSet(t.name, scope);
+    const def = fn ? undefined : this.opts.builtins.get(t.name);
+    const language = fn || def ? undefined : this.#languageBuiltin(t.name);
+    if (fn) target = { kind: 'function', set: fn, ...split((fn.rules[0] ?? fn.defaultRule)!.args.length) };
+    else if (t.name === 'print' || t.name === 'internal.print') target = { kind: 'print' };
+    else if (language) target = { kind: 'language', ...split(language.decl.args.length) };
+    else if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
+    else if (def.decl.relation) target = { kind: 'relation', def, ...split(def.decl.args.length) };
+    else if (def.decl.variadic) target = { kind: 'builtin', def, inputs: t.args, output: undefined };
+    else target = { kind: 'builtin', def, ...split(def.decl.args.length) };
+    bySite.set(t, target);
+    return target;
   }
 
   /** The language's own builtins, made on first use (most evaluations never call them). */
