@@ -8,6 +8,7 @@ import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
 import { YAMLParseError, parse as parseYaml, stringify as stringifyYaml, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { decodeBase64, decodeHex, parseQuery, queryEscape, queryUnescape } from './encoding/gocodec.js';
+import { goJsonError } from './encoding/jsonerror.js';
 import { goMarshal, goQuote } from './gojson.js';
 import { RObject, formatValue, fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON, type Value } from '../values.js';
 
@@ -100,8 +101,8 @@ export const builtins: readonly BuiltinDef[] = [
       const text = stringOperand(a, 1);
       try {
         return fromJSON(parseJsonExact(text));
-      } catch (error) {
-        throw new BuiltinError((error as Error).message);
+      } catch {
+        throw new BuiltinError(goJsonError(text));
       }
     },
   },
