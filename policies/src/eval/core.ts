@@ -379,9 +379,11 @@ export abstract class EvalCore {
     switch (t.type) {
       case 'scalar':
         return k(t.value);
-      case 'var':
-        if (env.has(t.name)) return k(env.get(t.name)!);
+      case 'var': {
+        const bound = env.get(t.name);
+        if (bound !== undefined) return k(bound);
         return this.#global(t.name, [], env, scope, t.loc, k);
+      }
       case 'ref':
         return this.#ref(t, env, scope, k);
       case 'array':

@@ -215,10 +215,17 @@ export class Evaluation extends DocumentEval {
     return set?.kind === 'function' ? set : undefined;
   }
 
+  /** A function's parameters are patterns over its arguments; they are local names (shadowing rules). */
+  #bindArgs(params: readonly Term[], args: readonly Value[], i: number, env: Env, scope: ModuleScope, done: K): void {
+    if (i === args.length) return done();
+    this.bindPattern(params[i]!, args[i]!, env, scope, () => this.#bindArgs(params, args, i + 1, env, scope, done), false, true);
+  }
+
   #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
-    const key = set.key + '\u0000' + args.map(keyOf).join('\u0000');
-    if (this.funcCache.has(key)) {
-      const cached = this.funcCache.get(key);
+    let key = set.key;
+    for (const a of args) key += '\u0000' + keyOf(a);
+    const cached = this.funcCache.get(key);
+    if (cached !== undefined || this.funcCache.has(key)) {
       if (cached !== undefined) k(cached);
       return;
     }
@@ -227,9 +234,7 @@ export class Evaluation extends DocumentEval {
       if (rule.args.length !== args.length) continue;
       const env: Env = new Map();
       const scope = set.modules.get(rule) ?? NO_SCOPE;
-      const bindArgs = (i: number, done: K): void =>
-        i === args.length ? done() : this.bindPattern(rule.args[i]!, args[i]!, env, scope, () => bindArgs(i + 1, done), false, true);
-      bindArgs(0, () => {
+      this.#bindArgs(rule.args, args, 0, env, scope, () => {
         const v = this.completeValue(rule, set, env);
         if (v === undefined) return;
         if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', loc);
