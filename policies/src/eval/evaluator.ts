@@ -48,6 +48,7 @@ const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
 export class Evaluation extends DocumentEval {
   readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | undefined>>;
+  readonly #sites: WeakMap<CallTerm, CallTarget>;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
@@ -58,6 +59,8 @@ export class Evaluation extends DocumentEval {
     super(policy, opts);
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
+    this.#sites = RESOLVED_CALLS.get(opts.builtins) ?? new WeakMap();
+    RESOLVED_CALLS.set(opts.builtins, this.#sites);
     let seed = 0x2545f491;
     this.#ctx = {
       nowNs: opts.nowNs ?? BigInt(Date.now()) * 1_000_000n,
@@ -158,8 +161,7 @@ export class Evaluation extends DocumentEval {
 
   /** What a call names, worked out once per call site (mocks aside, it depends only on the policy and builtins). */
   #resolve(t: CallTerm, scope: ModuleScope): CallTarget {
-    let bySite = RESOLVED_CALLS.get(this.opts.builtins);
-    if (!bySite) RESOLVED_CALLS.set(this.opts.builtins, (bySite = new WeakMap()));
+    const bySite = this.#sites;
     let target = bySite.get(t);
     if (target) return target;
     const split = (n: number): { inputs: readonly Term[]; output: Term | undefined } => ({ inputs: t.args.length > n ? t.args.slice(0, n) : t.args, output: t.args.length > n ? t.args[n] : undefined });
