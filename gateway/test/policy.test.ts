@@ -297,4 +297,16 @@ describe('operations', () => {
     expect((error as Error).message).toContain('policy evaluation failed');
     await gw2.close();
   });
+
+  it('a runaway policy ends at policy.max_steps and fails closed, and the gateway keeps serving', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-runaway-'));
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\nbig := [x | some x in numbers.range(1, 1000000)]\n\ndecision := {"allow": count(big) > 0, "deny": []}\n');
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false, max_steps: 5_000 } });
+    const client = new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 });
+    const error = await client.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((error as Error).message).toMatch(/policy evaluation failed: .*step limit \(5000\)/);
+    expect((await fetch(`${gw2.url}/healthz`)).status).toBe(200);
+    await gw2.close();
+  });
 });

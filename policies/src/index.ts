@@ -17,6 +17,7 @@ export { EvalError } from './eval/errors.js';
 export { readBundle, type BundleFiles } from './bundle.js';
 export { compileModules, type CompiledPolicy, type CompileOptions } from './compile/compiler.js';
 export { parseModule, parseQuery } from './ast/parser.js';
+export type { Body, Expr, Literal, Term } from './ast/nodes.js';
 export { fromJSON, toJSON, stringifyJSON, RObject, RSet, type Value } from './values.js';
 export { PolicyInputSchema, ENTITY_TYPES as POLICY_ENTITY_TYPES, type PolicyInput } from './contract/policy-input.js';
 export { PolicyDecisionSchema, type PolicyDecision, type Hold } from './contract/policy-decision.js';
@@ -91,9 +92,9 @@ export class Engine {
   }
 
   /** Every solution of a query, as bindings of its variables (Rego values). Throws EvalError. */
-  query(query: string, opts: EvaluateOptions = {}): Record<string, Value>[] {
-    let body = this.#queries.get(query);
-    if (!body) this.#queries.set(query, (body = parseQuery(query)));
+  query(query: string | Body, opts: EvaluateOptions = {}): Record<string, Value>[] {
+    let body = typeof query === 'string' ? this.#queries.get(query) : query;
+    if (!body) this.#queries.set(query as string, (body = parseQuery(query as string)));
     const ev = this.#evaluation(opts);
     const rows = ev.query(body);
     if (ev.strictError) throw ev.strictError;

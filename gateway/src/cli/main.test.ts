@@ -104,7 +104,19 @@ describe('airlock policy', () => {
   it('evaluates a query like opa eval --format json', async () => {
     const t = io('/tmp');
     expect(await main(['policy', 'eval', '-d', bundle, 'x := data.governance.default_team.models'], t.io)).toBe(0);
-    expect(JSON.parse(t.out())).toEqual({ result: [{ expressions: [{ value: true, text: 'x := data.governance.default_team.models' }], bindings: { x: ['demo-*'] } }] });
+    expect(JSON.parse(t.out())).toEqual({ result: [{ expressions: [{ value: true, text: 'x := data.governance.default_team.models', location: { row: 1, col: 1 } }], bindings: { x: ['demo-*'] } }] });
+    // Expressions show their values, a lone false included; with several, a false one leaves the query undefined.
+    const values = io('/tmp');
+    expect(await main(['policy', 'eval', '-d', bundle, 'data.governance.default_team.models[i]; count(data.governance.default_team.models)'], values.io)).toBe(0);
+    expect(JSON.parse(values.out()).result).toEqual([
+      { expressions: [{ value: 'demo-*', text: 'data.governance.default_team.models[i]', location: { row: 1, col: 1 } }, { value: 1, text: 'count(data.governance.default_team.models)', location: { row: 1, col: 41 } }], bindings: { i: 0 } },
+    ]);
+    const lone = io('/tmp');
+    expect(await main(['policy', 'eval', '-d', bundle, '1 == 2'], lone.io)).toBe(0);
+    expect(JSON.parse(lone.out()).result[0].expressions[0].value).toBe(false);
+    const pair = io('/tmp');
+    expect(await main(['policy', 'eval', '-d', bundle, 'x := 1; 1 == 2'], pair.io)).toBe(0);
+    expect(pair.out()).toBe('{}\n');
     const undef = io('/tmp');
     expect(await main(['policy', 'eval', '-d', bundle, 'data.nothing.here'], undef.io)).toBe(0);
     expect(undef.out()).toBe('{}\n');

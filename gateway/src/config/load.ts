@@ -42,7 +42,7 @@ export interface GatewayConfig {
   readonly systems: ReadonlyMap<string, SystemTarget>;
   readonly keysFile: string;
   /** The policy bundle; null when policies are disabled. */
-  readonly policy: { readonly bundleDir: string; readonly failOpen: boolean; readonly watch: boolean } | null;
+  readonly policy: { readonly bundleDir: string; readonly failOpen: boolean; readonly watch: boolean; readonly maxSteps: number } | null;
   /** The redaction applied to model calls; null when disabled. */
   readonly redaction: { readonly plan: Omit<RedactionPlan, 'hashKey'>; readonly hashSecret: string } | null;
   /** OTLP/HTTP collector the gateway's spans are exported to (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -179,6 +179,7 @@ export function resolveConfig(
         bundleDir: file.policy.bundle ? (isAbsolute(file.policy.bundle) ? file.policy.bundle : resolve(options.baseDir, file.policy.bundle)) : DEFAULT_BUNDLE_DIR,
         failOpen: file.policy.fail_open,
         watch: file.policy.watch,
+        maxSteps: file.policy.max_steps,
       }
     : null;
   return {

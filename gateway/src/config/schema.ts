@@ -148,9 +148,11 @@ export const ConfigFileSchema = z
         bundle: z.string().optional(),
         fail_open: z.boolean().default(false),
         watch: z.boolean().default(true),
+        /** Evaluation steps one decision may take: a runaway rule ends as an error (which fails closed). */
+        max_steps: z.number().int().positive().default(200_000),
       })
       .strict()
-      .default({ enabled: true, fail_open: false, watch: true }),
+      .default({ enabled: true, fail_open: false, watch: true, max_steps: 200_000 }),
     retention: z
       .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
       .strict()

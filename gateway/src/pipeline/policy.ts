@@ -15,8 +15,6 @@ import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
 import type { Stage } from './stage.js';
 
-const MAX_STEPS = 200_000;
-
 function scanPii(ctx: CallContext, deps: StageDeps): Record<string, number> {
   const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
@@ -33,7 +31,7 @@ function evaluate(ctx: CallContext, deps: StageDeps): { decision: PolicyDecision
   const inputHash = hash('sha256', JSON.stringify(input), 'hex');
   const t0 = performance.now();
   try {
-    const raw = bundle.engine.decide(input, { strict: true, maxSteps: MAX_STEPS, signal: ctx.signal });
+    const raw = bundle.engine.decide(input, { strict: true, maxSteps: deps.config.policy!.maxSteps, signal: ctx.signal });
     if (raw === undefined) throw new Error('data.airlock.decision is undefined');
     const parsed = PolicyDecisionSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`malformed decision: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);

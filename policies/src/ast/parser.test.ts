@@ -45,4 +45,14 @@ r := 1 if false else := 2
       expect((e as Error).message).toMatch(/^bad\.rego:3:6: rego_parse_error: /);
     }
   });
+
+  it('requires v1 keywords unless v0 compatibility is asked for, as opa does', () => {
+    const v0 = 'package p\n\nallow { input.user == "ann" }\ndeny[msg] { msg := "no" }\n';
+    expect(() => parseModule(v0, 'v0.rego')).toThrow(/^v0\.rego:3:7: rego_parse_error: `if` keyword is required before rule body/);
+    const m = parseModule(v0, 'v0.rego', { v0Compatible: true });
+    expect(m.rules.map((r) => [r.path.join('.'), r.kind])).toEqual([
+      ['p.allow', 'complete'],
+      ['p.deny', 'set'],
+    ]);
+  });
 });

@@ -156,7 +156,10 @@ export class Parser extends TermParser {
       }
       return this.nested(true, () => [this.parseLiteral()]);
     }
-    if (this.is('{') && !this.t.nl) return this.#parseBraceBody();
+    if (this.is('{') && !this.t.nl) {
+      if (!this.options.v0Compatible) this.fail('`if` keyword is required before rule body');
+      return this.#parseBraceBody();
+    }
     return [];
   }
 

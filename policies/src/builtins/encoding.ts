@@ -2,11 +2,13 @@
  * encoding.* namespaces with Go's behaviour: json (marshalled as Go's encoding/json does), base64 and hex (Go's
  * decoders and errors), urlquery and yaml.
  */
+import { randomUUID } from 'node:crypto';
 import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { STRING, arg, stringOperand } from './operands.js';
 import type { BuiltinDef } from './types.js';
-import { YAMLParseError, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { YAMLParseError, parse as parseYaml, stringify as stringifyYaml, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { decodeBase64, decodeHex, parseQuery, queryEscape, queryUnescape } from './encoding/gocodec.js';
+import { goJsonError } from './encoding/jsonerror.js';
 import { goMarshal, goQuote } from './gojson.js';
 import { RObject, formatValue, fromJSON, isArray, isObject, isSet, stringifyJSON, toJSON, type Value } from '../values.js';
 
@@ -14,8 +16,12 @@ const str = (name: string, f: (s: string) => string, categories = ['encoding']):
 
 export function parseJsonExact(text: string): unknown {
   // Integers beyond 2^53 keep their digits: they are quoted with a marker before JSON.parse and restored after.
-  const marked = text.replace(/("(?:[^"\\]|\\.)*")|(-?\d{16,})(?![\d.eE])/g, (m, s: string | undefined, big: string | undefined) => (s ? s : `"\u0000${big}"`));
-  return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000') ? BigInt(v.slice(1)) : v));
+  // The marker carries a per-call nonce, so no string in the document itself can be mistaken for one.
+  const nonce = randomUUID();
+  const marker = `\u0000${nonce}:`;
+  // In the JSON text the NUL must be written as an escape; JSON.parse turns it back into the marker.
+  const marked = text.replace(/("(?:[^"\\]|\\.)*")|(?<![\d.eE+-])(-?\d{16,})(?![\d.eE])/g, (_m, s: string | undefined, big: string | undefined) => (s ? s : `"\\u0000${nonce}:${big}"`));
+  return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(marker) ? BigInt(v.slice(marker.length)) : v));
 }
 
 /** Go's json.MarshalIndent: HTML-safe strings, keys in byte order, empty containers kept on one line. */
@@ -36,14 +42,24 @@ function marshalIndent(v: Value, prefix: string, indent: string, depth = 0): str
   return goMarshal(v);
 }
 
+/**
+ * How sigs.k8s.io/yaml (yaml.v2) reads YAML: 1.1 scalars (yes/no/on/off/y/n booleans, 0777 octal, merge keys),
+ * but timestamps and sexagesimal numbers stay strings when decoded into plain values.
+ */
+const YAML_V2: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  intAsBigInt: true,
+  customTags: (tags) => tags.filter((t) => typeof t !== 'object' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+};
+
 /** sigs.k8s.io/yaml reports libyaml's messages; the common parse failures are given in its words. */
 function yamlError(error: unknown): BuiltinError {
   if (!(error instanceof YAMLParseError)) return new BuiltinError(String((error as Error).message));
   const line = error.linePos?.[0].line ?? 1;
   const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const libyaml: [RegExp, string][] = [
-    [/^Flow sequence must end with a \]/, "did not find expected ',' or ']'"],
-    [/^Flow map must end with a \}/, "did not find expected ',' or '}'"],
+    [/^Flow sequence .*end with a \]/, "did not find expected ',' or ']'"],
+    [/^Flow map .*end with a \}/, "did not find expected ',' or '}'"],
     [/^Map keys must be unique/, 'mapping key already defined'],
     [/^Missing closing "quote/, 'found unexpected end of stream'],
     [/^Missing closing 'quote/, 'found unexpected end of stream'],
@@ -85,8 +101,8 @@ export const builtins: readonly BuiltinDef[] = [
       const text = stringOperand(a, 1);
       try {
         return fromJSON(parseJsonExact(text));
-      } catch (error) {
-        throw new BuiltinError((error as Error).message);
+      } catch {
+        throw new BuiltinError(goJsonError(text));
       }
     },
   },
@@ -163,7 +179,7 @@ export const builtins: readonly BuiltinDef[] = [
     decl: { name: 'yaml.unmarshal', args: [arg('x', STRING)], result: { kind: 'any' }, categories: ['encoding'] },
     impl: (a) => {
       try {
-        return fromJSON(parseYaml(stringOperand(a, 1), { intAsBigInt: true }) ?? null);
+        return fromJSON(parseYaml(stringOperand(a, 1), YAML_V2) ?? null);
       } catch (error) {
         throw yamlError(error);
       }
@@ -174,7 +190,7 @@ export const builtins: readonly BuiltinDef[] = [
     impl: ([x]) => {
       if (typeof x !== 'string') return false;
       try {
-        parseYaml(x);
+        parseYaml(x, YAML_V2);
         return true;
       } catch {
         return false;

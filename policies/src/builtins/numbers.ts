@@ -25,10 +25,14 @@ const binary = (name: string, infix: string, f: (a: RNumber, b: RNumber) => RNum
 });
 
 /** From a towards b inclusive, stepping down when a > b. */
-function range(a: bigint, b: bigint, step: bigint): Value[] {
+function range(name: string, a: bigint, b: bigint, step: bigint, signal: AbortSignal | undefined): Value[] {
   const out: Value[] = [];
-  if (a <= b) for (let i = a; i <= b; i += step) out.push(normalizeInt(i));
-  else for (let i = a; i >= b; i -= step) out.push(normalizeInt(i));
+  const up = a <= b;
+  for (let i = a; up ? i <= b : i >= b; i += up ? step : -step) {
+    // Like OPA, a long range gives up when the query is cancelled.
+    if ((out.length & 0xffff) === 0xffff && signal?.aborted) throw new BuiltinError(`${name}: timed out before generating all numbers in range`);
+    out.push(normalizeInt(i));
+  }
   return out;
 }
 
@@ -70,14 +74,14 @@ export const builtins: readonly BuiltinDef[] = [
   { decl: { name: 'floor', args: [arg('x', NUMBER)], result: NUMBER }, impl: round(Math.floor) },
   {
     decl: { name: 'numbers.range', args: [arg('a', NUMBER), arg('b', NUMBER)], result: { kind: 'array' } },
-    impl: (args) => range(bigIntOperand(args, 1), bigIntOperand(args, 2), 1n),
+    impl: (args, ctx) => range('numbers.range', bigIntOperand(args, 1), bigIntOperand(args, 2), 1n, ctx.signal),
   },
   {
     decl: { name: 'numbers.range_step', args: [arg('a', NUMBER), arg('b', NUMBER), arg('step', NUMBER)], result: { kind: 'array' } },
-    impl: (args) => {
+    impl: (args, ctx) => {
       const [a, b, step] = [bigIntOperand(args, 1), bigIntOperand(args, 2), bigIntOperand(args, 3)];
       if (step <= 0n) throw new BuiltinError('step must be a positive integer');
-      return range(a, b, step);
+      return range('numbers.range_step', a, b, step, ctx.signal);
     },
   },
   {

@@ -1,26 +1,30 @@
 /**
- * Regular expressions. Go's RE2 syntax is translated where JavaScript differs: (?P<name>…) groups, \z, and inline
- * flags at the start ((?i), (?s), (?m)); compiled patterns are cached per engine.
+ * Regular expressions with Go's RE2 syntax (translated by regex/re2.ts); compiled patterns are cached per engine.
  */
 import { BuiltinError } from './errors.js';
 import { BOOLEAN, STRING, arg, intOperand, stringOperand } from './operands.js';
 import type { BuiltinContext, BuiltinDef } from './types.js';
 import type { Value } from '../values.js';
 import { globsIntersect } from './regex/globs.js';
+import { translateRe2 } from './regex/re2.js';
+import { findAll, replaceAll, split } from './regex/match.js';
+
+/** JavaScript's complaints about a pattern, in Go's words where the two name the same mistake. */
+function goRegexpError(pattern: string, message: string): string {
+  if (/Unterminated group/.test(message)) return `missing closing ): \`${pattern}\``;
+  if (/Unmatched '\)'/.test(message)) return `unexpected ): \`${pattern}\``;
+  if (/Nothing to repeat/.test(message)) return 'missing argument to repetition operator';
+  if (/Unterminated character class/.test(message)) return `missing closing ]: \`${pattern}\``;
+  return message.replace(/^Invalid regular expression: /, '');
+}
 
 /** A Go (RE2) pattern as a JavaScript RegExp; throws BuiltinError as Go's regexp.Compile fails. */
 export function re2ToRegExp(pattern: string, global = false): RegExp {
-  let src = pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$(?![\\s\\S])');
-  let flags = 'u' + (global ? 'g' : '');
-  const inline = /^\(\?([imsU]+)\)/.exec(src);
-  if (inline) {
-    src = src.slice(inline[0].length);
-    for (const f of inline[1]!) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-  }
+  const { source, flags } = translateRe2(pattern);
   try {
-    return new RegExp(src, flags);
+    return new RegExp(source, 'u' + flags + (global ? 'g' : ''));
   } catch (error) {
-    throw new BuiltinError(`error parsing regexp: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new BuiltinError(`error parsing regexp: ${goRegexpError(pattern, (error as Error).message)}`);
   }
 }
 
@@ -99,26 +103,24 @@ export const builtins: readonly BuiltinDef[] = [
   },
   {
     decl: { name: 'regex.split', args: [arg('pattern', STRING), arg('value', STRING)], result: { kind: 'array' }, categories: ['regex'] },
-    impl: (a, ctx) => stringOperand(a, 2).split(compile(stringOperand(a, 1), ctx)).filter((x): x is string => x !== undefined),
+    impl: (a, ctx) => split(compile(stringOperand(a, 1), ctx, true), stringOperand(a, 2)),
   },
   {
     decl: { name: 'regex.replace', args: [arg('value', STRING), arg('pattern', STRING), arg('replacement', STRING)], result: STRING, categories: ['regex'] },
-    impl: (a, ctx) => stringOperand(a, 1).replace(compile(stringOperand(a, 2), ctx, true), stringOperand(a, 3).replace(/\$\{?(\w+)\}?/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`))),
+    impl: (a, ctx) => replaceAll(compile(stringOperand(a, 2), ctx, true), stringOperand(a, 1), stringOperand(a, 3)),
   },
   {
     decl: { name: 'regex.find_n', args: [arg('pattern', STRING), arg('value', STRING), arg('n')], result: { kind: 'array' }, categories: ['regex'] },
     impl: (a, ctx) => {
       const n = intOperand(a, 3);
-      const all = [...stringOperand(a, 2).matchAll(compile(stringOperand(a, 1), ctx, true))].map((m) => m[0]);
-      return n < 0 ? all : all.slice(0, n);
+      return findAll(compile(stringOperand(a, 1), ctx, true), stringOperand(a, 2), n).map((f) => f.match[0]);
     },
   },
   {
     decl: { name: 'regex.find_all_string_submatch_n', args: [arg('pattern', STRING), arg('value', STRING), arg('n')], result: { kind: 'array' }, categories: ['regex'] },
     impl: (a, ctx) => {
       const n = intOperand(a, 3);
-      const all: Value[] = [...stringOperand(a, 2).matchAll(compile(stringOperand(a, 1), ctx, true))].map((m) => [...m].map((g) => g ?? ''));
-      return n < 0 ? all : all.slice(0, n);
+      return findAll(compile(stringOperand(a, 1), ctx, true), stringOperand(a, 2), n).map((f): Value => [...f.match].map((g) => g ?? ''));
     },
   },
 ];

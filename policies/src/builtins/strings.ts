@@ -19,6 +19,23 @@ export const sprintf = goSprintf;
 
 const cp = (s: string): string[] => [...s];
 
+/** unicode.IsSpace: JavaScript's \s without U+FEFF, plus U+0085. */
+const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/**
+ * strings.ToLower/ToUpper map rune by rune with Unicode's simple mappings: no context (final sigma) and no
+ * expansions (ß stays ß in upper case; İ lowers to i).
+ */
+function caseMap(s: string, upper: boolean): string {
+  if (/^[\x00-\x7f]*$/.test(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  let out = '';
+  for (const c of s) {
+    const m = upper ? c.toUpperCase() : c.toLowerCase();
+    out += [...m].length === 1 ? m : upper ? c : m[0]!;
+  }
+  return out;
+}
+
 /**
  * Go's strings.NewReplacer: one left-to-right pass; at each position the first pair (in the given order) whose old
  * string matches wins. An empty old string matches between every two characters, and once more at the end.
@@ -92,9 +109,9 @@ export const builtins: readonly BuiltinDef[] = [
   s2('contains', (a, b) => a.includes(b)),
   s2('startswith', (a, b) => a.startsWith(b)),
   s2('endswith', (a, b) => a.endsWith(b)),
-  s1('lower', (s) => s.toLowerCase()),
-  s1('upper', (s) => s.toUpperCase()),
-  s1('trim_space', (s) => s.replace(/^[\s\u0085\u00a0]+|[\s\u0085\u00a0]+$/g, '')),
+  s1('lower', (s) => caseMap(s, false)),
+  s1('upper', (s) => caseMap(s, true)),
+  s1('trim_space', (s) => s.replace(GO_SPACE, '')),
   s1('strings.reverse', (s) => cp(s).reverse().join('')),
   s2('trim', (s, c) => trimSet(s, c, true, true)),
   s2('trim_left', (s, c) => trimSet(s, c, true, false)),

@@ -19,6 +19,7 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\np := y if {\n  x := 1\n}\n')).toEqual(['t.rego:3:1: rego_unsafe_var_error: var y is unsafe']);
     expect(compileErrors('package t\n\np if {\n  not q[x]\n}\nq contains 1\n')).toEqual(['t.rego:4:3: rego_unsafe_var_error: var x is unsafe']);
     expect(compileErrors('package t\n\np := [y | x := 1]\n')).toEqual(['t.rego:3:6: rego_unsafe_var_error: var y is unsafe']);
+    expect(compileErrors('package t\n\np := x if {\n  ys := [x | x := 1]\n  count(ys) > 0\n}\n')).toEqual(['t.rego:3:1: rego_unsafe_var_error: var x is unsafe']);
     // A `some` that shadows a rule is still reported under its own name.
     expect(compileErrors('package t\n\nx := 1\np if {\n  some x\n  x > 1\n}\n')).toEqual(['t.rego:6:3: rego_unsafe_var_error: var x is unsafe']);
   });
@@ -27,6 +28,21 @@ describe('compiler checks', () => {
     const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np := y if {\n  y = x + 1\n  x = 2\n}\n\nq := a if {\n  not a = f(1)\n  a = f(2)\n}\n\nf(x) := x\n' }]);
     expect(e.document(['t', 'p'])).toBe(3);
     expect(e.document(['t', 'q'])).toBe(2);
+  });
+
+  it('reports rules that conflict with each other, with packages, or with rules below them', () => {
+    expect(compileErrors('package t\n\nf(x) := 1\nf(x, y) := 2\n')).toEqual(['t.rego:3:1: rego_type_error: conflicting rules data.t.f found']);
+    expect(compileErrors('package t\n\np := 1\np.q := 2\n')).toEqual(['t.rego:3:1: rego_type_error: rule data.t.p conflicts with [data.t.p.q]']);
+    expect(compileErrors('package t\n\np[k] := 1 if k := "a"\np.q := 2\n')).toEqual([]);
+    try {
+      compileModules([
+        { file: 'a.rego', source: 'package a\n\nb := 1\n' },
+        { file: 'b.rego', source: 'package a.b\n\nc := 1\n' },
+      ]);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as RegoErrors).errors.map((e) => e.message)).toContain('a.rego:3:1: rego_type_error: package a.b conflicts with rule data.a.b defined at a.rego:3');
+    }
   });
 
   it('reports local redeclarations as OPA does, closures being scopes of their own', () => {
@@ -49,6 +65,8 @@ describe('compiler checks', () => {
     expect(compileErrors('package t\n\np := foo(1)\n')).toEqual(['t.rego:3:6: rego_type_error: undefined function foo']);
     expect(compileErrors('package t\n\np := count([1], 2, 3)\n')[0]).toMatch(/^t\.rego:3:6: rego_type_error: count: arity mismatch/);
     expect(compileErrors('package t\n\nf(x) := x\np := f(1, 2, 3)\n')[0]).toMatch(/rego_type_error: f: arity mismatch/);
+    expect(compileErrors('package t\n\np if {\n  true with foo.q as 1\n}\n')).toEqual(['t.rego:4:13: rego_type_error: with keyword target must reference existing input, data, or a function']);
+    expect(compileErrors('package t\n\nf(x) := x\np if {\n  f(1) with f as 2 with count as f with input.a as 1 with data.t.q as 1\n}\n')).toEqual([]);
     // One extra argument receives the result, so it is no arity error.
     expect(compileErrors('package t\n\np if count([1], n)\n')).toEqual([]);
   });

@@ -13,9 +13,10 @@ import { foldBody, foldRule } from './fold.js';
 import { checkRecursion } from './recursion.js';
 import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
 import { checkLocals } from './locals.js';
+import { rewritePrintBody, rewritePrintRule } from './print.js';
 import { renameShadowingDecls } from './shadow.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
-import { arityMismatches, functionArity, undefinedFunctions, type DeclOf } from './types.js';
+import { arityMismatches, functionArity, invalidWithTargets, undefinedFunctions, type DeclOf } from './types.js';
 
 export interface RuleSet {
   readonly path: readonly string[];
@@ -53,6 +54,36 @@ export interface CompileOptions extends ParserOptions {
 }
 
 const newNode = (): TreeNode => ({ children: new Map(), ruleSet: null });
+
+/**
+ * Documents that cannot be both: a package and a rule at the same path, or a rule whose value is a leaf (anything
+ * but a partial object) with rules below it.
+ */
+function treeConflicts(tree: TreeNode, modules: readonly Module[]): RegoError[] {
+  const errors: RegoError[] = [];
+  for (const m of modules) {
+    const set = nodeAt(tree, m.pkg).ruleSet;
+    const rule = set && (set.rules[0] ?? set.defaultRule)!;
+    if (rule) errors.push(new RegoError('rego_type_error', `package ${m.pkg.join('.')} conflicts with rule data.${set.key} defined at ${rule.loc.file}:${rule.loc.row}`, rule.loc));
+  }
+  const below = (node: TreeNode, out: string[]): string[] => {
+    for (const child of node.children.values()) {
+      if (child.ruleSet) out.push(`data.${child.ruleSet.key}`);
+      below(child, out);
+    }
+    return out;
+  };
+  const visit = (node: TreeNode): void => {
+    const set = node.ruleSet;
+    if (set && set.kind !== 'object') {
+      const inner = below(node, []);
+      if (inner.length) errors.push(new RegoError('rego_type_error', `rule data.${set.key} conflicts with [${inner.join(' ')}]`, (set.rules[0] ?? set.defaultRule)!.loc));
+    }
+    node.children.forEach(visit);
+  };
+  visit(tree);
+  return errors;
+}
 
 /** The tree node at a path, created (with the nodes above it) if missing. */
 function nodeAt(tree: TreeNode, path: readonly string[]): TreeNode {
@@ -113,7 +144,8 @@ export function compileModules(sources: readonly { file: string; source: string 
   for (const [key, g] of grouped) {
     const all = g.defaultRule ? [...g.rules, g.defaultRule] : g.rules;
     const kinds = new Set(all.map((r) => r.kind));
-    if (kinds.size > 1) {
+    const arities = new Set(all.map((r) => r.args.length));
+    if (kinds.size > 1 || arities.size > 1) {
       errors.push(new RegoError('rego_type_error', `conflicting rules data.${key} found`, all[0]!.loc));
       continue;
     }
@@ -121,6 +153,7 @@ export function compileModules(sources: readonly { file: string; source: string 
     ruleSets.set(key, set);
     nodeAt(tree, set.path).ruleSet = set;
   }
+  errors.push(...treeConflicts(tree, modules));
   if (errors.length) throw new RegoErrors(errors);
 
   // OPA's stage order: local declarations, undefined functions, safety, recursion, then types.
@@ -130,13 +163,15 @@ export function compileModules(sources: readonly { file: string; source: string 
   if (locals.length) throw new RegoErrors(locals);
   const undefinedCalls = undefinedFunctions(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
   if (undefinedCalls.length) throw new RegoErrors(undefinedCalls);
+  const withTargets = invalidWithTargets(allRules, (r) => scopeOfRule(r, ruleSets), ruleSets, builtins);
+  if (withTargets.length) throw new RegoErrors(withTargets);
 
   const safe = new Map<Rule, Rule>();
   for (const set of ruleSets.values()) {
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
       const scope = set.modules.get(rule)!;
       const checker = checkerFor(scope, ruleSets, builtins);
-      const local = renameShadowingDecls(rewriteArgs(rule), (v) => isGlobalIn(scope, v));
+      const local = renameShadowingDecls(rewritePrintRule(rewriteArgs(rule)), (v) => isGlobalIn(scope, v));
       safe.set(rule, foldRule(checker.rule(local)));
       errors.push(...checker.errors());
     }
@@ -187,7 +222,7 @@ const QUERY_SCOPE: ModuleScope = { pkg: [], imports: new Map(), ruleNames: new S
 /** A query body in a safe order; unsafe variables are a RegoErrors. */
 export function compileQuery(body: Body, policy: CompiledPolicy, builtins: ReadonlyMap<string, BuiltinDef>): Body {
   const checker = checkerFor(QUERY_SCOPE, policy.ruleSets, declarations(builtins));
-  const out = checker.body(body, new Set());
+  const out = checker.body(rewritePrintBody(body), new Set());
   const errors = checker.errors();
   if (errors.length) throw new RegoErrors(errors);
   return foldBody(out);

@@ -25,7 +25,7 @@ export class SafetyChecker {
     const safe = new Set<string>();
     for (const a of args) for (const v of termVars(a).keys()) safe.add(v);
     const body = this.body(rule.body, safe);
-    const bound = allBodyVars(body, new Set(safe));
+    const bound = this.#bound(body, safe);
     for (const t of [rule.key, rule.value, ...(rule.refRest ?? [])]) {
       for (const v of termVars(t).keys()) if (!bound.has(v) && !this.isGlobal(v)) this.#report(v, rule.loc);
     }
@@ -149,12 +149,12 @@ export class SafetyChecker {
       case 'setcomp': {
         const body = this.body(t.body, seen);
         this.#headSafe([t.term], body, seen, t.loc);
-        return { ...t, body, term: this.#closuresInTerm(t.term, allBodyVars(body, new Set(seen))) };
+        return { ...t, body, term: this.#closuresInTerm(t.term, this.#bound(body, seen)) };
       }
       case 'objectcomp': {
         const body = this.body(t.body, seen);
         this.#headSafe([t.key, t.value], body, seen, t.loc);
-        const inner = allBodyVars(body, new Set(seen));
+        const inner = this.#bound(body, seen);
         return { ...t, body, key: this.#closuresInTerm(t.key, inner), value: this.#closuresInTerm(t.value, inner) };
       }
       case 'ref':
@@ -177,9 +177,16 @@ export class SafetyChecker {
     }
   }
 
+  /** The vars a (safe) body binds: those of its literals, not of the closures in them. */
+  #bound(body: Body, outer: ReadonlySet<string>): Set<string> {
+    const out = new Set(outer);
+    for (const lit of body) for (const v of this.#vars(lit).keys()) out.add(v);
+    return out;
+  }
+
   /** A comprehension's head may only use vars its body (or the outside) binds. */
   #headSafe(heads: readonly Term[], body: Body, seen: ReadonlySet<string>, loc: Location): void {
-    const bound = allBodyVars(body, new Set(seen));
+    const bound = this.#bound(body, seen);
     for (const h of heads) for (const v of termVars(h).keys()) if (!bound.has(v) && !this.isGlobal(v)) this.#report(v, loc);
   }
 }

@@ -58,6 +58,39 @@ export function arityMismatches(rules: readonly Rule[], scopeOf: (r: Rule) => Mo
   return errors;
 }
 
+/** OPA's with-modifier check: a target is (under) input or data, or names a function. */
+export function invalidWithTargets(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
+  const errors: RegoError[] = [];
+  const check = (target: Term, scope: ModuleScope): void => {
+    const head = target.type === 'ref' ? target.head : target;
+    const name = targetName(target);
+    if (head.type === 'var' && (head.name === 'input' || head.name === 'data' || scope.imports.has(head.name) || scope.ruleNames.has(head.name))) return;
+    if (name !== undefined && (EVALUATOR_FUNCTIONS.has(name) || declOf(name) || resolveFunction(name, scope, ruleSets))) return;
+    errors.push(new RegoError('rego_type_error', 'with keyword target must reference existing input, data, or a function', target.loc));
+  };
+  for (const rule of rules) {
+    const scope = scopeOf(rule);
+    for (let r: Rule | null = rule; r; r = r.elseRule) eachWith(r.body, (w) => check(w, scope));
+  }
+  return errors;
+}
+
+function targetName(t: Term): string | undefined {
+  if (t.type === 'var') return t.name;
+  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
+  const parts = [t.head.name];
+  for (const p of t.path) {
+    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
+    parts.push(p.value);
+  }
+  return parts.join('.');
+}
+
+/** Every with target in a body, closures and template expressions included. */
+function eachWith(body: Body, f: (target: Term) => void): void {
+  walkBody(body, { literal: (l) => l.with.forEach((w) => f(w.target)), term: (t) => t.type === 'with' && t.with.forEach((w) => f(w.target)) });
+}
+
 function eachCall(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, f: (c: CallTerm, scope: ModuleScope) => void): void {
   for (const rule of rules) {
     const scope = scopeOf(rule);
@@ -70,12 +103,26 @@ function eachCall(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, f: 
 
 type CallTerm = Extract<Term, { type: 'call' }>;
 
+interface Visitor {
+  readonly term?: (t: Term) => void;
+  readonly literal?: (l: Literal) => void;
+}
+
 export function visitCalls(t: Term | null, f: (c: CallTerm) => void): void {
+  visitTerm(t, { term: (x) => x.type === 'call' && f(x) });
+}
+
+export function visitBody(body: Body, f: (c: CallTerm) => void): void {
+  walkBody(body, { term: (x) => x.type === 'call' && f(x) });
+}
+
+/** Every term (pre-order) and literal under a term, closures included. */
+function visitTerm(t: Term | null, v: Visitor): void {
   if (!t) return;
-  const sub = (x: Term | null): void => visitCalls(x, f);
+  v.term?.(t);
+  const sub = (x: Term | null): void => visitTerm(x, v);
   switch (t.type) {
     case 'call':
-      f(t);
       return t.args.forEach(sub);
     case 'ref':
       sub(t.head);
@@ -84,15 +131,15 @@ export function visitCalls(t: Term | null, f: (c: CallTerm) => void): void {
     case 'set':
       return t.items.forEach(sub);
     case 'object':
-      return t.items.forEach(([k, v]) => (sub(k), sub(v)));
+      return t.items.forEach(([k, x]) => (sub(k), sub(x)));
     case 'arraycomp':
     case 'setcomp':
       sub(t.term);
-      return visitBody(t.body, f);
+      return walkBody(t.body, v);
     case 'objectcomp':
       sub(t.key);
       sub(t.value);
-      return visitBody(t.body, f);
+      return walkBody(t.body, v);
     case 'template':
       return t.parts.forEach((p) => typeof p !== 'string' && sub(p));
     case 'with':
@@ -107,39 +154,38 @@ export function visitCalls(t: Term | null, f: (c: CallTerm) => void): void {
   }
 }
 
-export function visitBody(body: Body, f: (c: CallTerm) => void): void {
-  for (const lit of body) visitLiteral(lit, f);
-}
-
-function visitLiteral(lit: Literal, f: (c: CallTerm) => void): void {
-  const e = lit.expr;
-  const sub = (t: Term | null): void => visitCalls(t, f);
-  switch (e.kind) {
-    case 'term':
-      sub(e.term);
-      break;
-    case 'unify':
-    case 'assign':
-      sub(e.left);
-      sub(e.right);
-      break;
-    case 'somein':
-      sub(e.key);
-      sub(e.value);
-      sub(e.coll);
-      break;
-    case 'every':
-      sub(e.coll);
-      visitBody(e.body, f);
-      break;
-    case 'group':
-      visitBody(e.body, f);
-      break;
-    case 'or':
-      e.branches.forEach((b) => visitBody(b, f));
-      break;
-    default:
-      break;
+function walkBody(body: Body, v: Visitor): void {
+  for (const lit of body) {
+    v.literal?.(lit);
+    const e = lit.expr;
+    const sub = (t: Term | null): void => visitTerm(t, v);
+    switch (e.kind) {
+      case 'term':
+        sub(e.term);
+        break;
+      case 'unify':
+      case 'assign':
+        sub(e.left);
+        sub(e.right);
+        break;
+      case 'somein':
+        sub(e.key);
+        sub(e.value);
+        sub(e.coll);
+        break;
+      case 'every':
+        sub(e.coll);
+        walkBody(e.body, v);
+        break;
+      case 'group':
+        walkBody(e.body, v);
+        break;
+      case 'or':
+        e.branches.forEach((b) => walkBody(b, v));
+        break;
+      default:
+        break;
+    }
+    for (const w of lit.with) sub(w.value);
   }
-  for (const w of lit.with) sub(w.value);
 }

@@ -45,6 +45,17 @@ export const MANY: unique symbol = Symbol('many');
 /** Thrown to stop a search once it has what it needs; a plain object, so no stack trace is captured. */
 export const FOUND: unique symbol = Symbol('found');
 
+/** The path terms a name stands for in a scope (an import, or a rule of the package), made once per name. */
+const PREFIXES = new WeakMap<ModuleScope, Map<string, readonly Term[]>>();
+
+function prefixTerms(scope: ModuleScope, name: string, parts: readonly string[], loc: Location): readonly Term[] {
+  let byName = PREFIXES.get(scope);
+  if (!byName) PREFIXES.set(scope, (byName = new Map()));
+  let terms = byName.get(name);
+  if (!terms) byName.set(name, (terms = parts.map((p) => scalarTerm(p, loc))));
+  return terms;
+}
+
 export abstract class EvalCore {
   protected readonly policy: CompiledPolicy;
   protected readonly opts: EvalOptions;
@@ -458,8 +469,8 @@ export abstract class EvalCore {
       case 'scalar':
         return k(t.value);
       case 'var': {
-        const v = env.get(t.name);
-        if (v !== undefined) return k(v);
+        const bound = env.get(t.name);
+        if (bound !== undefined) return k(bound);
         return this.#global(t.name, [], env, scope, t.loc, k);
       }
       case 'ref':
@@ -599,7 +610,7 @@ export abstract class EvalCore {
       }
       if (j === g.prefix.length) return this.dataRef(path, 0, node, base, g.prefix, env, scope, k, loc);
     }
-    this.dataRef([...g.prefix.map((p) => scalarTerm(p, loc)), ...path], 0, this.policy.tree, this.data, [], env, scope, k);
+    this.dataRef([...prefixTerms(scope, name, g.prefix, loc), ...path], 0, this.policy.tree, this.data, [], env, scope, k);
   }
 
   #ref(t: Extract<Term, { type: 'ref' }>, env: Env, scope: ModuleScope, k: KV): void {

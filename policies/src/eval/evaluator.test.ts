@@ -29,4 +29,11 @@ describe('evaluator', () => {
   it('unifies patterns on both sides, whichever side binds first', () => {
     expect(doc('p := [x, y] if [1, x] = [y, 2]\n', ['p'])).toEqual([2, 1]);
   });
+
+  it('prints undefined operands as <undefined> and a line per value of an iterating operand', () => {
+    const lines: string[] = [];
+    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np if {\n  print("a", input.missing)\n  xs := [1, 2]\n  print("x", xs[_])\n}\n' }]);
+    expect(e.document(['t', 'p'], { print: (l) => lines.push(l) })).toBe(true);
+    expect(lines).toEqual(['a <undefined>', 'x 1', 'x 2']);
+  });
 });

@@ -9,7 +9,7 @@ import type { Location } from '../ast/tokens.js';
 import { BuiltinError } from '../builtins/errors.js';
 import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
 import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet } from '../compile/compiler.js';
-import { equal, formatValue, keyOf, typeName, type Value } from '../values.js';
+import { equal, formatValue, isSet, keyOf, typeName, type Value } from '../values.js';
 import { NO_SCOPE, type Env, type EvalOptions, type K, type KV } from './core.js';
 import { QueryContext } from './context.js';
 import { DirectEval } from './direct.js';
@@ -33,21 +33,23 @@ function sharedCache(policy: CompiledPolicy): Map<string, unknown> {
   return cache;
 }
 
-interface CallTarget {
-  readonly scope: ModuleScope;
-  readonly fn: RuleSet | undefined;
-  readonly def: BuiltinDef | undefined;
-}
+type CallTerm = Extract<Term, { type: 'call' }>;
 
-const CALL_TARGETS = new WeakMap<ReadonlyMap<string, BuiltinDef>, WeakMap<Term, CallTarget>>();
+type CallTarget =
+  | { readonly kind: 'function'; readonly set: RuleSet; readonly inputs: readonly Term[]; readonly output: Term | undefined }
+  | { readonly kind: 'builtin' | 'relation'; readonly def: BuiltinDef; readonly inputs: readonly Term[]; readonly output: Term | undefined }
+  | { readonly kind: 'language'; readonly inputs: readonly Term[]; readonly output: Term | undefined }
+  | { readonly kind: 'print' };
+
+/** Call sites resolved, per builtin registry (so per engine); the terms belong to one policy's rules. */
+const RESOLVED_CALLS = new WeakMap<ReadonlyMap<string, BuiltinDef>, WeakMap<CallTerm, CallTarget>>();
 
 /** Queries in their safe order, per policy (the order depends on the functions the policy defines). */
 const COMPILED_QUERIES = new WeakMap<CompiledPolicy, WeakMap<Body, Body>>();
 
 export class Evaluation extends DirectEval {
   readonly #fnLookup: Map<ModuleScope, Map<string, RuleSet | null>>;
-  /** What each call names (per set of builtins; a call term belongs to one policy). */
-  readonly #targets: WeakMap<Term, CallTarget>;
+  readonly #sites: WeakMap<CallTerm, CallTarget>;
   /** The first builtin error seen in strict mode; reported after evaluation, as OPA does. */
   strictError: EvalError | undefined;
   readonly #ctx: BuiltinContext;
@@ -58,9 +60,8 @@ export class Evaluation extends DirectEval {
     super(policy, opts);
     this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
     FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
-    let targets = CALL_TARGETS.get(opts.builtins);
-    if (!targets) CALL_TARGETS.set(opts.builtins, (targets = new WeakMap()));
-    this.#targets = targets;
+    this.#sites = RESOLVED_CALLS.get(opts.builtins) ?? new WeakMap();
+    RESOLVED_CALLS.set(opts.builtins, this.#sites);
     this.#ctx = new QueryContext({ nowNs: opts.nowNs, signal: opts.signal, print: opts.print, sharedCache: sharedCache(policy) }, () => this.impurity++);
   }
 
@@ -93,8 +94,8 @@ export class Evaluation extends DirectEval {
 
   // ---- calls ----
 
-  protected call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void {
-    const mock = this.mocks.get(t.name);
+  protected call(t: CallTerm, env: Env, scope: ModuleScope, k: KV): void {
+    const mock = this.mocks.size ? this.mocks.get(t.name) : undefined;
     if (mock) {
       if ('value' in mock) return this.terms(t.args, env, scope, () => k(mock.value));
       // The replacement runs with no function mocks at all (OPA pushes an empty frame): it calls the real functions.
@@ -106,68 +107,81 @@ export class Evaluation extends DirectEval {
         this.mocks = saved;
       }
     }
-    const fn = this.functionSet(t.name, scope);
-    if (fn) {
-      const arity = (fn.rules[0] ?? fn.defaultRule)!.args.length;
-      if (t.args.length === arity + 1) {
-        // f(x, out): the last argument receives the result, and the call itself is true.
-        return this.terms(t.args.slice(0, arity), env, scope, (args) =>
-          this.#callFunction(fn, args, t.loc, (result) => this.bindPattern(t.args[arity]!, result, env, scope, () => k(true), false)),
-        );
-      }
-      return this.terms(t.args, env, scope, (args) => this.#callFunction(fn, args, t.loc, k));
-    }
-    if (t.name === 'print' || t.name === 'internal.print') {
-      return this.terms(t.args, env, scope, (args) => {
-        this.opts.print?.(args.map((a) => (typeof a === 'string' ? a : formatValue(a))).join(' '));
-        k(true);
-      });
-    }
-    const def = this.opts.builtins.get(t.name) ?? this.#languageBuiltin(t.name);
-    if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
-    if (def.decl.relation) {
-      const n = def.decl.args.length;
-      return this.terms(t.args.slice(0, n), env, scope, (args) => {
-        const results = this.#invoke(def, args, t.loc);
-        if (!Array.isArray(results)) return;
-        for (const r of results as Value[]) {
-          if (t.args.length > n) this.bindPattern(t.args[n]!, r, env, scope, () => k(true), false);
-          else k(r);
+    const target = this.#resolve(t, scope);
+    switch (target.kind) {
+      case 'function':
+        if (target.output) {
+          // f(x, out): the last argument receives the result, and the call itself is true.
+          return this.terms(target.inputs, env, scope, (args) =>
+            this.#callFunction(target.set, args, t.loc, (result) => this.bindPattern(target.output!, result, env, scope, () => k(true), false)),
+          );
         }
-      });
+        return this.terms(target.inputs, env, scope, (args) => this.#callFunction(target.set, args, t.loc, k));
+      case 'print':
+        return this.terms(t.args, env, scope, (args) => {
+          // internal.print (the compiled form): each operand is the set of its values; a line per combination.
+          const operands = t.name === 'print' ? args.map((a) => [a]) : args.map((a) => (isSet(a) ? [...a.sorted()] : [a]));
+          for (const line of crossProduct(operands)) this.opts.print?.(line.map(printText).join(' '));
+          k(true);
+        });
+      case 'relation':
+        return this.terms(target.inputs, env, scope, (args) => {
+          const results = this.#invoke(target.def, args, t.loc);
+          if (!Array.isArray(results)) return;
+          for (const r of results as Value[]) {
+            if (target.output) this.bindPattern(target.output, r, env, scope, () => k(true), false);
+            else k(r);
+          }
+        });
+      case 'builtin':
+      case 'language': {
+        // The language's builtins read this evaluation's state, so they are looked up per evaluation.
+        const def = target.kind === 'builtin' ? target.def : this.#languageBuiltin(t.name)!;
+        return this.terms(target.inputs, env, scope, (args) => {
+          const result = this.#invoke(def, args, t.loc);
+          if (result === undefined) return;
+          if (target.output) return this.bindPattern(target.output, result as Value, env, scope, () => k(true), false);
+          k(result as Value);
+        });
+      }
     }
-    const arity = def.decl.args.length;
-    const inputs = def.decl.variadic || t.args.length === arity ? t.args : t.args.slice(0, arity);
-    this.terms(inputs, env, scope, (args) => {
-      const result = this.#invoke(def, args, t.loc);
-      if (result === undefined) return;
-      if (t.args.length > arity && !def.decl.variadic) return this.bindPattern(t.args[arity]!, result as Value, env, scope, () => k(true), false);
-      k(result as Value);
-    });
   }
 
-  protected callValue(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope): Value | undefined {
-    let target = this.#targets.get(t);
-    if (!target || target.scope !== scope) {
-      const fn = this.functionSet(t.name, scope);
-      const def = fn || t.name === 'print' || t.name === 'internal.print' ? undefined : this.opts.builtins.get(t.name);
-      this.#targets.set(t, (target = { scope, fn, def }));
-    }
-    const { fn, def } = target;
-    if (fn) {
-      if (t.args.length !== (fn.rules[0] ?? fn.defaultRule)!.args.length) return this.generalValue(t, env, scope);
-      const args = this.values(t.args, env, scope);
+  /** What a call names, worked out once per call site (mocks aside, it depends only on the policy and builtins). */
+  #resolve(t: CallTerm, scope: ModuleScope): CallTarget {
+    const bySite = this.#sites;
+    let target = bySite.get(t);
+    if (target) return target;
+    const split = (n: number): { inputs: readonly Term[]; output: Term | undefined } => ({ inputs: t.args.length > n ? t.args.slice(0, n) : t.args, output: t.args.length > n ? t.args[n] : undefined });
+    const fn = this.functionSet(t.name, scope);
+    const def = fn ? undefined : this.opts.builtins.get(t.name);
+    const language = fn || def ? undefined : this.#languageBuiltin(t.name);
+    if (fn) target = { kind: 'function', set: fn, ...split((fn.rules[0] ?? fn.defaultRule)!.args.length) };
+    else if (t.name === 'print' || t.name === 'internal.print') target = { kind: 'print' };
+    else if (language) target = { kind: 'language', ...split(language.decl.args.length) };
+    else if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
+    else if (def.decl.relation) target = { kind: 'relation', def, ...split(def.decl.args.length) };
+    else if (def.decl.variadic) target = { kind: 'builtin', def, inputs: t.args, output: undefined };
+    else target = { kind: 'builtin', def, ...split(def.decl.args.length) };
+    bySite.set(t, target);
+    return target;
+  }
+
+  protected callValue(t: CallTerm, env: Env, scope: ModuleScope): Value | undefined {
+    const target = this.#resolve(t, scope);
+    if (target.kind === 'function' && !target.output) {
+      const args = this.values(target.inputs, env, scope);
       let out: Value | undefined;
       if (args) {
-        this.#callFunction(fn, args, t.loc, (v) => {
+        this.#callFunction(target.set, args, t.loc, (v) => {
           out = v;
         });
       }
       return out;
     }
-    if (!def || def.decl.relation || (!def.decl.variadic && t.args.length !== def.decl.args.length)) return this.generalValue(t, env, scope);
-    const args = this.values(t.args, env, scope);
-    return args && (this.#invoke(def, args, t.loc) as Value | undefined);
+    if (target.kind !== 'builtin' || target.output) return this.generalValue(t, env, scope);
+    const args = this.values(target.inputs, env, scope);
+    return args && (this.#invoke(target.def, args, t.loc) as Value | undefined);
   }
 
   #languageBuiltin(name: string): BuiltinDef | undefined {
@@ -207,6 +221,12 @@ export class Evaluation extends DirectEval {
     return set?.kind === 'function' ? set : undefined;
   }
 
+  /** A function's parameters are patterns over its arguments; they are local names (shadowing rules). */
+  #bindArgs(params: readonly Term[], args: readonly Value[], i: number, env: Env, scope: ModuleScope, done: K): void {
+    if (i === args.length) return done();
+    this.bindPattern(params[i]!, args[i]!, env, scope, () => this.#bindArgs(params, args, i + 1, env, scope, done), false, true);
+  }
+
   #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
     let results = this.funcCache.get(set);
     if (!results) this.funcCache.set(set, (results = new Map()));
@@ -230,9 +250,7 @@ export class Evaluation extends DirectEval {
       if (rule.args.length !== args.length) continue;
       const env: Env = new Map();
       const scope = set.modules.get(rule) ?? NO_SCOPE;
-      const bindArgs = (i: number, done: K): void =>
-        i === args.length ? done() : this.bindPattern(rule.args[i]!, args[i]!, env, scope, () => bindArgs(i + 1, done), false, true);
-      bindArgs(0, () => {
+      this.#bindArgs(rule.args, args, 0, env, scope, () => {
         const v = this.completeValue(rule, set, env);
         if (v === undefined) return;
         if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', loc);
@@ -259,6 +277,21 @@ function argKey(v: Value): string {
   let key = ARG_KEYS.get(v);
   if (key === undefined) ARG_KEYS.set(v, (key = keyOf(v)));
   return key;
+}
+
+/** An empty operand (undefined) prints as <undefined>. */
+function crossProduct(operands: readonly (readonly Value[])[]): (Value | undefined)[][] {
+  let lines: (Value | undefined)[][] = [[]];
+  for (const values of operands) {
+    const options = values.length ? values : [undefined];
+    lines = lines.flatMap((line) => options.map((v) => [...line, v]));
+  }
+  return lines;
+}
+
+function printText(v: Value | undefined): string {
+  if (v === undefined) return '<undefined>';
+  return typeof v === 'string' ? v : formatValue(v);
 }
 
 export { index, typeName };

@@ -2,13 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Engine, RObject, readBundle, stringifyJSON, toJSON, type Value } from '@airlock/policies';
 import type { Command } from '../command.js';
+import { evaluateQuery } from './policy-eval.js';
 
 const HELP = `Usage: airlock policy <eval|test|check> [options]
 
 Rego, evaluated by Airlock's own engine, with the shapes of the opa command.
 
   airlock policy eval [--v0-compatible] -d PATH... [-i input.json] QUERY
-      prints {"result":[{"expressions":[{"value":…,"text":…}],"bindings":{…}}]} like opa eval --format json;
+      prints {"result":[{"expressions":[{"value","text","location"}],"bindings":{…}}]} like opa eval --format json;
       {} when the query is undefined
   airlock policy test [--v0-compatible] [-v] PATH...
       runs every test_* rule; one line per failing test (every test with -v), then PASS: N/M; exit 1 on a failure
@@ -50,16 +51,7 @@ export const policyCommand: Command = {
         const { modules, data } = await load(values.data ?? [], false);
         const engine = Engine.compile(modules, { v0Compatible });
         const input = values.input ? (JSON.parse(await readFile(values.input, 'utf8')) as unknown) : undefined;
-        const rows = engine.query(query, { input, data });
-        if (!rows.length) {
-          io.stdout.write('{}\n');
-          return 0;
-        }
-        const result = rows.map((row) => {
-          const bindings = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJSON(v)]));
-          return Object.keys(bindings).length ? { expressions: [{ value: true, text: query }], bindings } : { expressions: [{ value: true, text: query }] };
-        });
-        io.stdout.write(stringifyJSON({ result }) + '\n');
+        io.stdout.write(stringifyJSON(evaluateQuery(engine, query, { input, data })) + '\n');
         return 0;
       }
       case 'test': {

@@ -6,7 +6,7 @@
  * <undefined>.
  */
 import { BuiltinError } from '../errors.js';
-import { RObject, RSet, compare, equal, formatValue, isNumber, type Value } from '../../values.js';
+import { RObject, RSet, compare, equal, formatValue, type Value } from '../../values.js';
 
 /** A Go int made by the template itself (range indices, len); unlike JSON numbers, 0 is false. */
 class GoInt {
@@ -283,107 +283,109 @@ const FUNCS: Funcs = {
 
 /** Go's fmt.Sprintf, supplied by the caller (sprintf's implementation). */
 export type Printf = (format: string, args: readonly Value[]) => string;
-let printf: Printf = () => '';
 
-function render(nodes: readonly Node[], dot: TValue, scope: Scope, out: string[]): void {
-  for (const n of nodes) {
-    switch (n.kind) {
-      case 'text':
-        out.push(n.text);
-        break;
-      case 'action': {
-        const v = pipeline(n.pipe, dot, scope);
-        if (!n.pipe.decl.length) out.push(show(v));
-        break;
+class Renderer {
+  constructor(private readonly printf: Printf) {}
+
+  render(nodes: readonly Node[], dot: TValue, scope: Scope, out: string[]): void {
+    for (const n of nodes) {
+      switch (n.kind) {
+        case 'text':
+          out.push(n.text);
+          break;
+        case 'action': {
+          const v = this.pipeline(n.pipe, dot, scope);
+          if (!n.pipe.decl.length) out.push(show(v));
+          break;
+        }
+        case 'break':
+        case 'continue':
+          throw new Loop(n.kind);
+        case 'if':
+        case 'with': {
+          const inner: Scope = [...scope];
+          const v = this.pipeline(n.pipe, dot, inner);
+          if (truthy(v)) this.render(n.body, n.kind === 'with' ? v : dot, inner, out);
+          else this.render(n.orElse, dot, inner, out);
+          break;
+        }
+        case 'range':
+          this.renderRange(n, dot, scope, out);
       }
-      case 'break':
-      case 'continue':
-        throw new Loop(n.kind);
-      case 'if':
-      case 'with': {
-        const inner: Scope = [...scope];
-        const v = pipeline(n.pipe, dot, inner);
-        if (truthy(v)) render(n.body, n.kind === 'with' ? v : dot, inner, out);
-        else render(n.orElse, dot, inner, out);
-        break;
+    }
+  }
+
+  renderRange(n: Block, dot: TValue, scope: Scope, out: string[]): void {
+    const decl = n.pipe.decl;
+    const v = this.pipeline({ ...n.pipe, decl: [] }, dot, scope);
+    let items: [TValue, TValue][];
+    if (isArray(v)) items = v.map((x, i) => [new GoInt(i), x]);
+    else if (isSet(v)) items = v.sorted().map((x, i) => [new GoInt(i), x]);
+    else if (isObject(v)) items = v.sortedEntries().map(([k, x]) => [k, x]);
+    else if (v instanceof GoInt) items = Array.from({ length: Math.max(0, v.n) }, (_, i) => [new GoInt(i), new GoInt(i)]);
+    else if (v === UNDEFINED || v === null) items = [];
+    else return fail(`1: range can't iterate over ${show(v)}`);
+    if (!items.length) return this.render(n.orElse, dot, scope, out);
+    for (const [k, x] of items) {
+      const inner: Scope = [...scope];
+      if (decl.length === 1) inner.push({ name: decl[0]!, value: x });
+      else if (decl.length === 2) inner.push({ name: decl[0]!, value: k }, { name: decl[1]!, value: x });
+      try {
+        this.render(n.body, x, inner, out);
+      } catch (e) {
+        if (!(e instanceof Loop)) throw e;
+        if (e.kind === 'break') break;
       }
-      case 'range':
-        renderRange(n, dot, scope, out);
     }
   }
-}
 
-function renderRange(n: Block, dot: TValue, scope: Scope, out: string[]): void {
-  const decl = n.pipe.decl;
-  const v = pipeline({ ...n.pipe, decl: [] }, dot, scope);
-  let items: [TValue, TValue][];
-  if (isArray(v)) items = v.map((x, i) => [new GoInt(i), x]);
-  else if (isSet(v)) items = v.sorted().map((x, i) => [new GoInt(i), x]);
-  else if (isObject(v)) items = v.sortedEntries().map(([k, x]) => [k, x]);
-  else if (v instanceof GoInt) items = Array.from({ length: Math.max(0, v.n) }, (_, i) => [new GoInt(i), new GoInt(i)]);
-  else if (v === UNDEFINED || v === null) items = [];
-  else return fail(`1: range can't iterate over ${show(v)}`);
-  if (!items.length) return render(n.orElse, dot, scope, out);
-  for (const [k, x] of items) {
-    const inner: Scope = [...scope];
-    if (decl.length === 1) inner.push({ name: decl[0]!, value: x });
-    else if (decl.length === 2) inner.push({ name: decl[0]!, value: k }, { name: decl[1]!, value: x });
-    try {
-      render(n.body, x, inner, out);
-    } catch (e) {
-      if (!(e instanceof Loop)) throw e;
-      if (e.kind === 'break') break;
+  pipeline(p: Pipeline, dot: TValue, scope: Scope): TValue {
+    let value: TValue | undefined;
+    for (const cmd of p.cmds) value = this.command(cmd, dot, scope, value);
+    if (p.decl.length) {
+      if (p.assign) {
+        const slot = [...scope].reverse().find((s) => s.name === p.decl[0]);
+        if (!slot) fail(`1: undefined variable: ${p.decl[0]}`);
+        slot!.value = value!;
+      } else scope.push({ name: p.decl[0]!, value: value! });
     }
+    return value!;
   }
-}
 
-function pipeline(p: Pipeline, dot: TValue, scope: Scope): TValue {
-  let value: TValue | undefined;
-  for (const cmd of p.cmds) value = command(cmd, dot, scope, value);
-  if (p.decl.length) {
-    if (p.assign) {
-      const slot = [...scope].reverse().find((s) => s.name === p.decl[0]);
-      if (!slot) fail(`1: undefined variable: ${p.decl[0]}`);
-      slot!.value = value!;
-    } else scope.push({ name: p.decl[0]!, value: value! });
-  }
-  return value!;
-}
-
-function command(cmd: Operand[], dot: TValue, scope: Scope, final: TValue | undefined): TValue {
-  const [head, ...rest] = cmd;
-  if (head!.kind === 'ident') {
-    const f = head!.name === 'printf' ? (args: TValue[]) => printf(String(plain(args[0]!)), args.slice(1).map(plain)) : FUNCS[head!.name];
-    if (!f) return fail(`1: function "${head!.name}" not defined`);
-    const args = rest.map((a) => operand(a, dot, scope));
-    if (final !== undefined) args.push(final);
-    return f(args);
-  }
-  if (rest.length || final !== undefined) return fail(`1: can't give argument to non-function ${show(operand(head!, dot, scope))}`);
-  return operand(head!, dot, scope);
-}
-
-function operand(o: Operand, dot: TValue, scope: Scope): TValue {
-  switch (o.kind) {
-    case 'lit':
-      return o.value;
-    case 'ident':
-      return command([o], dot, scope, undefined);
-    case 'dot':
-      return o.fields.reduce(field, dot);
-    case 'var': {
-      const slot = [...scope].reverse().find((s) => s.name === o.name);
-      if (!slot) return fail(`1: undefined variable "${o.name}"`);
-      return o.fields.reduce(field, slot.value);
+  command(cmd: Operand[], dot: TValue, scope: Scope, final: TValue | undefined): TValue {
+    const [head, ...rest] = cmd;
+    if (head!.kind === 'ident') {
+      const f = head!.name === 'printf' ? (args: TValue[]) => this.printf(String(plain(args[0]!)), args.slice(1).map(plain)) : FUNCS[head!.name];
+      if (!f) return fail(`1: function "${head!.name}" not defined`);
+      const args = rest.map((a) => this.operand(a, dot, scope));
+      if (final !== undefined) args.push(final);
+      return f(args);
     }
-    case 'pipe':
-      return o.fields.reduce(field, pipeline(o.pipe, dot, [...scope]));
+    if (rest.length || final !== undefined) return fail(`1: can't give argument to non-function ${show(this.operand(head!, dot, scope))}`);
+    return this.operand(head!, dot, scope);
+  }
+
+  operand(o: Operand, dot: TValue, scope: Scope): TValue {
+    switch (o.kind) {
+      case 'lit':
+        return o.value;
+      case 'ident':
+        return this.command([o], dot, scope, undefined);
+      case 'dot':
+        return o.fields.reduce(field, dot);
+      case 'var': {
+        const slot = [...scope].reverse().find((s) => s.name === o.name);
+        if (!slot) return fail(`1: undefined variable "${o.name}"`);
+        return o.fields.reduce(field, slot.value);
+      }
+      case 'pipe':
+        return o.fields.reduce(field, this.pipeline(o.pipe, dot, [...scope]));
+    }
   }
 }
 
 export function renderTemplate(src: string, vars: RObject, sprintf: Printf): string {
-  printf = sprintf;
   const out: string[] = [];
-  render(parse(src), vars, [{ name: '$', value: vars }], out);
+  new Renderer(sprintf).render(parse(src), vars, [{ name: '$', value: vars }], out);
   return out.join('');
 }

@@ -4,7 +4,7 @@
  * default printing in error messages.
  */
 import { goMarshal } from '../../gojson.js';
-import type { Rat } from '../../bigfloat.js';
+import { ratToNumber, type Rat } from '../../bigfloat.js';
 export { rational, type Rat } from '../../bigfloat.js';
 import { RObject, isArray, isObject, type Value } from '../../../values.js';
 
@@ -18,7 +18,7 @@ export const isIntegerRat = (a: Rat): boolean => a.num % a.den === 0n;
 
 /** big.Float's %v: like %g with 10 significant digits. */
 export function goText(r: Rat): string {
-  const x = Number(r.num) / Number(r.den);
+  const x = ratToNumber(r);
   if (x === 0) return '0';
   const exp = Math.floor(Math.log10(Math.abs(x)));
   if (exp < -4 || exp >= 10) {
