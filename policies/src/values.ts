@@ -277,7 +277,8 @@ export function fromJSON(x: unknown): Value {
   if (Array.isArray(x)) return x.map(fromJSON);
   if (typeof x === 'object') {
     const o = new RObject();
-    for (const k of Object.keys(x)) o.set(k, fromJSON((x as Record<string, unknown>)[k]));
+    // for…in visits a JSON object's own keys, without the array Object.keys makes.
+    for (const k in x) o.set(k, fromJSON((x as Record<string, unknown>)[k]));
     return o;
   }
   throw new TypeError(`cannot convert ${typeof x} to a Rego value`);

@@ -223,6 +223,14 @@ export class Evaluation extends DirectEval {
 
   /** A function's parameters are patterns over its arguments; they are local names (shadowing rules). */
   #bindArgs(params: readonly Term[], args: readonly Value[], i: number, env: Env, scope: ModuleScope, done: K): void {
+    // Plain variable parameters bind on the spot (the environment is the call's own); patterns take the general way.
+    for (; i < args.length && params[i]!.type === 'var'; i++) {
+      const name = (params[i] as Extract<Term, { type: 'var' }>).name;
+      if (name === '_') continue;
+      const bound = env.get(name);
+      if (bound === undefined) env.set(name, args[i]!);
+      else if (!equal(bound, args[i]!)) return;
+    }
     if (i === args.length) return done();
     this.bindPattern(params[i]!, args[i]!, env, scope, () => this.#bindArgs(params, args, i + 1, env, scope, done), false, true);
   }
