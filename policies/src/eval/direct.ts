@@ -79,7 +79,7 @@ export abstract class DirectEval extends DocumentEval {
   protected values(items: readonly Term[], env: Env, scope: ModuleScope): Value[] | undefined {
     const out: Value[] = [];
     for (const item of items) {
-      const v = this.value(item, env, scope);
+      const v = item.type === 'scalar' ? item.value : this.value(item, env, scope);
       if (v === undefined) return undefined;
       out.push(v);
     }
@@ -121,7 +121,8 @@ export abstract class DirectEval extends DocumentEval {
         const doc = this.documentAt(node, base, t.loc);
         return doc === undefined ? undefined : this.#walkValue(doc, path, i - g.prefix.length, env, scope);
       }
-      const key = i < g.prefix.length ? g.prefix[i]! : this.value(path[i - g.prefix.length]!, env, scope);
+      const p = i < g.prefix.length ? undefined : path[i - g.prefix.length]!;
+      const key = p === undefined ? g.prefix[i]! : p.type === 'scalar' ? p.value : this.value(p, env, scope);
       if (key === undefined) return undefined;
       const child: TreeNode | undefined = typeof key === 'string' ? node?.children.get(key) : undefined;
       let sub: Value | undefined = base === undefined ? undefined : index(base, key);
@@ -137,7 +138,8 @@ export abstract class DirectEval extends DocumentEval {
   #walkValue(value: Value, path: readonly Term[], from: number, env: Env, scope: ModuleScope): Value | undefined {
     let v: Value | undefined = value;
     for (let i = from; i < path.length && v !== undefined; i++) {
-      const key = this.value(path[i]!, env, scope);
+      const p = path[i]!;
+      const key = p.type === 'scalar' ? p.value : this.value(p, env, scope);
       v = key === undefined ? undefined : index(v, key);
     }
     return v;
