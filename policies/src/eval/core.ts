@@ -10,7 +10,6 @@ import type { CompiledPolicy, ModuleScope, RuleSet, TreeNode } from '../compile/
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
 import type { SharedMemo } from './caches.js';
 import { EvalError } from './errors.js';
-import { globalName } from './globals.js';
 import { singleValues, type SingleValues } from './solutions.js';
 import { flatItems, groundKey, index, needsReorder, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
 
@@ -89,12 +88,17 @@ export abstract class EvalCore {
   }
 
   /** `data…` from position i of the path, at tree node `node` over base document `base` (keys so far: `at`). */
-  protected abstract dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV, loc?: Location): void;
+  protected abstract dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void;
   protected abstract call(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope, k: KV): void;
   /** Like term(), faster for terms with one value at most. */
   protected abstract termValue(t: Term, env: Env, scope: ModuleScope, k: KV): void;
   /** The value of a term with one value at most (undefined for none), or MANY when it may have more. */
   protected abstract singleValue(t: Term, env: Env, scope: ModuleScope): Value | undefined | typeof MANY;
+  /**
+   * A literal with one solution at most, evaluated on the spot: whether it holds, or the variable it bound (with
+   * the value to restore); MANY for any other literal.
+   */
+  protected abstract quickLiteral(lit: Literal, env: Env, scope: ModuleScope): boolean | readonly [string, Value | undefined] | typeof MANY;
   /** The user function a name denotes in a scope, if any. */
   protected abstract functionSet(name: string, scope: ModuleScope): RuleSet | undefined;
 
@@ -115,7 +119,7 @@ export abstract class EvalCore {
         k();
         break;
       }
-      const quick = lit.with.length ? MANY : this.#quickLiteral(lit, env, scope);
+      const quick = lit.with.length ? MANY : this.quickLiteral(lit, env, scope);
       if (quick === false) break;
       if (quick === true) continue;
       if (quick !== MANY) {
@@ -136,36 +140,11 @@ export abstract class EvalCore {
     }
   }
 
-  /**
-   * A literal with one solution at most, evaluated on the spot: whether it holds, or the variable it bound (with
-   * the value to restore); MANY for any other literal.
-   */
-  #quickLiteral(lit: Literal, env: Env, scope: ModuleScope): boolean | readonly [string, Value | undefined] | typeof MANY {
-    const e = lit.expr;
-    if (lit.negated) {
-      if (e.kind !== 'term' || !this.#singleSolution(lit, env, scope)) return MANY;
-      const v = this.singleValue(e.term, env, scope);
-      return v === MANY ? MANY : v === undefined || v === false;
-    }
-    if (e.kind === 'term') {
-      const v = this.singleValue(e.term, env, scope);
-      return v === MANY ? MANY : v !== undefined && v !== false;
-    }
-    if (e.kind !== 'assign' || e.left.type !== 'var') return MANY;
-    const v = this.singleValue(e.right, env, scope);
-    if (v === MANY || v === undefined) return v === MANY ? MANY : false;
-    const name = e.left.name;
-    if (name === '_') return true;
-    const old = env.get(name);
-    env.set(name, v);
-    return [name, old];
-  }
-
   #literal(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
     if (lit.negated) {
       let found = false;
       // An expression with one solution at most needs no exception to stop its search (throwing is costly).
-      if (this.#singleSolution(lit, env, scope)) {
+      if (this.singleSolution(lit, env, scope)) {
         this.#expr(lit, env, scope, () => {
           found = true;
         });
@@ -186,7 +165,7 @@ export abstract class EvalCore {
     this.#expr(lit, env, scope, k);
   }
 
-  #singleSolution(lit: Literal, env: Env, scope: ModuleScope): boolean {
+  protected singleSolution(lit: Literal, env: Env, scope: ModuleScope): boolean {
     return !this.mocks.size && this.allBound(this.singles.ofLiteral(lit, scope), env);
   }
 
@@ -591,26 +570,9 @@ export abstract class EvalCore {
       return;
     }
     if (name === 'data') return this.dataRef(path, 0, this.policy.tree, this.data, [], env, scope, k);
-    const g = globalName(name, scope);
-    if (!g) return;
-    if (g.root === 'input') {
-      let v = this.input;
-      for (let j = 0; j < g.prefix.length && v !== undefined; j++) v = index(v, g.prefix[j]!);
-      if (v !== undefined) this.walk(v, path, 0, env, scope, k);
-      return;
-    }
-    // Without `with data` overrides the named document's node is found directly, with no path of terms to build.
-    if (!this.dataOverrides.length) {
-      let node: TreeNode | undefined = this.policy.tree;
-      let base: Value | undefined = this.data;
-      let j = 0;
-      for (; j < g.prefix.length && !node?.ruleSet; j++) {
-        node = node?.children.get(g.prefix[j]!);
-        if (base !== undefined) base = index(base, g.prefix[j]!);
-      }
-      if (j === g.prefix.length) return this.dataRef(path, 0, node, base, g.prefix, env, scope, k, loc);
-    }
-    this.dataRef([...prefixTerms(scope, name, g.prefix, loc), ...path], 0, this.policy.tree, this.data, [], env, scope, k);
+    const imported = scope.imports.get(name);
+    if (imported) return this.#global(imported[0]!, [...prefixTerms(scope, name, imported.slice(1), loc), ...path], env, scope, loc, k);
+    if (scope.ruleNames.has(name)) return this.dataRef([...prefixTerms(scope, name, [...scope.pkg, name], loc), ...path], 0, this.policy.tree, this.data, [], env, scope, k);
   }
 
   #ref(t: Extract<Term, { type: 'ref' }>, env: Env, scope: ModuleScope, k: KV): void {

@@ -3,7 +3,7 @@
  * called, which saves the closures continuation-passing costs on every step. Terms this layer does not handle
  * itself are evaluated by the general code and their one value taken.
  */
-import type { Term } from '../ast/nodes.js';
+import type { Literal, Term } from '../ast/nodes.js';
 import type { ModuleScope, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
 import { MANY, type Env, type KV } from './core.js';
@@ -26,6 +26,27 @@ export abstract class DirectEval extends DocumentEval {
   protected override singleValue(t: Term, env: Env, scope: ModuleScope): Value | undefined | typeof MANY {
     if (this.mocks.size || !this.allBound(this.singles.of(t, scope), env)) return MANY;
     return this.value(t, env, scope);
+  }
+
+  protected override quickLiteral(lit: Literal, env: Env, scope: ModuleScope): boolean | readonly [string, Value | undefined] | typeof MANY {
+    const e = lit.expr;
+    if (lit.negated) {
+      if (e.kind !== 'term' || !this.singleSolution(lit, env, scope)) return MANY;
+      const v = this.singleValue(e.term, env, scope);
+      return v === MANY ? MANY : v === undefined || v === false;
+    }
+    if (e.kind === 'term') {
+      const v = this.singleValue(e.term, env, scope);
+      return v === MANY ? MANY : v !== undefined && v !== false;
+    }
+    if (e.kind !== 'assign' || e.left.type !== 'var') return MANY;
+    const v = this.singleValue(e.right, env, scope);
+    if (v === MANY || v === undefined) return v === MANY ? MANY : false;
+    const name = e.left.name;
+    if (name === '_') return true;
+    const old = env.get(name);
+    env.set(name, v);
+    return [name, old];
   }
 
   /** The value of a term known to have one value at most; undefined when it has none. */

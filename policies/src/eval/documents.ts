@@ -31,11 +31,11 @@ export abstract class DocumentEval extends EvalCore {
    * `data…`: virtual documents from rules, merged with the base documents at the same path. The first node on the
    * path that has rules computes its whole document (rules deeper down included); the rest of the path indexes it.
    */
-  protected dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV, loc?: Location): void {
+  protected dataRef(path: readonly Term[], i: number, node: TreeNode | undefined, base: Value | undefined, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void {
     const override = this.#override(at);
     if (override !== undefined) return this.walk(override, path, i, env, scope, k);
     if (node?.ruleSet) {
-      const value = this.#nodeValue(node, at, path[i - 1]?.loc ?? loc ?? node.ruleSet.rules[0]?.loc);
+      const value = this.#nodeValue(node, at, path[i - 1]?.loc ?? node.ruleSet.rules[0]?.loc);
       if (value !== undefined) this.walk(value, path, i, env, scope, k);
       return;
     }
