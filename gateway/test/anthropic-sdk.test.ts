@@ -2,26 +2,14 @@
  * The drop-in promise, proven with the official Anthropic SDK: only baseURL and the key change.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
-import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useGatewayWithFakeUpstream } from './helpers/sdk-suite.js';
 
-let upstream: FakeUpstream;
-let gw: TestGateway;
+const suite = useGatewayWithFakeUpstream();
 let client: Anthropic;
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gw = await startGateway(fakeUpstreamConfig(upstream));
-  client = new Anthropic({ baseURL: gw.url, apiKey: gw.userKey, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.behave({ kind: 'ok' });
-  upstream.setEventDelay(5);
+beforeAll(() => {
+  client = new Anthropic({ baseURL: suite.gw.url, apiKey: suite.gw.userKey, maxRetries: 0 });
 });
 
 const tools = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { input: { type: 'string' } } } }];
@@ -31,19 +19,19 @@ describe('messages through the gateway (Anthropic upstream)', () => {
     const msg = await client.messages.create({ model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content: 'Hello Claude' }] });
     expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Airlock demo model here. You said: Hello Claude' });
     expect(msg.stop_reason).toBe('end_turn');
-    const seen = upstream.requests.at(-1)!;
+    const seen = suite.upstream.requests.at(-1)!;
     expect(seen.body.model).toBe('claude-upstream');
     expect(seen.headers['x-api-key']).toBe('sk-upstream-anthropic');
   });
 
   it('accepts the key as Authorization: Bearer', async () => {
-    const bearer = new Anthropic({ baseURL: gw.url, authToken: gw.userKey, apiKey: null, maxRetries: 0 });
+    const bearer = new Anthropic({ baseURL: suite.gw.url, authToken: suite.gw.userKey, apiKey: null, maxRetries: 0 });
     const msg = await bearer.messages.create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
     expect(msg.type).toBe('message');
   });
 
   it('streams every event type, chunk by chunk', async () => {
-    upstream.setEventDelay(20);
+    suite.upstream.setEventDelay(20);
     const stream = client.messages.stream({ model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content: 'tell me more' }] });
     const types = new Set<string>();
     const arrivals: number[] = [];
@@ -65,13 +53,13 @@ describe('messages through the gateway (Anthropic upstream)', () => {
   });
 
   it('cancels the upstream request when the client aborts', async () => {
-    upstream.setEventDelay(50);
+    suite.upstream.setEventDelay(50);
     const stream = client.messages.stream({ model: 'claude-test', max_tokens: 100, messages: [{ role: 'user', content: 'a long story with very many words' }] });
-    const index = upstream.requests.length;
+    const index = suite.upstream.requests.length;
     await (async () => {
       for await (const event of stream) if (event.type === 'content_block_delta') stream.abort();
     })().catch(() => undefined);
-    const cancelled = await upstream.waitForCancel(index);
+    const cancelled = await suite.upstream.waitForCancel(index);
     expect(cancelled.completed).toBe(false);
   });
 });
@@ -82,7 +70,7 @@ describe('translation: Anthropic client, OpenAI-served model', () => {
     expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Airlock demo model here. You said: Hi GPT' });
     expect(msg.stop_reason).toBe('end_turn');
     expect(msg.usage.output_tokens).toBeGreaterThan(0);
-    const seen = upstream.requests.at(-1)!;
+    const seen = suite.upstream.requests.at(-1)!;
     expect(seen.path).toBe('/v1/chat/completions');
     expect((seen.body.messages as { role: string }[])[0]).toEqual({ role: 'system', content: 'Be kind.' });
     expect(seen.headers.authorization).toBe('Bearer sk-upstream-openai');
@@ -112,7 +100,7 @@ describe('translation: Anthropic client, OpenAI-served model', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: (use as { id: string }).id, content: 'sunny' }] },
       ],
     });
-    const messages = upstream.requests.at(-1)!.body.messages as Record<string, unknown>[];
+    const messages = suite.upstream.requests.at(-1)!.body.messages as Record<string, unknown>[];
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(messages[2]).toMatchObject({ role: 'tool', tool_call_id: (use as { id: string }).id, content: 'sunny' });
   });
@@ -120,7 +108,7 @@ describe('translation: Anthropic client, OpenAI-served model', () => {
 
 describe('errors map to the SDK exception classes', () => {
   it('401 in Anthropic shape', async () => {
-    const bad = new Anthropic({ baseURL: gw.url, apiKey: 'alk_wrong', maxRetries: 0 });
+    const bad = new Anthropic({ baseURL: suite.gw.url, apiKey: 'alk_wrong', maxRetries: 0 });
     const error = await bad.messages.create({ model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
@@ -137,14 +125,14 @@ describe('errors map to the SDK exception classes', () => {
   });
 
   it('upstream overload keeps its message', async () => {
-    upstream.behave({ kind: 'status', status: 529, message: 'Overloaded' }, 1);
+    suite.upstream.behave({ kind: 'status', status: 529, message: 'Overloaded' }, 1);
     const error = await client.messages.create({ model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
     expect((error as Error).message).toContain('Overloaded');
   });
 
   it('an error event when the upstream stalls midway', async () => {
-    upstream.behave({ kind: 'stall', afterEvents: 3 }, 1);
+    suite.upstream.behave({ kind: 'stall', afterEvents: 3 }, 1);
     const stream = client.messages.stream({ model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
     await expect(stream.finalMessage()).rejects.toThrow(/timeout/);
   });

@@ -7,25 +7,10 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { ChatAnthropic } from '@langchain/anthropic';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateText, streamText } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
-import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useGatewayWithFakeUpstream } from './helpers/sdk-suite.js';
 
-let upstream: FakeUpstream;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gw = await startGateway(fakeUpstreamConfig(upstream));
-});
-afterAll(async () => {
-  await gw.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.behave({ kind: 'ok' });
-  upstream.setEventDelay(5);
-});
+const suite = useGatewayWithFakeUpstream();
 
 const reply = (said: string): string => `Airlock demo model here. You said: ${said}`;
 
@@ -41,10 +26,10 @@ async function collect(chunks: AsyncIterable<string>): Promise<{ text: string; p
 
 describe('Vercel AI SDK', () => {
   it('Responses API (the OpenAI provider default), buffered and streamed', async () => {
-    const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey });
+    const openai = createOpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: suite.gw.userKey });
     const { text } = await generateText({ model: openai('gpt-test'), prompt: 'hello responses', maxRetries: 0 });
     expect(text).toBe(reply('hello responses'));
-    expect(upstream.requests.at(-1)!.path).toBe('/v1/responses');
+    expect(suite.upstream.requests.at(-1)!.path).toBe('/v1/responses');
 
     const streamed = await collect(streamText({ model: openai('gpt-test'), prompt: 'one two three four', maxRetries: 0 }).textStream);
     expect(streamed.text).toBe(reply('one two three four'));
@@ -52,16 +37,16 @@ describe('Vercel AI SDK', () => {
   });
 
   it('Chat Completions, streamed, served by an Anthropic model through translation', async () => {
-    const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey });
+    const openai = createOpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: suite.gw.userKey });
     const result = streamText({ model: openai.chat('claude-test'), prompt: 'across formats', maxRetries: 0 });
     const streamed = await collect(result.textStream);
     expect(streamed.text).toBe(reply('across formats'));
     expect((await result.usage).outputTokens).toBeGreaterThan(0);
-    expect(upstream.requests.at(-1)!.path).toBe('/v1/messages');
+    expect(suite.upstream.requests.at(-1)!.path).toBe('/v1/messages');
   });
 
   it('Anthropic provider, buffered and streamed', async () => {
-    const anthropic = createAnthropic({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey });
+    const anthropic = createAnthropic({ baseURL: `${suite.gw.url}/v1`, apiKey: suite.gw.userKey });
     const { text } = await generateText({ model: anthropic('claude-test'), prompt: 'hello anthropic', maxOutputTokens: 256, maxRetries: 0 });
     expect(text).toBe(reply('hello anthropic'));
     const streamed = await collect(streamText({ model: anthropic('claude-test'), prompt: 'stream it please', maxOutputTokens: 256, maxRetries: 0 }).textStream);
@@ -70,14 +55,14 @@ describe('Vercel AI SDK', () => {
   });
 
   it('a refused key surfaces as the SDK error with the gateway status', async () => {
-    const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'alk_not_a_key' });
+    const openai = createOpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: 'alk_not_a_key' });
     await expect(generateText({ model: openai.chat('gpt-test'), prompt: 'hi', maxRetries: 0 })).rejects.toMatchObject({ statusCode: 401 });
   });
 });
 
 describe('LangChain', () => {
   it('ChatOpenAI, invoke and stream', async () => {
-    const model = new ChatOpenAI({ model: 'gpt-test', apiKey: gw.userKey, configuration: { baseURL: `${gw.url}/v1` }, maxRetries: 0 });
+    const model = new ChatOpenAI({ model: 'gpt-test', apiKey: suite.gw.userKey, configuration: { baseURL: `${suite.gw.url}/v1` }, maxRetries: 0 });
     const message = await model.invoke('hello langchain');
     expect(message.content).toBe(reply('hello langchain'));
     const parts: string[] = [];
@@ -87,10 +72,10 @@ describe('LangChain', () => {
   });
 
   it('ChatAnthropic, invoke and stream, served by an OpenAI model through translation', async () => {
-    const model = new ChatAnthropic({ model: 'gpt-test', apiKey: gw.userKey, anthropicApiUrl: gw.url, maxRetries: 0 });
+    const model = new ChatAnthropic({ model: 'gpt-test', apiKey: suite.gw.userKey, anthropicApiUrl: suite.gw.url, maxRetries: 0 });
     const message = await model.invoke('hello from anthropic');
     expect(message.content).toBe(reply('hello from anthropic'));
-    expect(upstream.requests.at(-1)!.path).toBe('/v1/chat/completions');
+    expect(suite.upstream.requests.at(-1)!.path).toBe('/v1/chat/completions');
     const parts: string[] = [];
     for await (const chunk of await model.stream('anthropic stream')) parts.push(typeof chunk.content === 'string' ? chunk.content : '');
     expect(parts.join('')).toBe(reply('anthropic stream'));

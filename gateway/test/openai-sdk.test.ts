@@ -2,26 +2,14 @@
  * The drop-in promise, proven with the official OpenAI SDK: only baseURL and apiKey change.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
-import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useGatewayWithFakeUpstream } from './helpers/sdk-suite.js';
 
-let upstream: FakeUpstream;
-let gw: TestGateway;
+const suite = useGatewayWithFakeUpstream();
 let client: OpenAI;
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gw = await startGateway(fakeUpstreamConfig(upstream));
-  client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.userKey, maxRetries: 0 });
-});
-afterAll(async () => {
-  await gw.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.behave({ kind: 'ok' });
-  upstream.setEventDelay(5);
+beforeAll(() => {
+  client = new OpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: suite.gw.userKey, maxRetries: 0 });
 });
 
 const tools = [
@@ -33,7 +21,7 @@ describe('chat completions through the gateway (OpenAI upstream)', () => {
     const res = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hello there' }] });
     expect(res.choices[0]!.message.content).toBe('Airlock demo model here. You said: Hello there');
     expect(res.usage?.total_tokens).toBeGreaterThan(0);
-    const seen = upstream.requests.at(-1)!;
+    const seen = suite.upstream.requests.at(-1)!;
     expect(seen.body.model).toBe('gpt-upstream');
     expect(seen.headers.authorization).toBe('Bearer sk-upstream-openai');
   });
@@ -44,7 +32,7 @@ describe('chat completions through the gateway (OpenAI upstream)', () => {
   });
 
   it('streams chunk by chunk', async () => {
-    upstream.setEventDelay(20);
+    suite.upstream.setEventDelay(20);
     const stream = await client.chat.completions.create({
       model: 'gpt-test',
       stream: true,
@@ -73,13 +61,13 @@ describe('chat completions through the gateway (OpenAI upstream)', () => {
   });
 
   it('cancels the upstream request when the client aborts mid-stream', async () => {
-    upstream.setEventDelay(50);
+    suite.upstream.setEventDelay(50);
     const controller = new AbortController();
     const stream = await client.chat.completions.create(
       { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'a long answer please with many words in it' }] },
       { signal: controller.signal },
     );
-    const index = upstream.requests.length - 1;
+    const index = suite.upstream.requests.length - 1;
     let received = 0;
     await (async () => {
       for await (const _chunk of stream) {
@@ -88,7 +76,7 @@ describe('chat completions through the gateway (OpenAI upstream)', () => {
       }
     })().catch(() => undefined);
     expect(received).toBeGreaterThan(0);
-    const cancelled = await upstream.waitForCancel(index);
+    const cancelled = await suite.upstream.waitForCancel(index);
     expect(cancelled.completed).toBe(false);
   });
 });
@@ -106,7 +94,7 @@ describe('translation: OpenAI client, Anthropic-served model', () => {
     expect(res.object).toBe('chat.completion');
     expect(res.choices[0]!.message.content).toBe('Airlock demo model here. You said: Translate me');
     expect(res.usage!.prompt_tokens).toBeGreaterThan(0);
-    const seen = upstream.requests.at(-1)!;
+    const seen = suite.upstream.requests.at(-1)!;
     expect(seen.path).toBe('/v1/messages');
     expect(seen.body.system).toBe('Be brief.');
     expect(seen.body.model).toBe('claude-upstream');
@@ -149,7 +137,7 @@ describe('translation: OpenAI client, Anthropic-served model', () => {
         { role: 'tool', tool_call_id: 'call_1', content: 'order 42: shipped' },
       ],
     });
-    const messages = upstream.requests.at(-1)!.body.messages as { role: string; content: { type: string }[] }[];
+    const messages = suite.upstream.requests.at(-1)!.body.messages as { role: string; content: { type: string }[] }[];
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(messages[1]!.content[0]).toMatchObject({ type: 'tool_use', id: 'call_1', name: 'lookup_order', input: { input: '42' } });
     expect(messages[2]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'call_1', content: 'order 42: shipped' });
@@ -189,14 +177,14 @@ describe('other OpenAI endpoints', () => {
 
 describe('errors map to the SDK exception classes', () => {
   it('401 for an unknown key', async () => {
-    const bad = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'alk_nope', maxRetries: 0 });
+    const bad = new OpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: 'alk_nope', maxRetries: 0 });
     await expect(bad.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
   it('401 for a revoked key', async () => {
-    const { record, plainKey } = await gw.keyStore.create({ tenant: 'default', team: 't', user: 'u', roles: [] });
-    await gw.keyStore.revoke(record.id);
-    const revoked = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: plainKey, maxRetries: 0 });
+    const { record, plainKey } = await suite.gw.keyStore.create({ tenant: 'default', team: 't', user: 'u', roles: [] });
+    await suite.gw.keyStore.revoke(record.id);
+    const revoked = new OpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: plainKey, maxRetries: 0 });
     await expect(revoked.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/revoked/);
   });
 
@@ -211,14 +199,14 @@ describe('errors map to the SDK exception classes', () => {
   });
 
   it('429 with Retry-After from the upstream', async () => {
-    upstream.behave({ kind: 'status', status: 429, retryAfter: 7 }, 1);
+    suite.upstream.behave({ kind: 'status', status: 429, retryAfter: 7 }, 1);
     const error = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('7');
   });
 
   it('502 keeping the upstream message for an upstream 500', async () => {
-    upstream.behave({ kind: 'status', status: 500, message: 'model melted' }, 1);
+    suite.upstream.behave({ kind: 'status', status: 500, message: 'model melted' }, 1);
     const error = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
@@ -226,13 +214,13 @@ describe('errors map to the SDK exception classes', () => {
   });
 
   it('504 when the upstream never answers', async () => {
-    upstream.behave({ kind: 'hang' }, 1);
+    suite.upstream.behave({ kind: 'hang' }, 1);
     const error = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
   });
 
   it('an error event when the upstream drops a stream midway', async () => {
-    upstream.behave({ kind: 'drop', afterEvents: 3 }, 1);
+    suite.upstream.behave({ kind: 'drop', afterEvents: 3 }, 1);
     const stream = await client.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'x y z w' }] });
     await expect(
       (async () => {

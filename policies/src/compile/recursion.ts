@@ -3,6 +3,7 @@
  * documents and functions they reference, and a rule that can reach itself is reported with the cycle.
  * A reference with dynamic parts depends on every rule it could reach (an over-approximation, as in OPA).
  */
+import { forEachChild } from '../ast/children.js';
 import { RegoError } from '../ast/errors.js';
 import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
 import type { ModuleScope, RuleSet, TreeNode } from './compiler.js';
@@ -72,30 +73,8 @@ function refsOf(t: Term | null, scope: ModuleScope, locals: ReadonlySet<string>,
       if (path) out.push([...path, ...parts.slice(1)]);
       return t.args.forEach(sub);
     }
-    case 'array':
-    case 'set':
-      return t.items.forEach(sub);
-    case 'object':
-      return t.items.forEach(([k, v]) => (sub(k), sub(v)));
-    case 'arraycomp':
-    case 'setcomp':
-      sub(t.term);
-      return bodyRefs(t.body, scope, locals, out);
-    case 'objectcomp':
-      sub(t.key);
-      sub(t.value);
-      return bodyRefs(t.body, scope, locals, out);
-    case 'template':
-      return t.parts.forEach((p) => typeof p !== 'string' && sub(p));
-    case 'with':
-      sub(t.term);
-      return t.with.forEach((w) => sub(w.value));
-    case 'membership':
-      sub(t.key);
-      sub(t.value);
-      return sub(t.coll);
     default:
-      return;
+      return forEachChild(t, sub, (b) => bodyRefs(b, scope, locals, out));
   }
 }
 

@@ -2,6 +2,7 @@
  * The part of OPA's type checker that needs no types: every call names a known function (builtin or user
  * function) and passes it as many operands as it takes, plus at most one output.
  */
+import { forEachChild } from '../ast/children.js';
 import { RegoError } from '../ast/errors.js';
 import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
 import type { BuiltinDecl } from '../builtins/types.js';
@@ -120,38 +121,7 @@ export function visitBody(body: Body, f: (c: CallTerm) => void): void {
 function visitTerm(t: Term | null, v: Visitor): void {
   if (!t) return;
   v.term?.(t);
-  const sub = (x: Term | null): void => visitTerm(x, v);
-  switch (t.type) {
-    case 'call':
-      return t.args.forEach(sub);
-    case 'ref':
-      sub(t.head);
-      return t.path.forEach(sub);
-    case 'array':
-    case 'set':
-      return t.items.forEach(sub);
-    case 'object':
-      return t.items.forEach(([k, x]) => (sub(k), sub(x)));
-    case 'arraycomp':
-    case 'setcomp':
-      sub(t.term);
-      return walkBody(t.body, v);
-    case 'objectcomp':
-      sub(t.key);
-      sub(t.value);
-      return walkBody(t.body, v);
-    case 'template':
-      return t.parts.forEach((p) => typeof p !== 'string' && sub(p));
-    case 'with':
-      sub(t.term);
-      return t.with.forEach((w) => sub(w.value));
-    case 'membership':
-      sub(t.key);
-      sub(t.value);
-      return sub(t.coll);
-    default:
-      return;
-  }
+  forEachChild(t, (x) => visitTerm(x, v), (b) => walkBody(b, v));
 }
 
 function walkBody(body: Body, v: Visitor): void {

@@ -2,6 +2,7 @@
  * Which variables a term or literal mentions, and which it binds: the facts the safety check and the body
  * reordering rest on (OPA's VarVisitor with SafetyCheckVisitorParams, and outputVarsForExpr).
  */
+import { forEachChild } from '../ast/children.js';
 import type { Body, Expr, Literal, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 
@@ -17,34 +18,12 @@ export function termVars(t: Term | null, out: Map<string, Location> = new Map())
     case 'var':
       if (t.name !== '_' && !out.has(t.name)) out.set(t.name, t.loc);
       break;
-    case 'ref':
-      termVars(t.head, out);
-      t.path.forEach((p) => termVars(p, out));
-      break;
-    case 'array':
-    case 'set':
-      t.items.forEach((x) => termVars(x, out));
-      break;
-    case 'object':
-      t.items.forEach(([k, v]) => (termVars(k, out), termVars(v, out)));
-      break;
-    case 'call':
-      t.args.forEach((x) => termVars(x, out));
-      break;
-    case 'template':
-      t.parts.forEach((p) => typeof p !== 'string' && termVars(p, out));
-      break;
-    case 'with':
-      termVars(t.term, out);
-      t.with.forEach((w) => termVars(w.value, out));
-      break;
-    case 'membership':
-      termVars(t.key, out);
-      termVars(t.value, out);
-      termVars(t.coll, out);
+    case 'arraycomp':
+    case 'setcomp':
+    case 'objectcomp':
       break;
     default:
-      break;
+      forEachChild(t, (x) => termVars(x, out), () => undefined);
   }
   return out;
 }
@@ -114,34 +93,8 @@ export function nestedBodies(lit: Literal): Body[] {
       case 'objectcomp':
         out.push(t.body);
         return;
-      case 'ref':
-        visit(t.head);
-        t.path.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        t.items.forEach(visit);
-        return;
-      case 'object':
-        t.items.forEach(([k, v]) => (visit(k), visit(v)));
-        return;
-      case 'call':
-        t.args.forEach(visit);
-        return;
-      case 'template':
-        t.parts.forEach((p) => typeof p !== 'string' && visit(p));
-        return;
-      case 'with':
-        visit(t.term);
-        t.with.forEach((w) => visit(w.value));
-        return;
-      case 'membership':
-        visit(t.key);
-        visit(t.value);
-        visit(t.coll);
-        return;
       default:
-        return;
+        forEachChild(t, visit, () => undefined);
     }
   };
   visitExpr(lit.expr, visit, (b) => out.push(b));
