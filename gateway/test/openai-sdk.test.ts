@@ -60,6 +60,19 @@ describe('chat completions through the gateway (OpenAI upstream)', () => {
     expect(res.choices[0]!.finish_reason).toBe('tool_calls');
   });
 
+  it('cancels the upstream request when the client gives up waiting for a non-streaming answer', async () => {
+    suite.upstream.behave({ kind: 'hang' });
+    const controller = new AbortController();
+    const call = client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'take your time' }] }, { signal: controller.signal });
+    const index = suite.upstream.requests.length;
+    while (suite.upstream.requests.length <= index) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    await expect(call).rejects.toThrow(OpenAI.APIUserAbortError);
+    // Well before the deployment's own 2 s first-byte timeout would have ended the upstream request.
+    const cancelled = await suite.upstream.waitForCancel(index, 1_000);
+    expect(cancelled.completed).toBe(false);
+  });
+
   it('cancels the upstream request when the client aborts mid-stream', async () => {
     suite.upstream.setEventDelay(50);
     const controller = new AbortController();

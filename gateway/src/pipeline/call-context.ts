@@ -2,6 +2,7 @@
  * Everything one call carries through the pipeline. Every field exists from the start (null until a stage sets
  * it), so each stage can see what earlier stages decided and the record stage can write it all down.
  */
+import type { CallSignal } from './call-signal.js';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../auth/principal.js';
@@ -39,7 +40,7 @@ export interface CallContext {
   readonly receivedAt: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Fires when the client goes away, so stages and upstream calls stop work nobody will read. */
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
   /** The body as the client sent it (parsed JSON), before validation. */
   readonly rawBody: unknown;
   /** Model calls: the validated request body. Stages that rewrite it (redaction) replace it. */
@@ -82,7 +83,7 @@ export function createCallContext(init: {
   api: CallApi;
   shape: ErrorShape;
   headers: CallContext['headers'];
-  signal: AbortSignal;
+  signal: CallSignal;
   rawBody?: unknown;
 }): CallContext {
   return {

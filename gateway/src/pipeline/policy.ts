@@ -31,7 +31,7 @@ function evaluate(ctx: CallContext, deps: StageDeps): { decision: PolicyDecision
   const inputHash = hash('sha256', JSON.stringify(input), 'hex');
   const t0 = performance.now();
   try {
-    const raw = bundle.engine.decide(input, { strict: true, maxSteps: deps.config.policy!.maxSteps, signal: ctx.signal });
+    const raw = bundle.engine.decide(input, { strict: true, maxSteps: deps.config.policy!.maxSteps });
     if (raw === undefined) throw new Error('data.airlock.decision is undefined');
     const parsed = PolicyDecisionSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`malformed decision: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);

@@ -10,10 +10,10 @@ import { createRequire } from 'node:module';
 // The package's ESM entry exports only loadPolicy; its CommonJS entry has the synchronous loader too.
 const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
 
+/** Evaluation is synchronous, so a client leaving cannot interrupt it: the step limit bounds it instead. */
 export interface DecideOptions {
   readonly strict: boolean;
   readonly maxSteps: number;
-  readonly signal?: AbortSignal;
 }
 
 /**
@@ -32,7 +32,7 @@ const WASM_ENTRYPOINT = 'airlock/decision';
 function regoEngine(engine: Engine, data: Value): DecisionEngine {
   return {
     kind: 'rego',
-    decide: (input, o) => engine.document(DECISION, { input, data, strict: o.strict, maxSteps: o.maxSteps, ...(o.signal ? { signal: o.signal } : {}) }),
+    decide: (input, o) => engine.document(DECISION, { input, data, strict: o.strict, maxSteps: o.maxSteps }),
     explain: (input, o) => engine.explain(DECISION, { input, data, strict: o.strict, maxSteps: o.maxSteps }),
   };
 }

@@ -2,6 +2,7 @@
  * The provider adapter contract. Every adapter (one folder each: openai/, anthropic/, demo/) implements it, and
  * nothing here knows about Fastify: adapters are testable with plain Node streams and a local fake upstream.
  */
+import type { CallSignal } from '../pipeline/call-signal.js';
 import type { Readable } from 'node:stream';
 
 /** The wire formats clients speak to the gateway. An adapter translates when its upstream speaks another. */
@@ -49,7 +50,7 @@ export interface UpstreamRequest {
   readonly stream: boolean;
   readonly deployment: Deployment;
   /** Aborted when the client goes away or a deadline passes; the adapter cancels the upstream request. */
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
 }
 
 export interface CallOutcome {

@@ -11,6 +11,7 @@ import type { ApiFormat } from '../providers/provider.js';
 import { upstreamToGatewayError } from '../pipeline/route.js';
 import { sseFrame } from '../providers/http/sse.js';
 import { createCallContext, type CallContext } from '../pipeline/call-context.js';
+import { CallSignal } from '../pipeline/call-signal.js';
 import type { StageDeps } from '../pipeline/deps.js';
 import { finishPipeline, runPipeline } from '../pipeline/run-pipeline.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -31,12 +32,12 @@ export function callHeaders(ctx: CallContext): Record<string, string> {
   return h;
 }
 
-export function clientAbortSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+export function clientAbortSignal(reply: FastifyReply): CallSignal {
+  const signal = new CallSignal();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (!reply.raw.writableFinished) signal.abort();
   });
-  return controller.signal;
+  return signal;
 }
 
 /** undici and socket failures surfacing while a body streams. */

@@ -1,6 +1,7 @@
 /**
  * The built-in demo model: deterministic, local, speaking every client format natively, streaming included.
  */
+import type { CallSignal } from '../../pipeline/call-signal.js';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
@@ -26,7 +27,7 @@ function embeddings(body: Record<string, unknown>, model: string): Record<string
 }
 
 /** Frames are released one per event-loop turn, so clients see a stream arrive piece by piece. */
-function frameStream(frames: Iterable<string>, signal: AbortSignal): Readable {
+function frameStream(frames: Iterable<string>, signal: CallSignal): Readable {
   return Readable.from(
     (async function* () {
       for (const frame of frames) {

@@ -2,6 +2,7 @@
  * The one place adapters make upstream HTTP calls: pooled keep-alive connections (undici), the deployment's
  * connect / first-byte / idle / total timeouts, and every failure mapped to a typed UpstreamError.
  */
+import type { CallSignal } from '../../pipeline/call-signal.js';
 import type { Readable } from 'node:stream';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { UpstreamConnectError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../errors.js';
@@ -13,7 +14,7 @@ export interface HttpCall {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly timeouts: DeploymentTimeouts;
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
 }
 
 export interface HttpReply {
