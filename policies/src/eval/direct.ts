@@ -8,10 +8,13 @@ import type { ModuleScope, TreeNode } from '../compile/compiler.js';
 import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../values.js';
 import { MANY, type Env, type KV } from './core.js';
 import { DocumentEval } from './documents.js';
-import { globalName, ruleNode } from './globals.js';
+import { globalName, ruleNode, type GlobalName } from './globals.js';
 import { index } from './terms.js';
 
 const NO_PATH: readonly Term[] = [];
+
+/** The global each var or ref term names (a term is read in one scope; the scope is checked all the same). */
+const GLOBALS = new WeakMap<Term, { readonly scope: ModuleScope; readonly g: GlobalName | null }>();
 
 export abstract class DirectEval extends DocumentEval {
   /** A call's value, its operands evaluated directly (the call has one value at most). */
@@ -121,7 +124,9 @@ export abstract class DirectEval extends DocumentEval {
    * alongside the base document, as dataRef() does for a ground path.
    */
   #globalValue(t: Term, name: string, path: readonly Term[], env: Env, scope: ModuleScope): Value | undefined {
-    const g = globalName(name, scope);
+    let named = GLOBALS.get(t);
+    if (named?.scope !== scope) GLOBALS.set(t, (named = { scope, g: globalName(name, scope) }));
+    const g = named.g;
     if (!g || this.dataOverrides.length) return this.generalValue(t, env, scope);
     if (g.root === 'input') {
       let v = this.input;

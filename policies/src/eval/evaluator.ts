@@ -238,12 +238,13 @@ export class Evaluation extends DirectEval {
   #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
     let results = this.funcCache.get(set);
     if (!results) this.funcCache.set(set, (results = new Map()));
-    const key = args.length === 1 ? argKey(args[0]!) : args.map(argKey).join('\u0000');
+    let key = args.length ? argKey(args[0]!) : '';
+    for (let i = 1; i < args.length; i++) key += '\u0000' + argKey(args[i]!);
     let cached = results.get(key);
     let hit = cached !== undefined || results.has(key);
+    const shared = hit ? undefined : this.memoFor(set)?.calls(set);
     if (hit && this.tainted.size && this.tainted.has(set)) this.impurity++;
-    const shared = this.memoFor(set)?.calls(set);
-    if (!hit && shared) {
+    else if (shared) {
       cached = shared.get(key);
       hit = cached !== undefined || shared.has(key);
       if (hit) results.set(key, cached);

@@ -88,6 +88,8 @@ function goQuote(s: string): string {
 /** Width padding; zeros go after the sign, and an integer with a precision is padded with spaces, as in Go. */
 function pad(body: string, spec: Spec, kind: 'string' | 'int' | 'float'): string {
   const width = spec.width ?? 0;
+  // Most verbs have no width: no need to count the body's code points.
+  if (width <= body.length / 2) return body;
   const len = [...body].length;
   if (len >= width) return body;
   if (spec.minus) return body + ' '.repeat(width - len);
