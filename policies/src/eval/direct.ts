@@ -1,7 +1,7 @@
 /**
  * Terms with one value at most (solutions.ts), evaluated directly: a value returned instead of a continuation
- * called, which saves the closures continuation-passing costs on every step. Terms this layer does not handle
- * itself are evaluated by the general code and their one value taken.
+ * called, which saves the closures continuation-passing costs on every step, by closures compiled once per term.
+ * Terms this layer does not handle itself are evaluated by the general code and their one value taken.
  */
 import type { Literal, Term } from '../ast/nodes.js';
 import type { ModuleScope, TreeNode } from '../compile/compiler.js';
@@ -11,14 +11,17 @@ import { DocumentEval } from './documents.js';
 import { globalName, ruleNode, type GlobalName } from './globals.js';
 import { index } from './terms.js';
 
-const NO_PATH: readonly Term[] = [];
+/** A term's value, given the evaluation and the bindings (see DirectEval.#compile). */
+export type Compiled = (ev: DirectEval, env: Env) => Value | undefined;
 
-/** The global each var or ref term names (a term is read in one scope; the scope is checked all the same). */
-const GLOBALS = new WeakMap<Term, { readonly scope: ModuleScope; readonly g: GlobalName | null }>();
+const NO_KEYS: readonly Compiled[] = [];
+
+/** Terms compiled, with the scope they were compiled for (a term is read in one scope; it is checked all the same). */
+const COMPILED = new WeakMap<Term, { readonly scope: ModuleScope; readonly fn: Compiled }>();
 
 export abstract class DirectEval extends DocumentEval {
-  /** A call's value, its operands evaluated directly (the call has one value at most). */
-  protected abstract callValue(t: Extract<Term, { type: 'call' }>, env: Env, scope: ModuleScope): Value | undefined;
+  /** A call's value, its operands (compiled from its arguments) evaluated directly: the call has one value at most. */
+  protected abstract callValue(t: Extract<Term, { type: 'call' }>, args: readonly Compiled[], env: Env, scope: ModuleScope): Value | undefined;
 
   protected override termValue(t: Term, env: Env, scope: ModuleScope, k: KV): void {
     const v = this.singleValue(t, env, scope);
@@ -54,56 +57,16 @@ export abstract class DirectEval extends DocumentEval {
 
   /** The value of a term known to have one value at most; undefined when it has none. */
   protected value(t: Term, env: Env, scope: ModuleScope): Value | undefined {
-    switch (t.type) {
-      case 'scalar':
-        return t.value;
-      case 'var':
-        return env.get(t.name) ?? this.#globalValue(t, t.name, NO_PATH, env, scope);
-      case 'ref': {
-        const head = t.head;
-        if (head.type === 'var' && !env.has(head.name)) return this.#globalValue(t, head.name, t.path, env, scope);
-        const base = head.type === 'var' ? env.get(head.name) : this.value(head, env, scope);
-        return base === undefined ? undefined : this.#walkValue(base, t.path, 0, env, scope);
-      }
-      case 'call':
-        return this.callValue(t, env, scope);
-      case 'array':
-        return this.values(t.items, env, scope);
-      case 'set': {
-        const vs = this.values(t.items, env, scope);
-        return vs && new RSet(vs);
-      }
-      case 'object': {
-        const out = new RObject();
-        for (const [kt, vt] of t.items) {
-          const key = this.value(kt, env, scope);
-          const v = key === undefined ? undefined : this.value(vt, env, scope);
-          if (v === undefined) return undefined;
-          out.set(key!, v);
-        }
-        return out;
-      }
-      case 'membership': {
-        const coll = this.value(t.coll, env, scope);
-        const member = coll === undefined ? undefined : this.value(t.value, env, scope);
-        if (member === undefined) return undefined;
-        if (!t.key) return contains(coll!, member);
-        const key = this.value(t.key, env, scope);
-        if (key === undefined) return undefined;
-        const at = index(coll!, key);
-        return at !== undefined && equal(at, member);
-      }
-      default:
-        break;
-    }
-    return this.generalValue(t, env, scope);
+    let entry = COMPILED.get(t);
+    if (entry?.scope !== scope) COMPILED.set(t, (entry = { scope, fn: DirectEval.#compile(t, scope) }));
+    return entry.fn(this, env);
   }
 
-  /** The values of several terms, or undefined when one has none. */
-  protected values(items: readonly Term[], env: Env, scope: ModuleScope): Value[] | undefined {
+  /** The values of compiled terms, or undefined when one has none. */
+  protected valuesOf(fns: readonly Compiled[], env: Env): Value[] | undefined {
     const out: Value[] = [];
-    for (const item of items) {
-      const v = item.type === 'scalar' ? item.value : this.value(item, env, scope);
+    for (const fn of fns) {
+      const v = fn(this, env);
       if (v === undefined) return undefined;
       out.push(v);
     }
@@ -120,35 +83,105 @@ export abstract class DirectEval extends DocumentEval {
   }
 
   /**
-   * A document named by a global (input, data, an import, a rule) and indexed by `path`: the tree of rules walked
+   * A term made into a closure once (per scope), so evaluating it again dispatches on nothing: its constants, names
+   * and operands are resolved in advance. Terms it does not cover go to the general evaluation.
+   */
+  static #compile(t: Term, scope: ModuleScope): Compiled {
+    const sub = (x: Term): Compiled => DirectEval.#compile(x, scope);
+    switch (t.type) {
+      case 'scalar': {
+        const v = t.value;
+        return () => v;
+      }
+      case 'var': {
+        const name = t.name;
+        const g = globalName(name, scope);
+        if (!g) return (_ev, env) => env.get(name);
+        return (ev, env) => env.get(name) ?? ev.#globalValue(t, g, NO_KEYS, env, scope);
+      }
+      case 'ref': {
+        const keys = t.path.map(sub);
+        const head = t.head;
+        if (head.type !== 'var') {
+          const base = sub(head);
+          return (ev, env) => walk(ev, env, base(ev, env), keys, 0);
+        }
+        const name = head.name;
+        const g = globalName(name, scope);
+        return (ev, env) => {
+          const bound = env.get(name);
+          if (bound !== undefined) return walk(ev, env, bound, keys, 0);
+          return g ? ev.#globalValue(t, g, keys, env, scope) : undefined;
+        };
+      }
+      case 'call': {
+        const args = t.args.map(sub);
+        return (ev, env) => ev.callValue(t, args, env, scope);
+      }
+      case 'array': {
+        const items = t.items.map(sub);
+        return (ev, env) => ev.valuesOf(items, env);
+      }
+      case 'set': {
+        const items = t.items.map(sub);
+        return (ev, env) => {
+          const vs = ev.valuesOf(items, env);
+          return vs && new RSet(vs);
+        };
+      }
+      case 'object': {
+        const pairs = t.items.map(([k, v]) => [sub(k), sub(v)] as const);
+        return (ev, env) => {
+          const out = new RObject();
+          for (const [kf, vf] of pairs) {
+            const key = kf(ev, env);
+            const v = key === undefined ? undefined : vf(ev, env);
+            if (v === undefined) return undefined;
+            out.set(key!, v);
+          }
+          return out;
+        };
+      }
+      case 'membership': {
+        const coll = sub(t.coll);
+        const value = sub(t.value);
+        const key = t.key && sub(t.key);
+        return (ev, env) => {
+          const c = coll(ev, env);
+          const member = c === undefined ? undefined : value(ev, env);
+          if (member === undefined) return undefined;
+          if (!key) return contains(c!, member);
+          const k = key(ev, env);
+          if (k === undefined) return undefined;
+          const at = index(c!, k);
+          return at !== undefined && equal(at, member);
+        };
+      }
+      default:
+        return (ev, env) => ev.generalValue(t, env, scope);
+    }
+  }
+
+  /**
+   * A document named by a global (input, data, an import, a rule) and indexed by `keys`: the tree of rules walked
    * alongside the base document, as dataRef() does for a ground path.
    */
-  #globalValue(t: Term, name: string, path: readonly Term[], env: Env, scope: ModuleScope): Value | undefined {
-    let named = GLOBALS.get(t);
-    if (named?.scope !== scope) GLOBALS.set(t, (named = { scope, g: globalName(name, scope) }));
-    const g = named.g;
-    if (!g || this.dataOverrides.length) return this.generalValue(t, env, scope);
+  #globalValue(t: Term, g: GlobalName, keys: readonly Compiled[], env: Env, scope: ModuleScope): Value | undefined {
+    if (this.dataOverrides.length) return this.generalValue(t, env, scope);
     if (g.root === 'input') {
       let v = this.input;
       for (let j = 0; j < g.prefix.length && v !== undefined; j++) v = index(v, g.prefix[j]!);
-      return v === undefined ? undefined : this.#walkValue(v, path, 0, env, scope);
+      return walk(this, env, v, keys, 0);
     }
     const rules = ruleNode(g, this.policy.tree);
-    if (rules) {
-      const doc = this.documentAt(rules, undefined, t.loc);
-      return doc === undefined ? undefined : this.#walkValue(doc, path, 0, env, scope);
-    }
+    if (rules) return walk(this, env, this.documentAt(rules, undefined, t.loc), keys, 0);
     let node: TreeNode | undefined = this.policy.tree;
     let base: Value | undefined = this.data;
-    const n = g.prefix.length + path.length;
+    const n = g.prefix.length + keys.length;
     for (let i = 0; i < n; i++) {
       // A rule computes the whole document below it; the rest of the path indexes that.
-      if (node?.ruleSet) {
-        const doc = this.documentAt(node, base, t.loc);
-        return doc === undefined ? undefined : this.#walkValue(doc, path, i - g.prefix.length, env, scope);
-      }
-      const p = i < g.prefix.length ? undefined : path[i - g.prefix.length]!;
-      const key = p === undefined ? g.prefix[i]! : p.type === 'scalar' ? p.value : this.value(p, env, scope);
+      if (node?.ruleSet) return walk(this, env, this.documentAt(node, base, t.loc), keys, i - g.prefix.length);
+      const key = i < g.prefix.length ? g.prefix[i]! : keys[i - g.prefix.length]!(this, env);
       if (key === undefined) return undefined;
       const child: TreeNode | undefined = typeof key === 'string' ? node?.children.get(key) : undefined;
       let sub: Value | undefined = base === undefined ? undefined : index(base, key);
@@ -160,16 +193,16 @@ export abstract class DirectEval extends DocumentEval {
     }
     return node ? this.documentAt(node, base, t.loc) : base;
   }
+}
 
-  #walkValue(value: Value, path: readonly Term[], from: number, env: Env, scope: ModuleScope): Value | undefined {
-    let v: Value | undefined = value;
-    for (let i = from; i < path.length && v !== undefined; i++) {
-      const p = path[i]!;
-      const key = p.type === 'scalar' ? p.value : this.value(p, env, scope);
-      v = key === undefined ? undefined : index(v, key);
-    }
-    return v;
+/** A value indexed by the values of compiled keys, from position `from`. */
+function walk(ev: DirectEval, env: Env, value: Value | undefined, keys: readonly Compiled[], from: number): Value | undefined {
+  let v = value;
+  for (let i = from; i < keys.length && v !== undefined; i++) {
+    const key = keys[i]!(ev, env);
+    v = key === undefined ? undefined : index(v, key);
   }
+  return v;
 }
 
 /** `x in coll`: a member of a set, an element of an array, a value of an object. */

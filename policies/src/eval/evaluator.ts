@@ -12,7 +12,7 @@ import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet } fro
 import { equal, formatValue, isSet, keyOf, typeName, type Value } from '../values.js';
 import { NO_SCOPE, type Env, type EvalOptions, type K, type KV } from './core.js';
 import { QueryContext } from './context.js';
-import { DirectEval } from './direct.js';
+import { DirectEval, type Compiled } from './direct.js';
 import { EvalError } from './errors.js';
 import { languageBuiltins } from './language.js';
 import { collectVars, index, scalarTerm } from './terms.js';
@@ -167,22 +167,23 @@ export class Evaluation extends DirectEval {
     return target;
   }
 
-  protected callValue(t: CallTerm, env: Env, scope: ModuleScope): Value | undefined {
+  protected callValue(t: CallTerm, args: readonly Compiled[], env: Env, scope: ModuleScope): Value | undefined {
     const target = this.#resolve(t, scope);
     if (target.kind === 'function' && !target.output) {
-      const args = this.values(target.inputs, env, scope);
+      const values = this.valuesOf(args, env);
       let out: Value | undefined;
-      if (args) {
-        this.#callFunction(target.set, args, t.loc, (v) => {
+      if (values) {
+        this.#callFunction(target.set, values, t.loc, (v) => {
           out = v;
         });
       }
       return out;
     }
     if (target.kind !== 'builtin' || target.output) return this.generalValue(t, env, scope);
-    const args = this.values(target.inputs, env, scope);
-    return args && (this.#invoke(target.def, args, t.loc) as Value | undefined);
+    const values = this.valuesOf(args, env);
+    return values && (this.#invoke(target.def, values, t.loc) as Value | undefined);
   }
+
 
   #languageBuiltin(name: string): BuiltinDef | undefined {
     this.#language ??= new Map(languageBuiltins(this.policy, () => this.activeRule).map((d) => [d.decl.name, d] as const));
