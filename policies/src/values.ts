@@ -72,11 +72,31 @@ function innerKey(v: Value): string {
 }
 
 export class RObject {
-  readonly #entries: Map<string, readonly [Value, Value]>;
+  #entries: Map<string, readonly [Value, Value]>;
+  /** A JSON object not converted yet (see fromJSON): its entries are made when first read. */
+  #json: Record<string, unknown> | undefined;
 
   constructor(entries: Iterable<readonly [Value, Value]> = []) {
     this.#entries = new Map();
     for (const [k, v] of entries) this.#entries.set(keyOf(k), [k, v]);
+  }
+
+  /** A JSON object as parsed, its members converted when the object is first read (most of an input goes unread). */
+  static lazyJSON(json: Record<string, unknown>): RObject {
+    const o = new RObject();
+    o.#json = json;
+    return o;
+  }
+
+  #map(): Map<string, readonly [Value, Value]> {
+    const json = this.#json;
+    if (json !== undefined) {
+      const entries = new Map<string, readonly [Value, Value]>();
+      for (const k in json) entries.set(keyOf(k), [k, fromJSON(json[k])]);
+      this.#entries = entries;
+      this.#json = undefined;
+    }
+    return this.#entries;
   }
 
   /** Builds from a JSON-like record with string keys (the fast path for input and data documents). */
@@ -87,45 +107,45 @@ export class RObject {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#map().size;
   }
 
   get(key: Value): Value | undefined {
-    return this.#entries.get(keyOf(key))?.[1];
+    return this.#map().get(keyOf(key))?.[1];
   }
 
   has(key: Value): boolean {
-    return this.#entries.has(keyOf(key));
+    return this.#map().has(keyOf(key));
   }
 
   /** Mutates: only for builders that own a fresh object (comprehensions, builtins building a result). */
   set(key: Value, value: Value): this {
-    this.#entries.set(keyOf(key), [key, value]);
+    this.#map().set(keyOf(key), [key, value]);
     return this;
   }
 
   delete(key: Value): boolean {
-    return this.#entries.delete(keyOf(key));
+    return this.#map().delete(keyOf(key));
   }
 
   keys(): Value[] {
-    return [...this.#entries.values()].map((e) => e[0]);
+    return [...this.#map().values()].map((e) => e[0]);
   }
 
   values(): Value[] {
-    return [...this.#entries.values()].map((e) => e[1]);
+    return [...this.#map().values()].map((e) => e[1]);
   }
 
   entries(): IterableIterator<readonly [Value, Value]> {
-    return this.#entries.values();
+    return this.#map().values();
   }
 
   sortedEntries(): (readonly [Value, Value])[] {
-    return [...this.#entries.values()].sort((a, b) => compare(a[0], b[0]));
+    return [...this.#map().values()].sort((a, b) => compare(a[0], b[0]));
   }
 
   [Symbol.iterator](): IterableIterator<readonly [Value, Value]> {
-    return this.#entries.values();
+    return this.#map().values();
   }
 }
 
@@ -269,18 +289,16 @@ export function equal(a: Value, b: Value): boolean {
   }
 }
 
-/** JSON (as parsed, possibly with bigint for exact large integers) → Rego value. */
+/**
+ * JSON (as parsed, possibly with bigint for exact large integers) → Rego value. Objects are converted when first
+ * read, so the JSON must not change while the value is in use (an evaluation reads only part of its input).
+ */
 export function fromJSON(x: unknown): Value {
   if (x === null || typeof x === 'boolean' || typeof x === 'string') return x;
   if (typeof x === 'number') return x;
   if (typeof x === 'bigint') return normalizeInt(x);
   if (Array.isArray(x)) return x.map(fromJSON);
-  if (typeof x === 'object') {
-    const o = new RObject();
-    // for…in visits a JSON object's own keys, without the array Object.keys makes.
-    for (const k in x) o.set(k, fromJSON((x as Record<string, unknown>)[k]));
-    return o;
-  }
+  if (typeof x === 'object') return RObject.lazyJSON(x as Record<string, unknown>);
   throw new TypeError(`cannot convert ${typeof x} to a Rego value`);
 }
 

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { RObject, equal, fromJSON, keyOf, toJSON } from './values.js';
+
+describe('fromJSON', () => {
+  it('converts objects when they are first read, with the same value as an eager conversion', () => {
+    const json = { a: { b: [1, { c: 'x' }] }, n: null, big: 12345678901234567890n };
+    const lazy = fromJSON(json) as RObject;
+    const eager = new RObject([
+      ['a', new RObject([['b', [1, new RObject([['c', 'x']])]]])],
+      ['n', null],
+      ['big', 12345678901234567890n],
+    ]);
+    expect(equal(lazy, eager)).toBe(true);
+    expect(keyOf(fromJSON(json))).toBe(keyOf(eager));
+    expect(toJSON(fromJSON(json))).toEqual(json);
+    expect(((lazy.get('a') as RObject).get('b') as unknown[]).length).toBe(2);
+  });
+
+  it('reports a value that is not JSON when its object is read', () => {
+    const v = fromJSON({ ok: 1, bad: { f: () => 1 } }) as RObject;
+    expect(v.get('ok')).toBe(1);
+    expect(() => (v.get('bad') as RObject).size).toThrow(TypeError);
+  });
+});
