@@ -9,6 +9,7 @@ import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../v
 import { MANY, type Env, type KV } from './core.js';
 import { DocumentEval } from './documents.js';
 import { globalName, ruleNode, type GlobalName } from './globals.js';
+import type { SingleValues } from './solutions.js';
 import { index } from './terms.js';
 
 /** A term's value, given the evaluation and the bindings (see DirectEval.#compile). */
@@ -16,8 +17,16 @@ export type Compiled = (ev: DirectEval, env: Env) => Value | undefined;
 
 const NO_KEYS: readonly Compiled[] = [];
 
-/** Terms compiled, with the scope they were compiled for (a term is read in one scope; it is checked all the same). */
-const COMPILED = new WeakMap<Term, { readonly scope: ModuleScope; readonly fn: Compiled }>();
+interface CompiledTerm {
+  /** The scope it was compiled for: a term is read in one scope, which is checked all the same. */
+  readonly scope: ModuleScope;
+  readonly fn: Compiled;
+  /** The locals that must be bound for one value at most (solutions.ts), for the builtins in `singles`. */
+  locals?: readonly string[] | null;
+  singles?: SingleValues;
+}
+
+const COMPILED = new WeakMap<Term, CompiledTerm>();
 
 export abstract class DirectEval extends DocumentEval {
   /** A call's value, its operands (compiled from its arguments) evaluated directly: the call has one value at most. */
@@ -30,8 +39,13 @@ export abstract class DirectEval extends DocumentEval {
   }
 
   protected override singleValue(t: Term, env: Env, scope: ModuleScope): Value | undefined | typeof MANY {
-    if (this.mocks.size || !this.allBound(this.singles.of(t, scope), env)) return MANY;
-    return this.value(t, env, scope);
+    if (this.mocks.size) return MANY;
+    const entry = DirectEval.#entry(t, scope);
+    if (entry.singles !== this.singles) {
+      entry.singles = this.singles;
+      entry.locals = this.singles.of(t, scope);
+    }
+    return this.allBound(entry.locals ?? null, env) ? entry.fn(this, env) : MANY;
   }
 
   protected override quickLiteral(lit: Literal, env: Env, scope: ModuleScope): boolean | readonly [string, Value | undefined] | typeof MANY {
@@ -57,9 +71,13 @@ export abstract class DirectEval extends DocumentEval {
 
   /** The value of a term known to have one value at most; undefined when it has none. */
   protected value(t: Term, env: Env, scope: ModuleScope): Value | undefined {
+    return DirectEval.#entry(t, scope).fn(this, env);
+  }
+
+  static #entry(t: Term, scope: ModuleScope): CompiledTerm {
     let entry = COMPILED.get(t);
     if (entry?.scope !== scope) COMPILED.set(t, (entry = { scope, fn: DirectEval.#compile(t, scope) }));
-    return entry.fn(this, env);
+    return entry;
   }
 
   /** The values of compiled terms, or undefined when one has none. */
