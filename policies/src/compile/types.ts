@@ -3,6 +3,7 @@
  * function) and passes it as many operands as it takes, plus at most one output.
  */
 import { forEachChild } from '../ast/children.js';
+import { termName } from '../ast/names.js';
 import { RegoError } from '../ast/errors.js';
 import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
 import type { BuiltinDecl } from '../builtins/types.js';
@@ -64,7 +65,7 @@ export function invalidWithTargets(rules: readonly Rule[], scopeOf: (r: Rule) =>
   const errors: RegoError[] = [];
   const check = (target: Term, scope: ModuleScope): void => {
     const head = target.type === 'ref' ? target.head : target;
-    const name = targetName(target);
+    const name = termName(target);
     if (head.type === 'var' && (head.name === 'input' || head.name === 'data' || scope.imports.has(head.name) || scope.ruleNames.has(head.name))) return;
     if (name !== undefined && (EVALUATOR_FUNCTIONS.has(name) || declOf(name) || resolveFunction(name, scope, ruleSets))) return;
     errors.push(new RegoError('rego_type_error', 'with keyword target must reference existing input, data, or a function', target.loc));
@@ -74,17 +75,6 @@ export function invalidWithTargets(rules: readonly Rule[], scopeOf: (r: Rule) =>
     for (let r: Rule | null = rule; r; r = r.elseRule) eachWith(r.body, (w) => check(w, scope));
   }
   return errors;
-}
-
-function targetName(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const parts = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    parts.push(p.value);
-  }
-  return parts.join('.');
 }
 
 /** Every with target in a body, closures and template expressions included. */

@@ -3,6 +3,7 @@
  * reordering rest on (OPA's VarVisitor with SafetyCheckVisitorParams, and outputVarsForExpr).
  */
 import { forEachChild } from '../ast/children.js';
+import { termName } from '../ast/names.js';
 import type { Body, Expr, Literal, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 
@@ -36,12 +37,6 @@ export function withValueVars(value: Term, isFunction: IsFunction, out: Map<stri
   const name = termName(value);
   if (name !== undefined && isFunction(name)) return out;
   return termVars(value, out);
-}
-
-function termName(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type !== 'ref' || t.head.type !== 'var' || !t.path.every((p) => p.type === 'scalar' && typeof p.value === 'string')) return undefined;
-  return [t.head.name, ...t.path.map((p) => (p as { value: string }).value)].join('.');
 }
 
 /** Vars of a literal outside closures (with-modifier values included, their targets not). */

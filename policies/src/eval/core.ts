@@ -11,7 +11,8 @@ import { RObject, RSet, equal, isArray, isObject, isSet, type Value } from '../v
 import type { SharedMemo } from './caches.js';
 import { EvalError } from './errors.js';
 import { singleValues, type SingleValues } from './solutions.js';
-import { flatItems, groundKey, index, needsReorder, patternVars, scalarTerm, setPath, templateText, termName } from './terms.js';
+import { flatItems, groundKey, index, needsReorder, patternVars, scalarTerm, setPath, templateText } from './terms.js';
+import { termName } from '../ast/names.js';
 
 export type Env = Map<string, Value>;
 export type K = () => void;

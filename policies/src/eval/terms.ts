@@ -84,18 +84,6 @@ export function collectVars(body: Body, out: Set<string>): void {
   for (const g of ['input', 'data']) out.delete(g);
 }
 
-/** `a.b.c` for a var or a ref of plain names, else undefined. */
-export function termName(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const parts = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    parts.push(p.value);
-  }
-  return parts.join('.');
-}
-
 export function templateText(v: Value): string {
   return typeof v === 'string' ? v : formatValue(v);
 }
