@@ -19,7 +19,7 @@ import { registerAdminRoutes } from './routes/admin/index.js';
 import { registerApiProxy } from './routes/api-proxy.js';
 import { Router } from './routing/router.js';
 import { OtlpExporter } from './telemetry/otlp.js';
-import { PolicyHolder, loadBundle } from './policy/policy-engine.js';
+import { PolicyHolder, loadBundle, type ReloadResult } from './policy/policy-engine.js';
 import { UsageTracker } from './policy/usage.js';
 import { registerV1Routes } from './routes/v1/index.js';
 
@@ -80,6 +80,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const metrics = createGatewayMetrics(router);
   for (const model of new Set(config.models.values())) router.register(model);
+  /** Every reload, by an admin or by the file watcher, accepted or refused, is an administrative act on the record. */
+  const auditReload = (r: ReloadResult): void => {
+    app.log.info(r, 'policy bundle reload');
+    const action = r.ok ? 'policy.reloaded' : 'policy.refused';
+    store?.audit.append({ tenant: config.tenant, actor: r.actor, action, subject: r.revision, details: { previous: r.previous, ...(r.error ? { error: r.error.slice(0, 500) } : {}) } });
+  };
   const deps: StageDeps = {
     config,
     authenticator: createAuthenticator({ store: keyStore, adminKey: config.adminKey, tenant: config.tenant }),
@@ -89,7 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     exporter: config.otlpEndpoint ? new OtlpExporter(config.otlpEndpoint) : null,
     prices: store?.prices ?? PriceTable.load(),
-    policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), (r) => app.log.info(r, 'policy bundle reload')) : null,
+    policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), (r) => auditReload(r)) : null,
     usage: new UsageTracker(),
     log: app.log,
   };

@@ -2,7 +2,7 @@
  * Policy enforcement through the real gateway with the default governance bundle (policies/bundles/default):
  * each decision kind, each default rule, fail-closed behaviour and hot reload.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_BUNDLE_DIR } from '@airlock/policies';
@@ -250,6 +250,32 @@ describe('operations', () => {
     expect(res.status).toBe(422);
     expect(((await res.json()) as { revision: string }).revision).toBe(before);
     expect((await openai(gw.userKey).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'still served' }] })).choices).toHaveLength(1);
+    await rm(join(bundleDir, 'broken_test.rego'));
+    expect((await fetch(`${gw.url}/admin/policies/reload`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminKey}` } })).status).toBe(200);
+    // Both attempts are administrative acts on the record: the refusal and the accepted reload, with who asked.
+    await gw.app.airlock.store!.writer.flush();
+    const jsonl = await (await fetch(`${gw.url}/admin/audit/export?format=jsonl`, { headers: { authorization: `Bearer ${gw.adminKey}` } })).text();
+    const reloads = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: string; subject: string }).filter((e) => e.action.startsWith('policy.re'));
+    expect(reloads.slice(-2)).toEqual([
+      expect.objectContaining({ action: 'policy.refused', actor: 'admin', subject: before }),
+      expect.objectContaining({ action: 'policy.reloaded', actor: 'admin', subject: before }),
+    ]);
+  });
+
+  it('reloads by itself when a bundle file changes (policy.watch)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-watch-'));
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": []}\n');
+    const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: true } });
+    const client = new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 });
+    expect((await client.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] })).choices).toHaveLength(1);
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": false, "deny": ["closed for maintenance"]}\n');
+    let error: unknown;
+    for (const until = Date.now() + 10_000; !error && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      error = await client.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e: unknown) => e);
+    }
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((error as Error).message).toContain('closed for maintenance');
+    await gw2.close();
   });
 
   it('evaluates a candidate bundle without swapping it in', async () => {

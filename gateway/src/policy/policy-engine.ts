@@ -111,13 +111,25 @@ export async function loadBundle(dir: string): Promise<LoadedBundle> {
   return { engine, failOpen, data: files.data, revision: files.revision, dir, loadedAt: new Date().toISOString() };
 }
 
+/** Who asked for a reload: an admin key's id, or the file watcher. */
+export const FILE_WATCH_ACTOR = 'file-watch';
+
+export interface ReloadResult {
+  readonly ok: boolean;
+  readonly actor: string;
+  /** The revision serving after the attempt (the previous one when the bundle was refused). */
+  readonly revision: string;
+  readonly previous: string;
+  readonly error?: string;
+}
+
 /** Holds the current bundle; reloads on demand or when files change (debounced). */
 export class PolicyHolder {
   #current: LoadedBundle;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(initial: LoadedBundle, private readonly onReload: (result: { ok: boolean; revision: string; error?: string }) => void = () => undefined) {
+  constructor(initial: LoadedBundle, private readonly onReload: (result: ReloadResult) => void = () => undefined) {
     this.#current = initial;
   }
 
@@ -125,13 +137,14 @@ export class PolicyHolder {
     return this.#current;
   }
 
-  async reload(): Promise<LoadedBundle> {
+  async reload(actor: string): Promise<LoadedBundle> {
+    const previous = this.#current.revision;
     try {
       this.#current = await loadBundle(this.#current.dir);
-      this.onReload({ ok: true, revision: this.#current.revision });
+      this.onReload({ ok: true, actor, revision: this.#current.revision, previous });
       return this.#current;
     } catch (error) {
-      this.onReload({ ok: false, revision: this.#current.revision, error: (error as Error).message });
+      this.onReload({ ok: false, actor, revision: previous, previous, error: (error as Error).message });
       throw error;
     }
   }
@@ -139,7 +152,7 @@ export class PolicyHolder {
   watch(): void {
     this.#watcher = watch(this.#current.dir, { recursive: true }, () => {
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => void this.reload().catch(() => undefined), 200);
+      this.#timer = setTimeout(() => void this.reload(FILE_WATCH_ACTOR).catch(() => undefined), 200);
       this.#timer.unref();
     });
     this.#watcher.unref();

@@ -95,8 +95,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
   app.post('/admin/policies/reload', { preHandler: requireAdmin }, async (request, reply) => {
     const before = policy().current.revision;
     try {
-      const b = await policy().reload();
-      deps.store?.audit.append({ tenant: request.principal!.tenant, actor: request.principal!.keyId, action: 'policy.reloaded', subject: b.revision, details: { previous: before } });
+      const b = await policy().reload(request.principal!.keyId);
       return { revision: b.revision, changed: b.revision !== before };
     } catch (error) {
       return reply.code(422).send({ error: { message: (error as Error).message, type: 'invalid_request_error', code: 'GW_ERR_INVALID_REQUEST', failures: (error as { failures?: string[] }).failures ?? [] }, revision: before });
