@@ -41,7 +41,7 @@ export class QueryContext implements BuiltinContext {
   }
 
   /** xorshift32, seeded per query. */
-  readonly random = (): number => {
+  random(): number {
     this.#onImpure();
     let seed = this.#seed;
     seed ^= seed << 13;
@@ -49,5 +49,5 @@ export class QueryContext implements BuiltinContext {
     seed ^= seed << 5;
     this.#seed = seed;
     return (seed >>> 0) / 4294967296;
-  };
+  }
 }

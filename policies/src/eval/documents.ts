@@ -50,13 +50,10 @@ export abstract class DocumentEval extends EvalCore {
         if (base !== undefined) this.walk(base, path, i, env, scope, k);
         return;
       }
-      // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
-      const baseKey = (key: Value): void => {
-        const sub = base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined);
-        if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, this.#extend(at, key), env, scope, k);
-      };
       const ground = groundKey(p, env);
-      return ground === undefined ? this.term(p, env, scope, baseKey) : baseKey(ground);
+      if (ground === undefined) this.term(p, env, scope, (key) => this.#baseKey(base, key, path, i, at, env, scope, k));
+      else this.#baseKey(base, ground, path, i, at, env, scope, k);
+      return;
     }
     if (this.isPattern(p, env, scope)) {
       const keys = new Map<string, Value>();
@@ -68,16 +65,26 @@ export abstract class DocumentEval extends EvalCore {
       }
       return;
     }
-    const nodeKey = (key: Value): void => {
-      const child = typeof key === 'string' ? node.children.get(key) : undefined;
-      let sub = base === undefined ? undefined : index(base, key);
-      if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
-      if (!child && sub === undefined && this.#override(this.#extend(at, key)) === undefined) return;
-      this.dataRef(path, i + 1, child, sub, this.#extend(at, key), env, scope, k);
-    };
     const ground = groundKey(p, env);
-    if (ground === undefined) this.term(p, env, scope, nodeKey);
-    else nodeKey(ground);
+    if (ground === undefined) this.term(p, env, scope, (key) => this.#nodeKey(node, base, key, path, i, at, env, scope, k));
+    else this.#nodeKey(node, base, ground, path, i, at, env, scope, k);
+  }
+
+  // Methods rather than closures in dataRef(): most paths have ground keys, and then no closure is made at all.
+
+  /** One key below a point of the base document with no rules: the base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`). */
+  #baseKey(base: RObject, key: Value, path: readonly Term[], i: number, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void {
+    const sub = base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined);
+    if (sub !== undefined) this.dataRef(path, i + 1, undefined, sub, this.#extend(at, key), env, scope, k);
+  }
+
+  /** One key below a tree node: its child node and the base document's value there. */
+  #nodeKey(node: TreeNode, base: Value | undefined, key: Value, path: readonly Term[], i: number, at: readonly Value[], env: Env, scope: ModuleScope, k: KV): void {
+    const child = typeof key === 'string' ? node.children.get(key) : undefined;
+    let sub = base === undefined ? undefined : index(base, key);
+    if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
+    if (!child && sub === undefined && this.#override(this.#extend(at, key)) === undefined) return;
+    this.dataRef(path, i + 1, child, sub, this.#extend(at, key), env, scope, k);
   }
 
   /** The document at a node without rules: its base document with the virtual documents below merged in. */

@@ -4,7 +4,7 @@
  * Virtual documents are computed on first reference and cached for the query; `with` runs its literal under a
  * fresh cache.
  */
-import type { Body, Term } from '../ast/nodes.js';
+import type { Body, Rule, Term } from '../ast/nodes.js';
 import type { Location } from '../ast/tokens.js';
 import { BuiltinError } from '../builtins/errors.js';
 import type { BuiltinContext, BuiltinDef } from '../builtins/types.js';
@@ -58,10 +58,12 @@ export class Evaluation extends DirectEval {
 
   constructor(policy: CompiledPolicy, opts: EvalOptions) {
     super(policy, opts);
-    this.#fnLookup = FUNCTION_LOOKUPS.get(policy) ?? new Map();
-    FUNCTION_LOOKUPS.set(policy, this.#fnLookup);
-    this.#sites = RESOLVED_CALLS.get(opts.builtins) ?? new WeakMap();
-    RESOLVED_CALLS.set(opts.builtins, this.#sites);
+    let fnLookup = FUNCTION_LOOKUPS.get(policy);
+    if (!fnLookup) FUNCTION_LOOKUPS.set(policy, (fnLookup = new Map()));
+    this.#fnLookup = fnLookup;
+    let sites = RESOLVED_CALLS.get(opts.builtins);
+    if (!sites) RESOLVED_CALLS.set(opts.builtins, (sites = new WeakMap()));
+    this.#sites = sites;
     this.#ctx = new QueryContext({ nowNs: opts.nowNs, signal: opts.signal, print: opts.print, sharedCache: sharedCache(policy) }, () => this.impurity++);
   }
 
@@ -171,13 +173,7 @@ export class Evaluation extends DirectEval {
     const target = this.#resolve(t, scope);
     if (target.kind === 'function' && !target.output) {
       const values = this.valuesOf(args, env);
-      let out: Value | undefined;
-      if (values) {
-        this.#callFunction(target.set, values, t.loc, (v) => {
-          out = v;
-        });
-      }
-      return out;
+      return values && this.#functionValue(target.set, values, t.loc);
     }
     if (target.kind !== 'builtin' || target.output) return this.generalValue(t, env, scope);
     const values = this.valuesOf(args, env);
@@ -223,20 +219,19 @@ export class Evaluation extends DirectEval {
   }
 
   /** A function's parameters are patterns over its arguments; they are local names (shadowing rules). */
-  #bindArgs(params: readonly Term[], args: readonly Value[], i: number, env: Env, scope: ModuleScope, done: K): void {
-    // Plain variable parameters bind on the spot (the environment is the call's own); patterns take the general way.
-    for (; i < args.length && params[i]!.type === 'var'; i++) {
-      const name = (params[i] as Extract<Term, { type: 'var' }>).name;
-      if (name === '_') continue;
-      const bound = env.get(name);
-      if (bound === undefined) env.set(name, args[i]!);
-      else if (!equal(bound, args[i]!)) return;
-    }
+  #bindArgs(params: readonly Term[], args: readonly Value[], from: number, env: Env, scope: ModuleScope, done: K): void {
+    const i = bindVars(params, args, from, env);
     if (i === args.length) return done();
-    this.bindPattern(params[i]!, args[i]!, env, scope, () => this.#bindArgs(params, args, i + 1, env, scope, done), false, true);
+    if (i >= 0) this.bindPattern(params[i]!, args[i]!, env, scope, () => this.#bindArgs(params, args, i + 1, env, scope, done), false, true);
   }
 
   #callFunction(set: RuleSet, args: Value[], loc: Location, k: KV): void {
+    const v = this.#functionValue(set, args, loc);
+    if (v !== undefined) k(v);
+  }
+
+  /** A function's result for its arguments (undefined when it has none): computed once per arguments. */
+  #functionValue(set: RuleSet, args: Value[], loc: Location): Value | undefined {
     let results = this.funcCache.get(set);
     if (!results) this.funcCache.set(set, (results = new Map()));
     let key = args.length ? argKey(args[0]!) : '';
@@ -250,22 +245,19 @@ export class Evaluation extends DirectEval {
       hit = cached !== undefined || shared.has(key);
       if (hit) results.set(key, cached);
     }
-    if (hit) {
-      if (cached !== undefined) k(cached);
-      return;
-    }
+    if (hit) return cached;
     const impurity = this.impurity;
     let result: Value | undefined;
     for (const rule of set.rules) {
       if (rule.args.length !== args.length) continue;
       const env: Env = new Map();
-      const scope = set.modules.get(rule) ?? NO_SCOPE;
-      this.#bindArgs(rule.args, args, 0, env, scope, () => {
-        const v = this.completeValue(rule, set, env);
-        if (v === undefined) return;
-        if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', loc);
-        result = v;
-      });
+      // Plain variable parameters (the common case) need no continuation: the clause is valued on the spot.
+      const i = bindVars(rule.args, args, 0, env);
+      if (i === args.length) result = this.#clauseValue(rule, set, env, result, loc);
+      else if (i >= 0) {
+        const scope = set.modules.get(rule) ?? NO_SCOPE;
+        this.bindPattern(rule.args[i]!, args[i]!, env, scope, () => this.#bindArgs(rule.args, args, i + 1, env, scope, () => (result = this.#clauseValue(rule, set, env, result, loc))), false, true);
+      }
     }
     if (result === undefined && set.defaultRule) {
       this.term(set.defaultRule.value!, new Map(), set.modules.get(set.defaultRule) ?? NO_SCOPE, (v) => {
@@ -275,8 +267,32 @@ export class Evaluation extends DirectEval {
     results.set(key, result);
     if (shared && this.impurity === impurity) shared.set(key, result);
     else if (shared) this.tainted.add(set);
-    if (result !== undefined) k(result);
+    return result;
   }
+
+  /** The result so far, with one more clause's value (functions must not produce multiple outputs). */
+  #clauseValue(rule: Rule, set: RuleSet, env: Env, result: Value | undefined, loc: Location): Value | undefined {
+    const v = this.completeValue(rule, set, env);
+    if (v === undefined) return result;
+    if (result !== undefined && !equal(result, v)) throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', loc);
+    return v;
+  }
+}
+
+/**
+ * Binds a function's plain variable parameters from `from` on (the environment is the call's own): the index of the
+ * first pattern parameter (args.length when none), or -1 when a repeated name meets a different value.
+ */
+function bindVars(params: readonly Term[], args: readonly Value[], from: number, env: Env): number {
+  let i = from;
+  for (; i < args.length && params[i]!.type === 'var'; i++) {
+    const name = (params[i] as Extract<Term, { type: 'var' }>).name;
+    if (name === '_') continue;
+    const bound = env.get(name);
+    if (bound === undefined) env.set(name, args[i]!);
+    else if (!equal(bound, args[i]!)) return -1;
+  }
+  return i;
 }
 
 /** Canonical keys of collections, by identity: values never change once made, and data's are passed again and again. */

@@ -26,14 +26,15 @@ export function setPath(root: Value | undefined, path: readonly Value[], value: 
 /** The variables a pattern (var, array, object values) can bind. */
 export function patternVars(terms: readonly (Term | null)[]): string[] {
   const out: string[] = [];
-  const visit = (t: Term | null): void => {
-    if (!t) return;
-    if (t.type === 'var') out.push(t.name);
-    else if (t.type === 'array') t.items.forEach(visit);
-    else if (t.type === 'object') t.items.forEach(([, v]) => visit(v));
-  };
-  terms.forEach(visit);
+  for (const t of terms) addPatternVars(t, out);
   return out;
+}
+
+function addPatternVars(t: Term | null, out: string[]): void {
+  if (!t) return;
+  if (t.type === 'var') out.push(t.name);
+  else if (t.type === 'array') for (const x of t.items) addPatternVars(x, out);
+  else if (t.type === 'object') for (const [, v] of t.items) addPatternVars(v, out);
 }
 
 /** The variables of a query body that its results report (not inside closures). */
