@@ -10,7 +10,7 @@ import { EvalError } from './eval/errors.js';
 import { SharedMemo } from './eval/caches.js';
 import { Evaluation } from './eval/evaluator.js';
 import { stableRuleSets } from './eval/stable.js';
-import { RObject, fromJSON, isObject, toJSON, type Value } from './values.js';
+import { RObject, RSet, fromJSON, isObject, toJSON, type Value } from './values.js';
 
 export { RegoError, RegoErrors } from './ast/errors.js';
 export { EvalError } from './eval/errors.js';
@@ -43,7 +43,9 @@ export interface FiredRule {
   readonly times: number;
 }
 
-const asValue = (x: unknown): Value | undefined => (x === undefined ? undefined : x instanceof Object && ('sortedEntries' in x || 'sorted' in x) ? (x as Value) : fromJSON(x));
+/** Rego values pass as they are (told by their methods too, should they come from another copy of this module). */
+const asValue = (x: unknown): Value | undefined =>
+  x === undefined ? undefined : x instanceof RObject || x instanceof RSet || (x instanceof Object && ('sortedEntries' in x || 'sorted' in x)) ? (x as Value) : fromJSON(x);
 
 /** The data document when none is given; shared, so the values of stable rules over it are too. */
 const EMPTY_DATA = new RObject();

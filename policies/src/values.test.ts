@@ -22,3 +22,15 @@ describe('fromJSON', () => {
     expect(() => (v.get('bad') as RObject).size).toThrow(TypeError);
   });
 });
+
+describe('RObject.sortedEntries', () => {
+  it('follows the object when a builder changes it after a read', () => {
+    const o = new RObject([['b', 1], ['a', 2]]);
+    expect(o.sortedEntries().map(([k]) => k)).toEqual(['a', 'b']);
+    o.set('0', 3);
+    expect(o.sortedEntries().map(([k]) => k)).toEqual(['0', 'a', 'b']);
+    o.delete('a');
+    expect(toJSON(o)).toEqual({ '0': 3, b: 1 });
+    expect(Object.keys(toJSON(o) as object)).toEqual(['0', 'b']);
+  });
+});

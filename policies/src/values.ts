@@ -75,6 +75,8 @@ export class RObject {
   #entries: Map<string, readonly [Value, Value]>;
   /** A JSON object not converted yet (see fromJSON): its entries are made when first read. */
   #json: Record<string, unknown> | undefined;
+  /** The entries in key order, kept until the object changes: values of rules over data are printed and keyed again and again. */
+  #sorted: readonly (readonly [Value, Value])[] | undefined;
 
   constructor(entries: Iterable<readonly [Value, Value]> = []) {
     this.#entries = new Map();
@@ -121,10 +123,12 @@ export class RObject {
   /** Mutates: only for builders that own a fresh object (comprehensions, builtins building a result). */
   set(key: Value, value: Value): this {
     this.#map().set(keyOf(key), [key, value]);
+    this.#sorted = undefined;
     return this;
   }
 
   delete(key: Value): boolean {
+    this.#sorted = undefined;
     return this.#map().delete(keyOf(key));
   }
 
@@ -140,8 +144,8 @@ export class RObject {
     return this.#map().values();
   }
 
-  sortedEntries(): (readonly [Value, Value])[] {
-    return [...this.#map().values()].sort((a, b) => compare(a[0], b[0]));
+  sortedEntries(): readonly (readonly [Value, Value])[] {
+    return (this.#sorted ??= Array.from(this.#map().values()).sort(byKey));
   }
 
   [Symbol.iterator](): IterableIterator<readonly [Value, Value]> {
@@ -202,8 +206,11 @@ export function compareNumbers(a: RNumber, b: RNumber): number {
 }
 
 /** OPA's total order over values (ast.Compare), used for sorting sets, object keys, and comparison operators. */
+const byKey = (a: readonly [Value, Value], b: readonly [Value, Value]): number => compare(a[0], b[0]);
+
 export function compare(a: Value, b: Value): number {
   if (a === b) return 0;
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   const ta = typeName(a);
   const tb = typeName(b);
   if (ta !== tb) return TYPE_RANK[ta] - TYPE_RANK[tb];

@@ -15,7 +15,15 @@ import { index } from './terms.js';
 /** A term's value, given the evaluation and the bindings (see DirectEval.#compile). */
 export type Compiled = (ev: DirectEval, env: Env) => Value | undefined;
 
-const NO_KEYS: readonly Compiled[] = [];
+/**
+ * A reference's key: a scalar constant as itself (most keys are: `input.call.model`), so reading it calls nothing;
+ * any other term compiled. Scalars are never functions, so the two are told apart by typeof.
+ */
+type Key = Compiled | Exclude<Value, object>;
+
+const NO_KEYS: readonly Key[] = [];
+
+const keyValue = (key: Key, ev: DirectEval, env: Env): Value | undefined => (typeof key === 'function' ? key(ev, env) : key);
 
 interface CompiledTerm {
   /** The scope it was compiled for: a term is read in one scope, which is checked all the same. */
@@ -28,9 +36,15 @@ interface CompiledTerm {
 
 const COMPILED = new WeakMap<Term, CompiledTerm>();
 
+/** What a call site's compiled closure remembers of its resolution: the target, for the builtins it was resolved with. */
+export interface CallSite {
+  builtins?: object;
+  target?: unknown;
+}
+
 export abstract class DirectEval extends DocumentEval {
   /** A call's value, its operands (compiled from its arguments) evaluated directly: the call has one value at most. */
-  protected abstract callValue(t: Extract<Term, { type: 'call' }>, args: readonly Compiled[], env: Env, scope: ModuleScope): Value | undefined;
+  protected abstract callValue(t: Extract<Term, { type: 'call' }>, args: readonly Compiled[], env: Env, scope: ModuleScope, site: CallSite): Value | undefined;
 
   protected override termValue(t: Term, env: Env, scope: ModuleScope, k: KV): void {
     const v = this.singleValue(t, env, scope);
@@ -118,7 +132,7 @@ export abstract class DirectEval extends DocumentEval {
         return (ev, env) => env.get(name) ?? ev.#globalValue(t, g, NO_KEYS, env, scope);
       }
       case 'ref': {
-        const keys = t.path.map(sub);
+        const keys = t.path.map((x): Key => (x.type === 'scalar' && (x.value === null || typeof x.value !== 'object') ? x.value : sub(x)));
         const head = t.head;
         if (head.type !== 'var') {
           const base = sub(head);
@@ -134,7 +148,8 @@ export abstract class DirectEval extends DocumentEval {
       }
       case 'call': {
         const args = t.args.map(sub);
-        return (ev, env) => ev.callValue(t, args, env, scope);
+        const site: CallSite = {};
+        return (ev, env) => ev.callValue(t, args, env, scope, site);
       }
       case 'array': {
         const items = t.items.map(sub);
@@ -184,7 +199,7 @@ export abstract class DirectEval extends DocumentEval {
    * A document named by a global (input, data, an import, a rule) and indexed by `keys`: the tree of rules walked
    * alongside the base document, as dataRef() does for a ground path.
    */
-  #globalValue(t: Term, g: GlobalName, keys: readonly Compiled[], env: Env, scope: ModuleScope): Value | undefined {
+  #globalValue(t: Term, g: GlobalName, keys: readonly Key[], env: Env, scope: ModuleScope): Value | undefined {
     if (this.dataOverrides.length) return this.generalValue(t, env, scope);
     if (g.root === 'input') {
       let v = this.input;
@@ -199,7 +214,7 @@ export abstract class DirectEval extends DocumentEval {
     for (let i = 0; i < n; i++) {
       // A rule computes the whole document below it; the rest of the path indexes that.
       if (node?.ruleSet) return walk(this, env, this.documentAt(node, base, t.loc), keys, i - g.prefix.length);
-      const key = i < g.prefix.length ? g.prefix[i]! : keys[i - g.prefix.length]!(this, env);
+      const key = i < g.prefix.length ? g.prefix[i]! : keyValue(keys[i - g.prefix.length]!, this, env);
       if (key === undefined) return undefined;
       const child: TreeNode | undefined = typeof key === 'string' ? node?.children.get(key) : undefined;
       let sub: Value | undefined = base === undefined ? undefined : index(base, key);
@@ -214,10 +229,10 @@ export abstract class DirectEval extends DocumentEval {
 }
 
 /** A value indexed by the values of compiled keys, from position `from`. */
-function walk(ev: DirectEval, env: Env, value: Value | undefined, keys: readonly Compiled[], from: number): Value | undefined {
+function walk(ev: DirectEval, env: Env, value: Value | undefined, keys: readonly Key[], from: number): Value | undefined {
   let v = value;
   for (let i = from; i < keys.length && v !== undefined; i++) {
-    const key = keys[i]!(ev, env);
+    const key = keyValue(keys[i]!, ev, env);
     v = key === undefined ? undefined : index(v, key);
   }
   return v;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRegistry } from '../builtins/registry.js';
+import type { BuiltinDef } from '../builtins/types.js';
+import { compileModules } from '../compile/compiler.js';
 import { Engine } from '../index.js';
 
 const doc = (source: string, path: string[], opts: { input?: unknown; data?: unknown } = {}): unknown =>
@@ -35,5 +38,23 @@ describe('evaluator', () => {
     const e = Engine.compile([{ file: 't.rego', source: 'package t\n\np if {\n  print("a", input.missing)\n  xs := [1, 2]\n  print("x", xs[_])\n}\n' }]);
     expect(e.document(['t', 'p'], { print: (l) => lines.push(l) })).toBe(true);
     expect(lines).toEqual(['a <undefined>', 'x 1', 'x 2']);
+  });
+
+  it('calls the builtin of each engine when engines with different builtins share a policy', () => {
+    const version = (n: number): BuiltinDef => ({ decl: { name: 'test.version', args: [], result: { kind: 'number' } }, impl: () => n });
+    const policy = compileModules([{ file: 'v.rego', source: 'package v\nf(x) := x + test.version()\np := f(input.x)\n' }], { builtins: createRegistry([version(1)]) });
+    const one = new Engine(policy, [version(1)]);
+    const two = new Engine(policy, [version(2)]);
+    for (const x of [10, 20]) {
+      expect(one.document(['v', 'p'], { input: { x } })).toBe(x + 1);
+      expect(two.document(['v', 'p'], { input: { x } })).toBe(x + 2);
+    }
+  });
+
+  it('values a function by its plain parameters and by its pattern parameters alike', () => {
+    expect(doc('f(x, x) := 1\nf(x, y) := 2 if x != y\na := f(1, 1)\nb := f(1, 2)\n', ['a'])).toBe(1);
+    expect(doc('f(x, x) := 1\nf(x, y) := 2 if x != y\nb := f(1, 2)\n', ['b'])).toBe(2);
+    expect(doc('g([a, b], c) := a + b + c\nr := g([1, 2], 3)\nu := g(1, 3)\n', ['r'])).toBe(6);
+    expect(doc('g([a, b], c) := a + b + c\nu := g(1, 3)\n', ['u'])).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ import { compileQuery, type CompiledPolicy, type ModuleScope, type RuleSet } fro
 import { equal, formatValue, isSet, keyOf, typeName, type Value } from '../values.js';
 import { NO_SCOPE, type Env, type EvalOptions, type K, type KV } from './core.js';
 import { QueryContext } from './context.js';
-import { DirectEval, type Compiled } from './direct.js';
+import { DirectEval, type CallSite, type Compiled } from './direct.js';
 import { EvalError } from './errors.js';
 import { languageBuiltins } from './language.js';
 import { collectVars, index, scalarTerm } from './terms.js';
@@ -169,8 +169,13 @@ export class Evaluation extends DirectEval {
     return target;
   }
 
-  protected callValue(t: CallTerm, args: readonly Compiled[], env: Env, scope: ModuleScope): Value | undefined {
-    const target = this.#resolve(t, scope);
+  protected callValue(t: CallTerm, args: readonly Compiled[], env: Env, scope: ModuleScope, site: CallSite): Value | undefined {
+    // The site remembers its target, which saves looking the term up in the registry's table on every call.
+    if (site.builtins !== this.opts.builtins) {
+      site.target = this.#resolve(t, scope);
+      site.builtins = this.opts.builtins;
+    }
+    const target = site.target as CallTarget;
     if (target.kind === 'function' && !target.output) {
       const values = this.valuesOf(args, env);
       return values && this.#functionValue(target.set, values, t.loc);
