@@ -72,15 +72,18 @@ function innerKey(v: Value): string {
 }
 
 export class RObject {
-  #entries: Map<string, readonly [Value, Value]>;
+  /** Made when first needed: a lazy JSON object (see fromJSON) often goes unread, and then needs no map at all. */
+  #entries: Map<string, readonly [Value, Value]> | undefined;
   /** A JSON object not converted yet (see fromJSON): its entries are made when first read. */
   #json: Record<string, unknown> | undefined;
   /** The entries in key order, kept until the object changes: values of rules over data are printed and keyed again and again. */
   #sorted: readonly (readonly [Value, Value])[] | undefined;
 
-  constructor(entries: Iterable<readonly [Value, Value]> = []) {
-    this.#entries = new Map();
-    for (const [k, v] of entries) this.#entries.set(keyOf(k), [k, v]);
+  constructor(entries?: Iterable<readonly [Value, Value]>) {
+    if (entries === undefined) return;
+    const map = new Map<string, readonly [Value, Value]>();
+    for (const [k, v] of entries) map.set(keyOf(k), [k, v]);
+    this.#entries = map;
   }
 
   /** A JSON object as parsed, its members converted when the object is first read (most of an input goes unread). */
@@ -91,20 +94,25 @@ export class RObject {
   }
 
   #map(): Map<string, readonly [Value, Value]> {
-    const json = this.#json;
-    if (json !== undefined) {
-      const entries = new Map<string, readonly [Value, Value]>();
-      for (const k in json) entries.set(keyOf(k), [k, fromJSON(json[k])]);
+    let entries = this.#entries;
+    if (entries === undefined) {
+      entries = new Map();
+      const json = this.#json;
+      // Converted in full before it is kept, so a member that is not JSON fails every read, not just the first.
+      if (json !== undefined) {
+        for (const k in json) entries.set(keyOf(k), [k, fromJSON(json[k])]);
+        this.#json = undefined;
+      }
       this.#entries = entries;
-      this.#json = undefined;
     }
-    return this.#entries;
+    return entries;
   }
 
   /** Builds from a JSON-like record with string keys (the fast path for input and data documents). */
   static fromRecord(record: Record<string, Value>): RObject {
     const o = new RObject();
-    for (const k of Object.keys(record)) o.#entries.set(keyOf(k), [k, record[k] as Value]);
+    const map = o.#map();
+    for (const k of Object.keys(record)) map.set(keyOf(k), [k, record[k] as Value]);
     return o;
   }
 

@@ -71,9 +71,15 @@ function general(x: number, prec: number | undefined, sharp: boolean): string {
   return digits.slice(0, dp) + '.' + digits.slice(dp);
 }
 
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u000b': '\\v', '\\': '\\\\', '"': '\\"' };
+
+/** Every character goQuote escapes (by name or by code); a string without any is quoted as it is. */
+const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u00ad"\\\ufff0-\uffff]/;
+
 /** strconv.Quote. */
 function goQuote(s: string): string {
-  const named: Record<string, string> = { '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u000b': '\\v', '\\': '\\\\', '"': '\\"' };
+  if (!ESCAPED.test(s)) return '"' + s + '"';
+  const named = NAMED_ESCAPES;
   let out = '"';
   for (const c of s) {
     const cp = c.codePointAt(0)!;
