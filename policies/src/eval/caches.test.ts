@@ -48,4 +48,22 @@ bad := to_number(data.s)
     expect(e.document(['c', 't'], { data, nowNs: 1n })).toBe(1);
     expect(e.document(['c', 't'], { data, nowNs: 2n })).toBe(2);
   });
+
+  it('of base documents read by constant paths follow the data, its overrides and the rules below', () => {
+    const e = Engine.compile([
+      { file: 'p.rego', source: 'package p\nv := [data.cfg.x, input.k]\nu if { not data.cfg.missing; input.k }\nw := y if y := v with data.cfg.x as 9\nall := [data.lib, input.k]\n' },
+      { file: 'lib.rego', source: 'package lib\nr := input.k\n' },
+    ]);
+    const d1 = fromJSON({ cfg: { x: 1 }, lib: { base: true } });
+    const d2 = fromJSON({ cfg: { x: 2, missing: true } });
+    expect(e.document(['p', 'v'], { input: { k: 'a' }, data: d1 })).toEqual([1, 'a']);
+    expect(e.document(['p', 'v'], { input: { k: 'b' }, data: d1 })).toEqual([1, 'b']);
+    expect(e.document(['p', 'v'], { input: { k: 'b' }, data: d2 })).toEqual([2, 'b']);
+    expect(e.document(['p', 'w'], { input: { k: 'c' }, data: d1 })).toEqual([9, 'c']);
+    expect(e.document(['p', 'u'], { input: { k: 'c' }, data: d1 })).toBe(true);
+    expect(e.document(['p', 'u'], { input: { k: 'd' }, data: d1 })).toBe(true);
+    expect(e.document(['p', 'u'], { input: { k: 'd' }, data: d2 })).toBeUndefined();
+    expect(e.document(['p', 'all'], { input: { k: 'c' }, data: d1 })).toEqual([{ base: true, r: 'c' }, 'c']);
+    expect(e.document(['p', 'all'], { input: { k: 'd' }, data: d1 })).toEqual([{ base: true, r: 'd' }, 'd']);
+  });
 });

@@ -2,7 +2,9 @@
  * Caches that outlive one evaluation. They are bounded, so a gateway fed ever-new patterns or data objects cannot
  * grow without limit.
  */
+import type { Term } from '../ast/nodes.js';
 import type { RuleSet } from '../compile/compiler.js';
+import type { GlobalName } from './globals.js';
 import type { Value } from '../values.js';
 
 /** A Map that forgets its oldest entry once it holds more than `limit`: cheap on the hit path (a plain get). */
@@ -27,6 +29,11 @@ export class BoundedMap<K, V> extends Map<K, V> {
  */
 export class SharedMemo {
   readonly values = new Map<RuleSet, Value | undefined>();
+  /**
+   * Values of references with constant keys that lead into base documents only (no rules on the way or below), with
+   * the name their head resolved to.
+   */
+  readonly baseRefs = new Map<Term, readonly [GlobalName, Value | undefined]>();
   readonly #calls = new Map<RuleSet, BoundedMap<string, Value | undefined>>();
 
   constructor(readonly stable: ReadonlySet<RuleSet>) {}

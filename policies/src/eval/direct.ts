@@ -129,10 +129,11 @@ export abstract class DirectEval extends DocumentEval {
         const name = t.name;
         const g = globalName(name, scope);
         if (!g) return (_ev, env) => env.get(name);
-        return (ev, env) => env.get(name) ?? ev.#globalValue(t, g, NO_KEYS, env, scope);
+        return (ev, env) => env.get(name) ?? ev.#globalValue(t, g, NO_KEYS, true, env, scope);
       }
       case 'ref': {
         const keys = t.path.map((x): Key => (x.type === 'scalar' && (x.value === null || typeof x.value !== 'object') ? x.value : sub(x)));
+        const constant = keys.every((key) => typeof key !== 'function');
         const head = t.head;
         if (head.type !== 'var') {
           const base = sub(head);
@@ -143,7 +144,7 @@ export abstract class DirectEval extends DocumentEval {
         return (ev, env) => {
           const bound = env.get(name);
           if (bound !== undefined) return walk(ev, env, bound, keys, 0);
-          return g ? ev.#globalValue(t, g, keys, env, scope) : undefined;
+          return g ? ev.#globalValue(t, g, keys, constant, env, scope) : undefined;
         };
       }
       case 'call': {
@@ -199,7 +200,7 @@ export abstract class DirectEval extends DocumentEval {
    * A document named by a global (input, data, an import, a rule) and indexed by `keys`: the tree of rules walked
    * alongside the base document, as dataRef() does for a ground path.
    */
-  #globalValue(t: Term, g: GlobalName, keys: readonly Key[], env: Env, scope: ModuleScope): Value | undefined {
+  #globalValue(t: Term, g: GlobalName, keys: readonly Key[], constant: boolean, env: Env, scope: ModuleScope): Value | undefined {
     if (this.dataOverrides.length) return this.generalValue(t, env, scope);
     if (g.root === 'input') {
       let v = this.input;
@@ -208,6 +209,10 @@ export abstract class DirectEval extends DocumentEval {
     }
     const rules = ruleNode(g, this.policy.tree);
     if (rules) return walk(this, env, this.documentAt(rules, undefined, t.loc), keys, 0);
+    // A constant path into base documents only names the same value in every evaluation over this data.
+    const baseRefs = constant ? this.opts.memo?.baseRefs : undefined;
+    const known = baseRefs?.get(t);
+    if (known?.[0] === g) return known[1];
     let node: TreeNode | undefined = this.policy.tree;
     let base: Value | undefined = this.data;
     const n = g.prefix.length + keys.length;
@@ -220,11 +225,16 @@ export abstract class DirectEval extends DocumentEval {
       let sub: Value | undefined = base === undefined ? undefined : index(base, key);
       // The base document is a JSON tree, so a number names the key of its text, as in OPA's store (`data[2]`).
       if (sub === undefined && isObject(base) && (typeof key === 'number' || typeof key === 'bigint')) sub = base.get(String(key));
-      if (!child && sub === undefined) return undefined;
+      if (!child && sub === undefined) {
+        baseRefs?.set(t, [g, undefined]);
+        return undefined;
+      }
       node = child;
       base = sub;
     }
-    return node ? this.documentAt(node, base, t.loc) : base;
+    if (node) return this.documentAt(node, base, t.loc);
+    baseRefs?.set(t, [g, base]);
+    return base;
   }
 }
 
