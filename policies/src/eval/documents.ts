@@ -13,8 +13,11 @@ import { EvalError } from './errors.js';
 import { groundKey, index, setPath } from './terms.js';
 
 export abstract class DocumentEval extends EvalCore {
-  /** Rules being computed, to catch recursion the compiler could not see (dynamic refs). */
-  #active = new Set<RuleSet>();
+  /**
+   * Rules being computed, to catch recursion the compiler could not see (dynamic refs): a stack, as it is shallow
+   * and a scan of it costs less than hashing into a set twice per rule.
+   */
+  readonly #active: RuleSet[] = [];
   /** The rule whose body is being evaluated (for rego.metadata.*). */
   protected activeRule: Rule | undefined;
   /** Stable rules and functions whose values this evaluation could not share (see `impurity`). */
@@ -148,8 +151,8 @@ export abstract class DocumentEval extends EvalCore {
         return shared;
       }
     }
-    if (this.#active.has(set)) throw new EvalError('rego_recursion_error', `rule data.${set.path.join('.')} is recursive`, loc);
-    this.#active.add(set);
+    if (this.#active.includes(set)) throw new EvalError('rego_recursion_error', `rule data.${set.path.join('.')} is recursive`, loc);
+    this.#active.push(set);
     const impurity = this.impurity;
     try {
       const value = this.#computeRuleSet(set, node);
@@ -158,7 +161,7 @@ export abstract class DocumentEval extends EvalCore {
       else if (memo) this.tainted.add(set);
       return value;
     } finally {
-      this.#active.delete(set);
+      this.#active.pop();
     }
   }
 

@@ -41,6 +41,11 @@ type CallTarget =
   | { readonly kind: 'language'; readonly inputs: readonly Term[]; readonly output: Term | undefined }
   | { readonly kind: 'print' };
 
+/** Every target has the same fields in the same order, so the call path reads them from one shape. */
+function callTarget(kind: CallTarget['kind'], io: { inputs: readonly Term[]; output: Term | undefined }, set?: RuleSet, def?: BuiltinDef): CallTarget {
+  return { kind, set, def, inputs: io.inputs, output: io.output } as CallTarget;
+}
+
 /** Call sites resolved, per builtin registry (so per engine); the terms belong to one policy's rules. */
 const RESOLVED_CALLS = new WeakMap<ReadonlyMap<string, BuiltinDef>, WeakMap<CallTerm, CallTarget>>();
 
@@ -158,13 +163,13 @@ export class Evaluation extends DirectEval {
     const fn = this.functionSet(t.name, scope);
     const def = fn ? undefined : this.opts.builtins.get(t.name);
     const language = fn || def ? undefined : this.#languageBuiltin(t.name);
-    if (fn) target = { kind: 'function', set: fn, ...split((fn.rules[0] ?? fn.defaultRule)!.args.length) };
-    else if (t.name === 'print' || t.name === 'internal.print') target = { kind: 'print' };
-    else if (language) target = { kind: 'language', ...split(language.decl.args.length) };
+    if (fn) target = callTarget('function', split((fn.rules[0] ?? fn.defaultRule)!.args.length), fn);
+    else if (t.name === 'print' || t.name === 'internal.print') target = callTarget('print', { inputs: t.args, output: undefined });
+    else if (language) target = callTarget('language', split(language.decl.args.length));
     else if (!def) throw new EvalError('eval_type_error', `undefined function ${t.name}`, t.loc);
-    else if (def.decl.relation) target = { kind: 'relation', def, ...split(def.decl.args.length) };
-    else if (def.decl.variadic) target = { kind: 'builtin', def, inputs: t.args, output: undefined };
-    else target = { kind: 'builtin', def, ...split(def.decl.args.length) };
+    else if (def.decl.relation) target = callTarget('relation', split(def.decl.args.length), undefined, def);
+    else if (def.decl.variadic) target = callTarget('builtin', { inputs: t.args, output: undefined }, undefined, def);
+    else target = callTarget('builtin', split(def.decl.args.length), undefined, def);
     bySite.set(t, target);
     return target;
   }
