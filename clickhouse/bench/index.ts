@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore, chTimeMicros, type SpanRow } from '../src/index.js';
+import { DEFAULT_MAX_ROWS } from '../src/writer/batch-writer.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 10_000_000);
 const SPANS = Number(process.env.BENCH_SPANS ?? 500_000);
-const SPAN_BATCH = 50_000;
+/** The batch size the store's writer flushes at, so the rate is the one the gateway gets. */
+const SPAN_BATCH = DEFAULT_MAX_ROWS;
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 
 function percentile(sorted: number[], q: number): number {
