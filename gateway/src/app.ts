@@ -95,7 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     exporter: config.otlpEndpoint ? new OtlpExporter(config.otlpEndpoint) : null,
     prices: store?.prices ?? PriceTable.load(),
-    policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), (r) => auditReload(r)) : null,
+    policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), auditReload) : null,
     usage: new UsageTracker(),
     log: app.log,
   };
