@@ -15,18 +15,18 @@ export interface GatewayMetrics {
 
 export function createGatewayMetrics(router: Router): GatewayMetrics {
   const registry = new MetricsRegistry();
-  const requests = registry.register(new Counter('airlock_requests_total', 'Calls answered, by API and HTTP status'));
-  const attempts = registry.register(new Counter('airlock_upstream_attempts_total', 'Upstream attempts, by model, deployment and result'));
+  const requests = registry.register(new Counter('airlock_requests_total', 'Calls answered, by API and HTTP status', ['api', 'status']));
+  const attempts = registry.register(new Counter('airlock_upstream_attempts_total', 'Upstream attempts, by model, deployment and result', ['model', 'deployment', 'result']));
   const attemptLatency = registry.register(
-    new Histogram('airlock_upstream_attempt_duration_ms', 'Time from sending an attempt to its response starting (ms)'),
+    new Histogram('airlock_upstream_attempt_duration_ms', 'Time from sending an attempt to its response starting (ms)', ['deployment']),
   );
   registry.register(
-    new Gauge('airlock_deployment_breaker_state', 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', (g) => {
+    new Gauge('airlock_deployment_breaker_state', 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', ['deployment'], (g) => {
       for (const d of router.health()) g.set({ deployment: d.id }, BREAKER_VALUE[d.breaker]);
     }),
   );
   registry.register(
-    new Gauge('airlock_deployment_latency_ewma_ms', 'Moving average of recent attempt latency per deployment (ms)', (g) => {
+    new Gauge('airlock_deployment_latency_ewma_ms', 'Moving average of recent attempt latency per deployment (ms)', ['deployment'], (g) => {
       for (const d of router.health()) if (d.latencyEwmaMs !== null) g.set({ deployment: d.id }, d.latencyEwmaMs);
     }),
   );

@@ -48,6 +48,7 @@ type WeightedDeployment = Deployment & { readonly weight: number };
 
 interface Tracked {
   readonly deployment: WeightedDeployment;
+  readonly weight: number;
   readonly breaker: CircuitBreaker;
   readonly latency: Ewma;
   readonly models: Set<string>;
@@ -93,12 +94,24 @@ function firstChunk(stream: Readable): Promise<void> {
   });
 }
 
+/** The first deployment whose breaker lets a call through, starting the rotation at the attempt's index. */
+function firstAvailable(order: readonly Tracked[], attempt: number): Tracked | undefined {
+  for (let i = 0; i < order.length; i++) {
+    const t = order[(attempt + i) % order.length]!;
+    if (t.breaker.tryAcquire()) return t;
+  }
+  return undefined;
+}
+
 function describe(error: UpstreamError): AttemptRecord['error'] {
   return { kind: error.kind, message: error.message, ...(error instanceof UpstreamHttpError ? { status: error.status } : {}) };
 }
 
 export class Router {
   #tracked = new Map<string, Tracked>();
+  /** A model's deployments able to serve a format never change for that model object: found once, not per call. */
+  #candidates = new WeakMap<ModelRoute, Map<UpstreamRequest['format'], readonly Tracked[]>>();
+  readonly #order: { random: () => number; latencyOf: (t: Tracked) => number | undefined };
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<unknown>;
@@ -107,12 +120,13 @@ export class Router {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => sleep(ms));
+    this.#order = { random: this.#random, latencyOf: (t) => t.latency.value };
   }
 
   #track(model: ModelRoute, deployment: WeightedDeployment, breaker: BreakerOptions): Tracked {
     let t = this.#tracked.get(deployment.id);
     if (!t) {
-      t = { deployment, breaker: new CircuitBreaker(breaker, this.#now), latency: new Ewma(), models: new Set(), successes: 0, failures: 0 };
+      t = { deployment, weight: deployment.weight, breaker: new CircuitBreaker(breaker, this.#now), latency: new Ewma(), models: new Set(), successes: 0, failures: 0 };
       this.#tracked.set(deployment.id, t);
     }
     t.models.add(model.name);
@@ -124,6 +138,18 @@ export class Router {
     for (const d of model.deployments) this.#track(model, d, model.routing.breaker ?? this.options.breaker ?? DEFAULT_BREAKER);
   }
 
+  #candidatesFor(model: ModelRoute, format: UpstreamRequest['format'], adapterFor: (deployment: Deployment) => ProviderAdapter): readonly Tracked[] {
+    let byFormat = this.#candidates.get(model);
+    if (!byFormat) this.#candidates.set(model, (byFormat = new Map()));
+    let tracked = byFormat.get(format);
+    if (!tracked) {
+      const breaker = model.routing.breaker ?? this.options.breaker ?? DEFAULT_BREAKER;
+      tracked = model.deployments.filter((d) => adapterFor(d).formats.has(format)).map((d) => this.#track(model, d, breaker));
+      byFormat.set(format, tracked);
+    }
+    return tracked;
+  }
+
   async send(
     model: ModelRoute,
     request: Omit<UpstreamRequest, 'deployment'>,
@@ -132,21 +158,17 @@ export class Router {
     const policy = model.routing;
     const started = this.#now();
     const deadline = started + policy.deadlineMs;
-    const candidates = model.deployments.filter((d) => adapterFor(d).formats.has(request.format));
-    if (!candidates.length) {
+    const tracked = this.#candidatesFor(model, request.format, adapterFor);
+    if (!tracked.length) {
       throw new GatewayError('GW_ERR_UNSUPPORTED_TRANSLATION', `No deployment of \`${model.name}\` can serve ${request.format} calls.`);
     }
-    const tracked = candidates.map((d) => this.#track(model, d, policy.breaker ?? this.options.breaker ?? DEFAULT_BREAKER));
-    const order = orderDeployments(policy.strategy, tracked.map((t) => ({ t, weight: t.deployment.weight })), {
-      random: this.#random,
-      latencyOf: (x) => x.t.latency.value,
-    }).map((x) => x.t);
+    const order = orderDeployments(policy.strategy, tracked, this.#order);
 
     const attempts: AttemptRecord[] = [];
     let lastError: UpstreamError | undefined;
     let previous: Tracked | undefined;
     for (let attempt = 0; attempt < policy.retry.maxAttempts; attempt++) {
-      const pick = order.slice(attempt % order.length).concat(order.slice(0, attempt % order.length)).find((t) => t.breaker.tryAcquire());
+      const pick = firstAvailable(order, attempt);
       if (!pick) break;
       const remaining = deadline - this.#now();
       if (attempt > 0) {

@@ -1,10 +1,10 @@
 /**
- * The one place adapters make upstream HTTP calls: pooled keep-alive connections (undici), the deployment's
+ * The one place adapters make upstream HTTP calls: pooled keep-alive connections (an undici Pool per origin), the deployment's
  * connect / first-byte / idle / total timeouts, and every failure mapped to a typed UpstreamError.
  */
 import type { CallSignal } from '../../pipeline/call-signal.js';
 import type { Readable } from 'node:stream';
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors } from 'undici';
 import { UpstreamConnectError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../errors.js';
 import type { DeploymentTimeouts } from '../provider.js';
 
@@ -25,17 +25,35 @@ export interface HttpReply {
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-/** Agents are keyed by connect timeout: undici sets that per agent, the other timeouts per request. */
-export class HttpClient {
-  #agents = new Map<number, Agent>();
+interface Target {
+  readonly pool: Pool;
+  readonly path: string;
+}
 
-  #agent(connectMs: number): Agent {
-    let agent = this.#agents.get(connectMs);
-    if (!agent) {
-      agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
-      this.#agents.set(connectMs, agent);
+/**
+ * A Pool per origin and connect timeout (undici sets that per pool, the other timeouts per request). Pools, not
+ * an Agent: the Agent's per-request origin lookup and URL parsing cost about a fifth of a proxied call's CPU.
+ */
+export class HttpClient {
+  #pools = new Map<string, Pool>();
+  /** Call URLs come from the config (base URL + API path), so this stays as small as the set of deployments. */
+  #targets = new Map<string, Target>();
+
+  #target(url: string, connectMs: number): Target {
+    const key = `${connectMs} ${url}`;
+    let target = this.#targets.get(key);
+    if (!target) {
+      const { origin, pathname, search } = new URL(url);
+      const poolKey = `${connectMs} ${origin}`;
+      let pool = this.#pools.get(poolKey);
+      if (!pool) {
+        pool = new Pool(origin, { connect: { timeout: connectMs }, keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+        this.#pools.set(poolKey, pool);
+      }
+      target = { pool, path: pathname + search };
+      this.#targets.set(key, target);
     }
-    return agent;
+    return target;
   }
 
   /**
@@ -48,12 +66,13 @@ export class HttpClient {
     const { totalMs } = call.timeouts;
     let reply;
     try {
-      reply = await request(call.url, {
+      const { pool, path } = this.#target(call.url, Math.min(call.timeouts.connectMs, totalMs));
+      reply = await pool.request({
+        path,
         method: call.method,
         headers: call.headers,
         body: call.body,
         signal: call.signal,
-        dispatcher: this.#agent(Math.min(call.timeouts.connectMs, totalMs)),
         headersTimeout: Math.min(call.timeouts.firstByteMs, totalMs),
         bodyTimeout: call.timeouts.idleMs,
       });
@@ -69,8 +88,9 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#agents.values()].map((a) => a.close()));
-    this.#agents.clear();
+    await Promise.all([...this.#pools.values()].map((p) => p.close()));
+    this.#pools.clear();
+    this.#targets.clear();
   }
 }
 
