@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { RedactionPlan } from '../redaction/modes.js';
 import { Vault, createRestoreTransform, redactBody, redactStrings, redactText, restoreBody, type ResponseTextOptions } from '../redaction/index.js';
 import type { UpstreamResponse } from '../providers/provider.js';
 import type { Stage } from './stage.js';
@@ -28,6 +29,33 @@ function responseFilter(format: Parameters<typeof createRestoreTransform>[0], va
   };
 }
 
+type ChosenPlan = Omit<RedactionPlan, 'hashKey'>;
+
+function buildPlan(chosen: ChosenPlan, tenant: string, scanOnly: boolean, hashSecret: string): RedactionPlan {
+  const usesHash = chosen.mode === 'hash' || Object.values(chosen.modes ?? {}).includes('hash');
+  return {
+    ...chosen,
+    ...(usesHash ? { hashKey: createHmac('sha256', hashSecret).update(tenant).digest('hex') } : {}),
+    // API calls are scanned only: a CRM needs the customer's real email.
+    ...(scanOnly ? { entities: new Set<never>() } : {}),
+  };
+}
+
+/**
+ * The config's plan is built once per tenant and kind of call, not on every call (the hash key is an HMAC).
+ * A plan a policy returned is new with each decision, so it is built each time.
+ */
+const configPlans = new WeakMap<ChosenPlan, Map<string, RedactionPlan>>();
+
+function configPlanFor(chosen: ChosenPlan, tenant: string, scanOnly: boolean, hashSecret: string): RedactionPlan {
+  let byCall = configPlans.get(chosen);
+  if (!byCall) configPlans.set(chosen, (byCall = new Map()));
+  const key = `${scanOnly ? 'scan' : 'redact'}\u0000${tenant}`;
+  let plan = byCall.get(key);
+  if (!plan) byCall.set(key, (plan = buildPlan(chosen, tenant, scanOnly, hashSecret)));
+  return plan;
+}
+
 export const redactStage: Stage = {
   id: 'redact',
   run(ctx, deps) {
@@ -35,13 +63,7 @@ export const redactStage: Stage = {
     const chosen = ctx.redactionPlan ?? settings?.plan;
     if (!chosen) return;
     const tenant = ctx.principal?.tenant ?? deps.config.tenant;
-    const usesHash = chosen.mode === 'hash' || Object.values(chosen.modes ?? {}).includes('hash');
-    const plan = {
-      ...chosen,
-      ...(usesHash ? { hashKey: createHmac('sha256', settings?.hashSecret ?? '').update(tenant).digest('hex') } : {}),
-      // API calls are scanned only: a CRM needs the customer's real email.
-      ...(ctx.api === 'http' ? { entities: new Set<never>() } : {}),
-    };
+    const plan = (chosen === settings?.plan ? configPlanFor : buildPlan)(chosen, tenant, ctx.api === 'http', settings?.hashSecret ?? '');
     const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) return;
     const vault = new Vault();
