@@ -58,10 +58,11 @@ export class KeysRepository {
     return true;
   }
 
-  async findByHash(hash: string): Promise<StoredKey | undefined> {
-    if (Date.now() - this.#loadedAt > REFRESH_MS || !this.#byHash.has(hash)) {
-      if (Date.now() - this.#loadedAt > 1_000 || this.#loadedAt === 0) await this.#load();
-    }
-    return this.#byHash.get(hash);
+  /** Answers from memory, without a promise, unless the cache is due for a refresh (or misses and may be stale). */
+  findByHash(hash: string): StoredKey | undefined | Promise<StoredKey | undefined> {
+    const age = Date.now() - this.#loadedAt;
+    const due = age > REFRESH_MS || (!this.#byHash.has(hash) && (age > 1_000 || this.#loadedAt === 0));
+    if (!due) return this.#byHash.get(hash);
+    return this.#load().then(() => this.#byHash.get(hash));
   }
 }

@@ -6,6 +6,16 @@ import { mintKey, type KeyRecord, type KeyStore, type NewKey } from './key-store
 
 const toRecord = (k: StoredKey): KeyRecord => ({ ...k, roles: [...k.roles] });
 
+/** Stored keys are replaced, never changed, when revoked or reloaded: one record per stored key object is enough. */
+const records = new WeakMap<StoredKey, KeyRecord>();
+
+function recordOf(k: StoredKey | undefined): KeyRecord | undefined {
+  if (!k) return undefined;
+  let r = records.get(k);
+  if (!r) records.set(k, (r = toRecord(k)));
+  return r;
+}
+
 export class ClickHouseKeyStore implements KeyStore {
   constructor(private readonly repo: KeysRepository) {}
 
@@ -29,8 +39,8 @@ export class ClickHouseKeyStore implements KeyStore {
     return this.repo.revoke(id);
   }
 
-  async findByHash(hash: string): Promise<KeyRecord | undefined> {
-    const k = await this.repo.findByHash(hash);
-    return k ? toRecord(k) : undefined;
+  findByHash(hash: string): KeyRecord | undefined | Promise<KeyRecord | undefined> {
+    const k = this.repo.findByHash(hash);
+    return k instanceof Promise ? k.then(recordOf) : recordOf(k);
   }
 }

@@ -37,7 +37,8 @@ export interface KeyStore {
   list(): Promise<KeyRecord[]>;
   /** Returns false when no such key exists. */
   revoke(id: string): Promise<boolean>;
-  findByHash(hash: string): Promise<KeyRecord | undefined>;
+  /** Answers without a promise when the answer is already in memory: this is on every call's path. */
+  findByHash(hash: string): KeyRecord | undefined | Promise<KeyRecord | undefined>;
 }
 
 /** The one-shot hash: a key is hashed on every call, and a Hash object costs four times as much. */
@@ -127,13 +128,13 @@ export class FileKeyStore implements KeyStore {
   }
 
   /** A miss re-reads the file (at most once a second), so keys created by `airlock keys create` work at once. */
-  async findByHash(hash: string): Promise<KeyRecord | undefined> {
-    await this.#load();
-    const hit = this.#byHash.get(hash);
-    if (hit || Date.now() - this.#loadedAt < RELOAD_INTERVAL_MS) return hit;
-    this.#loadedAt = Date.now();
-    this.#records = undefined;
-    await this.#load();
-    return this.#byHash.get(hash);
+  findByHash(hash: string): KeyRecord | undefined | Promise<KeyRecord | undefined> {
+    if (this.#records) {
+      const hit = this.#byHash.get(hash);
+      if (hit || Date.now() - this.#loadedAt < RELOAD_INTERVAL_MS) return hit;
+      this.#loadedAt = Date.now();
+      this.#records = undefined;
+    }
+    return this.#load().then(() => this.#byHash.get(hash));
   }
 }

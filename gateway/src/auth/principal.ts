@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import { hashKey, type KeyStore } from './key-store.js';
+import { hashKey, type KeyRecord, type KeyStore } from './key-store.js';
 
 export interface Principal {
   readonly keyId: string;
@@ -24,7 +24,8 @@ export function presentedKey(headers: Readonly<Record<string, string | string[] 
 }
 
 export interface Authenticator {
-  authenticate(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<Principal>;
+  /** A promise only when the key store has to look further than memory. */
+  authenticate(headers: Readonly<Record<string, string | string[] | undefined>>): Principal | Promise<Principal>;
 }
 
 /** Keys resolve through an in-memory cache in front of the store, so the hot path costs one hash and one map lookup. */
@@ -32,18 +33,24 @@ export function createAuthenticator(options: { store: KeyStore; adminKey: string
   // The admin key is compared by its hash, which every call computes anyway: comparing digests leaks nothing
   // about the key, so no constant-time comparison (and no buffers) are needed on the hot path.
   const adminHash = options.adminKey ? hashKey(options.adminKey) : undefined;
+  const admin: Principal = { keyId: 'admin', tenant: options.tenant, team: 'admin', user: 'admin', roles: [ADMIN_ROLE] };
+  /** Records are replaced, not changed, when a key is revoked or the store reloads, so a principal per record is safe. */
+  const principals = new WeakMap<KeyRecord, Principal>();
+  const principalOf = (record: KeyRecord | undefined): Principal => {
+    if (!record) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Invalid API key.');
+    if (record.revoked_at) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'This API key has been revoked.');
+    let p = principals.get(record);
+    if (!p) principals.set(record, (p = { keyId: record.id, tenant: record.tenant, team: record.team, user: record.user, roles: record.roles }));
+    return p;
+  };
   return {
-    async authenticate(headers) {
+    authenticate(headers) {
       const key = presentedKey(headers);
       if (!key) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key".');
       const hash = hashKey(key);
-      if (hash === adminHash) {
-        return { keyId: 'admin', tenant: options.tenant, team: 'admin', user: 'admin', roles: [ADMIN_ROLE] };
-      }
-      const record = await options.store.findByHash(hash);
-      if (!record) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Invalid API key.');
-      if (record.revoked_at) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'This API key has been revoked.');
-      return { keyId: record.id, tenant: record.tenant, team: record.team, user: record.user, roles: record.roles };
+      if (hash === adminHash) return admin;
+      const found = options.store.findByHash(hash);
+      return found instanceof Promise ? found.then(principalOf) : principalOf(found);
     },
   };
 }

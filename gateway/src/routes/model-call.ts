@@ -98,10 +98,8 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
     let response = ctx.response!;
     if (response.body && ctx.redactedRequest !== null) ctx.upstreamResponseText = response.body.toString('utf8');
     for (const filter of ctx.responseFilters) response = filter(response);
-    const finish = (): void => {
-      void finishPipeline(options.stages, ctx, options.deps);
-    };
-    response.outcome.then(
+    // Settles once, never rejects: the finish runs after it, whatever the outcome.
+    const settled = response.outcome.then(
       (outcome) => {
         ctx.outcome = outcome;
       },
@@ -109,9 +107,12 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
         if (!ctx.error) recordError(ctx, error);
       },
     );
+    const finish = (): void => {
+      void finishPipeline(options.stages, ctx, options.deps);
+    };
     if (!response.stream) {
-      reply.code(200).headers({ ...response.headers, ...callHeaders(ctx) });
-      reply.raw.once('close', () => void response.outcome.finally(finish).catch(() => undefined));
+      reply.code(200).headers(response.headers).headers(callHeaders(ctx));
+      reply.raw.once('close', () => void settled.then(finish));
       return reply.send(response.body);
     }
     reply.hijack();
@@ -119,7 +120,7 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
     reply.raw.flushHeaders();
     pipeline(guardStream(response.stream, ctx, recordError), reply.raw, () => {
       if (signal.aborted && !ctx.error) ctx.error = { code: 'client_abort', message: 'client closed the connection', status: 499 };
-      void response.outcome.catch(() => undefined).finally(finish);
+      void settled.then(finish);
     });
     return reply;
   };
