@@ -4,15 +4,22 @@
  * machine noise falls on all three alike; figures are pooled over the rounds.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runLoad, summarize, type LoadTarget } from './load.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = { 1: Number(process.env.BENCH_REQUESTS_C1 ?? 400), 16: Number(process.env.BENCH_REQUESTS_C16 ?? 3000) } as const;
 
+/** The Node flags `airlock` runs with, from its bin's first line, so that the servers run as the product does. */
+function gatewayNodeFlags(): string[] {
+  const shebang = readFileSync(new URL('../bin/airlock.mjs', import.meta.url), 'utf8').split('\n', 1)[0]!;
+  return shebang.split(/\s+/).filter((t) => t.startsWith('--'));
+}
+
 /** Starts bench/servers.ts in a child process and reads the addresses it prints. */
 export async function startBenchServers(env: Record<string, string> = {}): Promise<{ urls: Record<string, string>; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
+  const child = spawn(process.execPath, [...gatewayNodeFlags(), '--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
