@@ -34,14 +34,10 @@ export function createAuthenticator(options: { store: KeyStore; adminKey: string
   // about the key, so no constant-time comparison (and no buffers) are needed on the hot path.
   const adminHash = options.adminKey ? hashKey(options.adminKey) : undefined;
   const admin: Principal = { keyId: 'admin', tenant: options.tenant, team: 'admin', user: 'admin', roles: [ADMIN_ROLE] };
-  /** Records are replaced, not changed, when a key is revoked or the store reloads, so a principal per record is safe. */
-  const principals = new WeakMap<KeyRecord, Principal>();
   const principalOf = (record: KeyRecord | undefined): Principal => {
     if (!record) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Invalid API key.');
     if (record.revoked_at) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'This API key has been revoked.');
-    let p = principals.get(record);
-    if (!p) principals.set(record, (p = { keyId: record.id, tenant: record.tenant, team: record.team, user: record.user, roles: record.roles }));
-    return p;
+    return { keyId: record.id, tenant: record.tenant, team: record.team, user: record.user, roles: record.roles };
   };
   return {
     authenticate(headers) {

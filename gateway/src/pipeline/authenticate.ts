@@ -1,16 +1,14 @@
-import type { Principal } from '../auth/principal.js';
 import type { Stage } from './stage.js';
 
 export const authenticateStage: Stage = {
   id: 'authenticate',
   run(ctx, deps) {
     const found = deps.authenticator.authenticate(ctx.headers);
-    if (!(found instanceof Promise)) {
-      ctx.principal = found;
-      return;
+    if (found instanceof Promise) {
+      return found.then((principal) => {
+        ctx.principal = principal;
+      });
     }
-    return found.then((p: Principal) => {
-      ctx.principal = p;
-    });
+    ctx.principal = found;
   },
 };

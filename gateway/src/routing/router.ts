@@ -123,9 +123,10 @@ export class Router {
     this.#order = { random: this.#random, latencyOf: (t) => t.latency.value };
   }
 
-  #track(model: ModelRoute, deployment: WeightedDeployment, breaker: BreakerOptions): Tracked {
+  #track(model: ModelRoute, deployment: WeightedDeployment): Tracked {
     let t = this.#tracked.get(deployment.id);
     if (!t) {
+      const breaker = model.routing.breaker ?? this.options.breaker ?? DEFAULT_BREAKER;
       t = { deployment, weight: deployment.weight, breaker: new CircuitBreaker(breaker, this.#now), latency: new Ewma(), models: new Set(), successes: 0, failures: 0 };
       this.#tracked.set(deployment.id, t);
     }
@@ -135,7 +136,7 @@ export class Router {
 
   /** Lists a model's deployments in health() before their first call. */
   register(model: ModelRoute): void {
-    for (const d of model.deployments) this.#track(model, d, model.routing.breaker ?? this.options.breaker ?? DEFAULT_BREAKER);
+    for (const d of model.deployments) this.#track(model, d);
   }
 
   #candidatesFor(model: ModelRoute, format: UpstreamRequest['format'], adapterFor: (deployment: Deployment) => ProviderAdapter): readonly Tracked[] {
@@ -143,8 +144,7 @@ export class Router {
     if (!byFormat) this.#candidates.set(model, (byFormat = new Map()));
     let tracked = byFormat.get(format);
     if (!tracked) {
-      const breaker = model.routing.breaker ?? this.options.breaker ?? DEFAULT_BREAKER;
-      tracked = model.deployments.filter((d) => adapterFor(d).formats.has(format)).map((d) => this.#track(model, d, breaker));
+      tracked = model.deployments.filter((d) => adapterFor(d).formats.has(format)).map((d) => this.#track(model, d));
       byFormat.set(format, tracked);
     }
     return tracked;
