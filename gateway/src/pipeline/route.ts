@@ -25,21 +25,22 @@ export function upstreamToGatewayError(error: UpstreamError): GatewayError {
 /** Resolves the model (or API target) and, for model calls, sends the call through the router. */
 export const routeStage: Stage = {
   id: 'route',
-  async run(ctx, deps) {
+  run(ctx, deps) {
     if (ctx.api === 'http') return;
     const model = ctx.model ?? deps.config.models.get(ctx.requestedModel);
     if (!model) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${ctx.requestedModel}\` does not exist or you do not have access to it.`, { param: 'model' });
     ctx.model = model;
-    try {
-      const routed = await deps.router.send(model, { format: ctx.api, body: ctx.body, stream: ctx.stream, signal: ctx.signal }, (d) => deps.providers.get(d.provider));
-      ctx.deployment = routed.deployment;
-      ctx.attempts = routed.attempts;
-      ctx.response = routed.response;
-    } catch (error) {
-      const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;
-      if (attempts) ctx.attempts = attempts;
-      if (error instanceof UpstreamError) throw upstreamToGatewayError(error);
-      throw error;
-    }
+    return deps.router.send(model, { format: ctx.api, body: ctx.body, stream: ctx.stream, signal: ctx.signal }, deps.providers.forDeployment).then(
+      (routed) => {
+        ctx.deployment = routed.deployment;
+        ctx.attempts = routed.attempts;
+        ctx.response = routed.response;
+      },
+      (error: unknown) => {
+        const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;
+        if (attempts) ctx.attempts = attempts;
+        throw error instanceof UpstreamError ? upstreamToGatewayError(error) : error;
+      },
+    );
   },
 };

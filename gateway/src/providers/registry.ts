@@ -5,10 +5,12 @@ import { createAnthropicAdapter } from './anthropic/index.js';
 import { createDemoAdapter } from './demo/index.js';
 import { HttpClient } from './http/client.js';
 import { createOpenAIAdapter } from './openai/index.js';
-import type { ProviderAdapter, ProviderKind } from './provider.js';
+import type { Deployment, ProviderAdapter, ProviderKind } from './provider.js';
 
 export interface Providers {
   get(kind: ProviderKind): ProviderAdapter;
+  /** The adapter serving a deployment, as the router asks for it (one function for every call, not one per call). */
+  readonly forDeployment: (deployment: Deployment) => ProviderAdapter;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export function createProviders(): Providers {
   };
   return {
     get: (kind) => adapters[kind],
+    forDeployment: (deployment) => adapters[deployment.provider],
     close: () => http.close(),
   };
 }

@@ -4,9 +4,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { mapTransportError, readAll, type HttpReply } from './http/client.js';
+import type { BufferedReply, HttpCall, HttpClient } from './http/client.js';
 import { observeBody, observeStream } from './observe.js';
-import type { ApiFormat, DeploymentTimeouts, UpstreamResponse } from './provider.js';
+import type { ApiFormat, UpstreamResponse } from './provider.js';
 import { UpstreamProtocolError } from './errors.js';
 import { translateStream, type StreamTranslator } from './translate/streams.js';
 
@@ -21,21 +21,14 @@ export interface ReplyOptions {
   /** The format the upstream answered in. */
   readonly upstreamFormat: ApiFormat;
   readonly model: string;
-  readonly timeouts: DeploymentTimeouts;
   /** Rewrites a non-streaming body from the upstream's format into the client's. */
   readonly translateBody?: (body: Json) => Json;
   /** Rewrites a stream from the upstream's format into the client's. */
   readonly translator?: () => StreamTranslator;
 }
 
-export async function bufferedReply(reply: HttpReply, options: ReplyOptions): Promise<UpstreamResponse> {
-  const firstByteAt = performance.now();
-  let raw: Buffer;
-  try {
-    raw = await readAll(reply.body);
-  } catch (error) {
-    throw mapTransportError(error, options.timeouts);
-  }
+export function bufferedReply(reply: BufferedReply, options: ReplyOptions): UpstreamResponse {
+  const raw = reply.body;
   let parsed: Json;
   try {
     parsed = JSON.parse(raw.toString('utf8')) as Json;
@@ -44,7 +37,7 @@ export async function bufferedReply(reply: HttpReply, options: ReplyOptions): Pr
   }
   const obs = observeBody(options.upstreamFormat, parsed, options.model);
   const body = options.translateBody ? Buffer.from(JSON.stringify(options.translateBody(parsed))) : raw;
-  return { headers: JSON_HEADERS, body, outcome: Promise.resolve({ ...obs, firstByteAt, doneAt: performance.now() }) };
+  return { headers: JSON_HEADERS, body, outcome: Promise.resolve({ ...obs, firstByteAt: reply.firstByteAt, doneAt: performance.now() }) };
 }
 
 export function streamedReply(upstream: Readable, options: ReplyOptions): UpstreamResponse {
@@ -54,6 +47,8 @@ export function streamedReply(upstream: Readable, options: ReplyOptions): Upstre
   return { headers: SSE_HEADERS, stream, outcome };
 }
 
-export function replyFor(reply: HttpReply, stream: boolean, options: ReplyOptions): Promise<UpstreamResponse> | UpstreamResponse {
-  return stream ? streamedReply(reply.body, options) : bufferedReply(reply, options);
+/** Sends the call and answers in the client's format: streamed when the client asked for a stream, else whole. */
+export function respond(http: HttpClient, call: HttpCall, stream: boolean, options: ReplyOptions): Promise<UpstreamResponse> {
+  if (stream) return http.send(call).then((reply) => streamedReply(reply.body, options));
+  return http.sendBuffered(call).then((reply) => bufferedReply(reply, options));
 }

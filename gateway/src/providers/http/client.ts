@@ -2,9 +2,10 @@
  * The one place adapters make upstream HTTP calls: pooled keep-alive connections (an undici Pool per origin), the deployment's
  * connect / first-byte / idle / total timeouts, and every failure mapped to a typed UpstreamError.
  */
-import type { CallSignal } from '../../pipeline/call-signal.js';
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { CallSignal } from '../../pipeline/call-signal.js';
 import { UpstreamConnectError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../errors.js';
 import type { DeploymentTimeouts } from '../provider.js';
 
@@ -21,6 +22,14 @@ export interface HttpReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Readable;
+}
+
+/** A whole upstream answer, for calls that do not stream. */
+export interface BufferedReply {
+  readonly status: number;
+  readonly body: Buffer;
+  /** performance.now() when the response started. */
+  readonly firstByteAt: number;
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -79,12 +88,70 @@ export class HttpClient {
     } catch (error) {
       throw mapTransportError(error, call.timeouts, { aborted: Date.now() - started >= totalMs });
     }
-    if (reply.statusCode >= 400) throw await httpError(reply.statusCode, reply.headers, reply.body);
+    if (reply.statusCode >= 400) throw upstreamHttpError(reply.statusCode, reply.headers, await readErrorBody(reply.body));
     const body = reply.body;
     body.on('error', () => undefined);
     const timer = setTimeout(() => body.destroy(new UpstreamTimeoutError('total', totalMs)), Math.max(0, totalMs - (Date.now() - started)));
     body.once('close', () => clearTimeout(timer));
     return { status: reply.statusCode, headers: reply.headers, body };
+  }
+
+  /**
+   * A call that does not stream, collected from undici's dispatcher callbacks: no body stream, its events and the
+   * promise hops between them, which at concurrency 1 are a measurable share of a proxied call's time.
+   * Same timeouts and failures as `send`, except that a total timeout is one timer from the response's start.
+   */
+  sendBuffered(call: HttpCall): Promise<BufferedReply> {
+    const started = Date.now();
+    const { timeouts, signal } = call;
+    const { totalMs } = timeouts;
+    const { pool, path } = this.#target(call.url, Math.min(timeouts.connectMs, totalMs));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let status = 0;
+      let firstByteAt = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      let controller: Dispatcher.DispatchController | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => controller?.abort(new undiciErrors.RequestAbortedError());
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.off('abort', onAbort);
+      };
+      signal.once('abort', onAbort);
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+          // A call queued behind busy connections may have lost its client before it got one.
+          if (signal.aborted) c.abort(new undiciErrors.RequestAbortedError());
+        },
+        onResponseStart(c, statusCode, responseHeaders) {
+          status = statusCode;
+          headers = responseHeaders;
+          firstByteAt = performance.now();
+          timer = setTimeout(() => c.abort(new UpstreamTimeoutError('total', totalMs)), Math.max(0, totalMs - (Date.now() - started)));
+        },
+        onResponseData(_c, chunk) {
+          size += chunk.length;
+          if (status < 400 || size <= MAX_ERROR_BODY_BYTES) chunks.push(chunk);
+        },
+        onResponseEnd() {
+          done();
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          if (status >= 400) reject(upstreamHttpError(status, headers, body.toString('utf8')));
+          else resolve({ status, body, firstByteAt });
+        },
+        onResponseError(_c, error) {
+          done();
+          reject(mapTransportError(error, timeouts, { aborted: Date.now() - started >= totalMs }));
+        },
+      };
+      pool.dispatch(
+        { path, method: call.method, headers: call.headers, body: call.body ?? null, headersTimeout: Math.min(timeouts.firstByteMs, totalMs), bodyTimeout: timeouts.idleMs },
+        handler,
+      );
+    });
   }
 
   async close(): Promise<void> {
@@ -121,8 +188,8 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
-/** Keeps the upstream's own message and type (OpenAI and Anthropic error bodies), never the request. */
-async function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: Readable): Promise<UpstreamHttpError> {
+/** Reads at most MAX_ERROR_BODY_BYTES of an error body, then lets the rest go. */
+async function readErrorBody(body: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -136,7 +203,11 @@ async function httpError(status: number, headers: Record<string, string | string
   } finally {
     body.destroy();
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Keeps the upstream's own message and type (OpenAI and Anthropic error bodies), never the request. */
+function upstreamHttpError(status: number, headers: Record<string, string | string[] | undefined>, text: string): UpstreamHttpError {
   let message = `upstream responded ${status}`;
   let upstreamType: string | undefined;
   try {
@@ -152,14 +223,4 @@ async function httpError(status: number, headers: Record<string, string | string
   }
   const ra = retryAfterMs(headers['retry-after']);
   return new UpstreamHttpError({ status, message, ...(upstreamType ? { upstreamType } : {}), ...(ra !== undefined ? { retryAfterMs: ra } : {}) });
-}
-
-/** Collects a body with plain events: cheaper per request than an async iterator. */
-export function readAll(body: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    body.once('error', reject);
-  });
 }

@@ -7,10 +7,14 @@ export const OPENAI_PATHS: Record<Exclude<ApiFormat, 'anthropic.messages'>, stri
   'openai.embeddings': '/embeddings',
 };
 
+const headersOf = new WeakMap<Deployment, Record<string, string>>();
+
+/** A deployment's headers never change, so they are built once, not on every call. */
 export function openaiHeaders(deployment: Deployment): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    ...(deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {}),
-    ...deployment.headers,
-  };
+  let headers = headersOf.get(deployment);
+  if (!headers) {
+    headers = { 'content-type': 'application/json', ...(deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {}), ...deployment.headers };
+    headersOf.set(deployment, headers);
+  }
+  return headers;
 }

@@ -2,9 +2,9 @@
  * Any OpenAI-compatible upstream (OpenAI, Azure OpenAI, vLLM, Ollama, …). OpenAI-format calls pass through with
  * only `model` rewritten; Anthropic-format calls are translated to Chat Completions and back.
  */
-import type { HttpClient } from '../http/client.js';
+import type { HttpCall, HttpClient } from '../http/client.js';
 import type { ApiFormat, ProviderAdapter, UpstreamRequest, UpstreamResponse } from '../provider.js';
-import { replyFor } from '../respond.js';
+import { respond } from '../respond.js';
 import { chatToMessagesResponse } from '../translate/bodies.js';
 import { messagesToChatRequest } from '../translate/requests.js';
 import { ChatToMessagesStream } from '../translate/streams.js';
@@ -16,25 +16,25 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
   return {
     kind: 'openai',
     formats: FORMATS,
-    async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    // Not async: the call's promise is handed on as it is, one hop fewer on every call.
+    send(request: UpstreamRequest): Promise<UpstreamResponse> {
       const { deployment, format } = request;
       const translated = format === 'anthropic.messages';
       const body = translated ? messagesToChatRequest(request.body, deployment.upstreamModel) : { ...request.body, model: deployment.upstreamModel };
       const path = OPENAI_PATHS[translated ? 'openai.chat' : (format as keyof typeof OPENAI_PATHS)];
-      const reply = await http.send({
+      const call: HttpCall = {
         url: deployment.baseUrl + path,
         method: 'POST',
         headers: openaiHeaders(deployment),
         body: JSON.stringify(body),
         timeouts: deployment.timeouts,
         signal: request.signal,
-      });
+      };
       const model = String(request.body.model ?? deployment.upstreamModel);
-      return replyFor(reply, request.stream, {
+      return respond(http, call, request.stream, {
         format,
         upstreamFormat: translated ? 'openai.chat' : format,
         model,
-        timeouts: deployment.timeouts,
         ...(translated
           ? {
               translateBody: (b: Record<string, unknown>) => chatToMessagesResponse(b, model),
