@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detect } from './engine.js';
+import { DETECTORS, detect } from './engine.js';
 import { Vault, redactText, restoreText } from './modes.js';
 import { redactBody } from './messages.js';
 
@@ -86,5 +87,28 @@ describe('phone numbers', () => {
     expect(detect(text, { regions: ['US', 'GB'] })).toEqual([]);
     expect(detect(text, { regions: ['ES'] }).map((f) => [f.type, text.slice(f.start, f.end)])).toEqual([['PHONE', '699 956 915']]);
     expect(types('Suite 913 0547 Bygget 91')).toEqual([]);
+  });
+});
+
+const DEV_SET = new URL('../../../../shared/pii/dev.jsonl', import.meta.url);
+
+describe.skipIf(!existsSync(DEV_SET))('detector triggers', () => {
+  it('hold for every text in which their detector finds something, so skipping on them loses nothing', () => {
+    const texts = readFileSync(DEV_SET, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { text: string }).text);
+    let checked = 0;
+    for (const d of DETECTORS) {
+      if (!d.trigger) continue;
+      for (const text of texts) {
+        if (!d.detect(text).length) continue;
+        checked++;
+        expect(d.trigger.test(text), `${d.type} trigger on ${JSON.stringify(text)}`).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  it('let a text with nothing PII-shaped skip the fast tier, and a text with one hint run it', () => {
+    expect(types('Write a short poem about the sea, rhyming ABAB.')).toEqual([]);
+    expect(types('My card: 4111 1111 1111 1111')).toEqual([['CREDIT_CARD', '4111 1111 1111 1111']]);
   });
 });

@@ -40,6 +40,13 @@ export interface DetectOptions {
 
 export const DEFAULT_MIN_SCORE = 0.5;
 
+/** The union of every detector's trigger, one pattern per set of flags (a case-blind union would match far more). */
+const TRIGGERS: readonly RegExp[] = (() => {
+  const byFlags = new Map<string, string[]>();
+  for (const { trigger } of DETECTORS) if (trigger) byFlags.set(trigger.flags, [...(byFlags.get(trigger.flags) ?? []), `(?:${trigger.source})`]);
+  return [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags));
+})();
+
 function rank(a: Finding, b: Finding): number {
   return (PRIORITY[b.type] ?? 0) - (PRIORITY[a.type] ?? 0) || b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start;
 }
@@ -65,9 +72,11 @@ export function detect(text: string, options: DetectOptions = {}): Finding[] {
   const tier = options.tier ?? 'fast';
   const min = options.minScore ?? DEFAULT_MIN_SCORE;
   const found: Finding[] = [];
+  const triggered = TRIGGERS.some((t) => t.test(text));
   for (const d of DETECTORS) {
     if (tier === 'fast' && FULL_ONLY.has(d.type)) continue;
     if (options.types && !options.types.has(d.type)) continue;
+    if (d.trigger && !triggered) continue;
     for (const f of d.detect(text, options)) if (f.score >= min && f.end > f.start) found.push(f);
   }
   if (found.length < 2) return found;

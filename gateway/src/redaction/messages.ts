@@ -28,28 +28,45 @@ export interface BodyScan {
   readonly nonTextParts: number;
 }
 
+/**
+ * Rewrites the text strings of a JSON value, copying only what changed: a body without PII comes back as the
+ * same object, which saves a copy of every call's body on the hot path.
+ */
 function rewriteStrings(value: Json, key: string | undefined, onText: (text: string) => string, onNonText: () => void, all: boolean): Json {
   if (typeof value === 'string') {
     if (key && JSON_STRINGS.has(key)) {
+      let parsed: Json;
       try {
-        return JSON.stringify(rewriteStrings(JSON.parse(value) as Json, undefined, onText, onNonText, true));
+        parsed = JSON.parse(value) as Json;
       } catch {
         return onText(value);
       }
+      const rewritten = rewriteStrings(parsed, undefined, onText, onNonText, true);
+      return rewritten === parsed ? value : JSON.stringify(rewritten);
     }
     return onText(value);
   }
-  if (Array.isArray(value)) return value.map((v) => rewriteStrings(v, key, onText, onNonText, all));
-  if (value && typeof value === 'object') {
-    const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (!all && STRUCTURAL.has(k)) out[k] = v;
-      else if (!all && NON_TEXT.has(k)) {
-        onNonText();
-        out[k] = v;
-      } else out[k] = rewriteStrings(v, k, onText, onNonText, all);
+  if (Array.isArray(value)) {
+    let out: Json[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = rewriteStrings(value[i], key, onText, onNonText, all);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
     }
-    return out;
+    return out ?? value;
+  }
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, Json>;
+    let out: Record<string, Json> | undefined;
+    for (const k of Object.keys(obj)) {
+      if (!all && STRUCTURAL.has(k)) continue;
+      if (!all && NON_TEXT.has(k)) {
+        onNonText();
+        continue;
+      }
+      const v = rewriteStrings(obj[k], k, onText, onNonText, all);
+      if (v !== obj[k]) (out ??= { ...obj })[k] = v;
+    }
+    return out ?? value;
   }
   return value;
 }

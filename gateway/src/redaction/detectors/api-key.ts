@@ -51,8 +51,11 @@ function entropy(s: string): number {
   return h;
 }
 
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export const apiKeyDetector: Detector = {
   type: 'API_KEY',
+  trigger: new RegExp([...TOKEN_PATTERNS.map(([literal]) => escapeRegExp(literal)), ':\\/\\/', KEY_NAME.source].join('|'), 'i'),
   detect(text) {
     const out: Finding[] = [];
     for (const [literal, pattern] of TOKEN_PATTERNS) {
