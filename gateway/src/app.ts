@@ -72,12 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const providers = options.providers ?? createProviders();
   const store = options.store !== undefined ? options.store : config.store ? await openStore({ ...config.store, onError: (e) => app.log.warn({ err: e }, 'trace store write failed') }) : null;
   const keyStore = options.keyStore ?? (store ? new ClickHouseKeyStore(store.keys) : new FileKeyStore(config.keysFile));
-  const router = new Router({
-    onAttempt: (model, a) => {
-      metrics.attempts.inc({ model, deployment: a.deploymentId, result: a.ok ? 'ok' : (a.error?.kind ?? 'error') });
-      metrics.attemptLatency.observe({ deployment: a.deploymentId }, a.durationMs);
-    },
-  });
+  const router = new Router();
   const metrics = createGatewayMetrics(router);
   for (const model of new Set(config.models.values())) router.register(model);
   /** Every reload, by an admin or by the file watcher, accepted or refused, is an administrative act on the record. */

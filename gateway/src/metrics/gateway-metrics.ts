@@ -1,7 +1,7 @@
 /**
  * The gateway's own metrics, exposed at GET /metrics in Prometheus' text format.
  */
-import type { Router } from '../routing/router.js';
+import type { AttemptRecord, Router } from '../routing/router.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './registry.js';
 
 const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
@@ -31,4 +31,12 @@ export function createGatewayMetrics(router: Router): GatewayMetrics {
     }),
   );
   return { registry, requests, attempts, attemptLatency };
+}
+
+/** A call's upstream attempts, counted once the call is over: off the path of the answer. */
+export function countAttempts(metrics: GatewayMetrics, model: string, attempts: readonly AttemptRecord[]): void {
+  for (const a of attempts) {
+    metrics.attempts.inc({ model, deployment: a.deploymentId, result: a.ok ? 'ok' : (a.error?.kind ?? 'error') });
+    metrics.attemptLatency.observe({ deployment: a.deploymentId }, a.durationMs);
+  }
 }

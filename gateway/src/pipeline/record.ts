@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { countAttempts } from '../metrics/gateway-metrics.js';
 import type { Stage } from './stage.js';
 import { buildTraceRecord } from './trace-record.js';
 
@@ -7,6 +8,7 @@ export const recordStage: Stage = {
   id: 'record',
   finish(ctx, deps) {
     deps.metrics.requests.inc({ api: ctx.api, status: String(ctx.error?.status ?? 200) });
+    if (ctx.model) countAttempts(deps.metrics, ctx.model.name, ctx.attempts);
     const p = ctx.principal;
     if (deps.store || deps.exporter) {
       const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });

@@ -9,14 +9,17 @@ export interface PipelineOptions {
   readonly skip?: ReadonlySet<StageId>;
 }
 
-/** Runs the stages in order; a sync throw and a rejected promise end the call alike. */
-export async function runPipeline(stages: readonly Stage[], ctx: CallContext, deps: StageDeps, options: PipelineOptions = {}): Promise<void> {
-  for (const stage of stages) {
+/**
+ * Runs the stages in order; a throw and a rejected promise end the call alike. Synchronous until a stage returns
+ * a promise (only the route stage usually does), and returns a promise only then: each hop costs a call time.
+ */
+export function runPipeline(stages: readonly Stage[], ctx: CallContext, deps: StageDeps, options: PipelineOptions = {}, from = 0): void | Promise<void> {
+  for (let i = from; i < stages.length; i++) {
+    const stage = stages[i]!;
     if (options.skip?.has(stage.id)) continue;
-    // Only an asynchronous stage costs a turn of the microtask queue.
     const pending = stage.run?.(ctx, deps);
-    if (pending) await pending;
-    if (stage.id === options.stopAfter) return;
+    if (stage.id === options.stopAfter) return pending;
+    if (pending) return pending.then(() => runPipeline(stages, ctx, deps, options, i + 1));
   }
 }
 

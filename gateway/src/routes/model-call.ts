@@ -88,7 +88,8 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
     const signal = clientAbortSignal(reply);
     const ctx = createCallContext({ api: format, shape, headers: request.headers, signal, rawBody: request.body });
     try {
-      await runPipeline(options.stages, ctx, options.deps);
+      const pending = runPipeline(options.stages, ctx, options.deps);
+      if (pending) await pending;
     } catch (error) {
       const ge = recordError(ctx, error);
       void finishPipeline(options.stages, ctx, options.deps);

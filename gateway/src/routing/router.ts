@@ -61,8 +61,6 @@ export interface RouterOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<unknown>;
   readonly breaker?: BreakerOptions;
-  /** Called after every attempt, for metrics. */
-  readonly onAttempt?: (model: string, attempt: AttemptRecord) => void;
 }
 
 /** Resolves once a stream has data to give, so that a stream failing before its first byte can still fail over. */
@@ -201,7 +199,6 @@ export class Router {
         pick.breaker.success();
         pick.successes++;
         pick.latency.add(record.durationMs);
-        this.options.onAttempt?.(model.name, record);
         return { response, deployment: d, attempts };
       } catch (thrown) {
         const error = thrown instanceof UpstreamError ? thrown : mapTransportError(thrown, deployment.timeouts);
@@ -211,7 +208,6 @@ export class Router {
         attempts.push(record);
         pick.breaker.failure();
         pick.failures++;
-        this.options.onAttempt?.(model.name, record);
         if (!error.retryable) break;
       }
     }
