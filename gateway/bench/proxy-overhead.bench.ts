@@ -1,15 +1,18 @@
 /**
  * Gateway overhead: a mock OpenAI upstream, then the same chat request sent directly, through the gateway, and
- * through a bare Fastify proxy (@fastify/reply-from), at concurrency 1 and 16. Rounds are interleaved so that
- * machine noise falls on all three alike; figures are pooled over the rounds.
+ * through a bare Fastify proxy (@fastify/reply-from), at concurrency 1 and 16. Each target is warmed up first, so
+ * that the JIT has settled (the gateway runs more code than the bare proxy, and needs more calls to get there). Many
+ * short rounds are interleaved so that this machine's swings in speed fall on all three alike; figures are pooled
+ * over the rounds.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runLoad, summarize, type LoadTarget } from './load.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const REQUESTS = { 1: Number(process.env.BENCH_REQUESTS_C1 ?? 400), 16: Number(process.env.BENCH_REQUESTS_C16 ?? 3000) } as const;
+const ROUNDS = { 1: Number(process.env.BENCH_ROUNDS_C1 ?? 20), 16: Number(process.env.BENCH_ROUNDS_C16 ?? 8) } as const;
+const REQUESTS = { 1: Number(process.env.BENCH_REQUESTS_C1 ?? 500), 16: Number(process.env.BENCH_REQUESTS_C16 ?? 2000) } as const;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 
 /** The Node flags `airlock` runs with, from its bin's first line, so that the servers run as the product does. */
 function gatewayNodeFlags(): string[] {
@@ -46,9 +49,9 @@ export async function benchProxyOverhead(): Promise<void> {
   };
 
   for (const concurrency of [1, 16] as const) {
-    for (const t of Object.values(targets)) await runLoad(t, { concurrency, requests: 200 });
+    for (const t of Object.values(targets)) await runLoad(t, { concurrency, requests: WARMUP });
     const pooled: Record<string, { lat: number[]; ms: number; n: number; errors: number }> = {};
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < ROUNDS[concurrency]; round++) {
       for (const [name, t] of Object.entries(targets)) {
         const r = await runLoad(t, { concurrency, requests: REQUESTS[concurrency] });
         const p = (pooled[name] ??= { lat: [], ms: 0, n: 0, errors: 0 });
@@ -60,7 +63,7 @@ export async function benchProxyOverhead(): Promise<void> {
     }
     const direct = summarize(pooled.direct!.lat);
     const bareRps = (pooled['bare fastify proxy']!.n / pooled['bare fastify proxy']!.ms) * 1000;
-    console.log(`\nproxy overhead, concurrency ${concurrency} (${ROUNDS} interleaved rounds × ${REQUESTS[concurrency]} requests)`);
+    console.log(`\nproxy overhead, concurrency ${concurrency} (${ROUNDS[concurrency]} interleaved rounds × ${REQUESTS[concurrency]} requests)`);
     console.log('target               mean ms   p99 ms   added mean   added p99   req/s    vs bare proxy   errors');
     for (const [name, p] of Object.entries(pooled)) {
       const s = summarize(p.lat);

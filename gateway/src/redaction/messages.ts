@@ -82,13 +82,18 @@ export function redactBody(
   const counts: Partial<Record<EntityType, number>> = {};
   let redacted = 0;
   let nonTextParts = 0;
-  const onText = (text: string): string => {
-    const r = redactText(text, plan, vault, cache);
-    for (const f of r.findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
-    redacted += r.redacted;
-    return r.text;
-  };
-  const out = rewriteStrings(body, undefined, onText, () => nonTextParts++, format === 'http') as Record<string, unknown>;
+  const out = rewriteStrings(
+    body,
+    undefined,
+    (text) => {
+      const r = redactText(text, plan, vault, cache);
+      for (const f of r.findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
+      redacted += r.redacted;
+      return r.text;
+    },
+    () => nonTextParts++,
+    format === 'http',
+  ) as Record<string, unknown>;
   return { body: out, scan: { counts, redacted, nonTextParts } };
 }
 

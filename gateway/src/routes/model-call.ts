@@ -108,12 +108,9 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
         if (!ctx.error) recordError(ctx, error);
       },
     );
-    const finish = (): void => {
-      void finishPipeline(options.stages, ctx, options.deps);
-    };
     if (!response.stream) {
       reply.code(200).headers(response.headers).headers(callHeaders(ctx));
-      reply.raw.once('close', () => void settled.then(finish));
+      reply.raw.once('close', () => void settled.then(() => finishPipeline(options.stages, ctx, options.deps)));
       return reply.send(response.body);
     }
     reply.hijack();
@@ -121,7 +118,7 @@ export function createModelHandler(format: ApiFormat, options: ModelCallDeps) {
     reply.raw.flushHeaders();
     pipeline(guardStream(response.stream, ctx, recordError), reply.raw, () => {
       if (signal.aborted && !ctx.error) ctx.error = { code: 'client_abort', message: 'client closed the connection', status: 499 };
-      void settled.then(finish);
+      void settled.then(() => finishPipeline(options.stages, ctx, options.deps));
     });
     return reply;
   };

@@ -102,54 +102,19 @@ export class HttpClient {
    * Same timeouts and failures as `send`, except that a total timeout is one timer from the response's start.
    */
   sendBuffered(call: HttpCall): Promise<BufferedReply> {
-    const started = Date.now();
-    const { timeouts, signal } = call;
-    const { totalMs } = timeouts;
-    const { pool, path } = this.#target(call.url, Math.min(timeouts.connectMs, totalMs));
+    const { timeouts } = call;
+    const { pool, path } = this.#target(call.url, Math.min(timeouts.connectMs, timeouts.totalMs));
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let status = 0;
-      let firstByteAt = 0;
-      let headers: Record<string, string | string[] | undefined> = {};
-      let controller: Dispatcher.DispatchController | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => controller?.abort(new undiciErrors.RequestAbortedError());
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.off('abort', onAbort);
-      };
-      signal.once('abort', onAbort);
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c;
-          // A call queued behind busy connections may have lost its client before it got one.
-          if (signal.aborted) c.abort(new undiciErrors.RequestAbortedError());
-        },
-        onResponseStart(c, statusCode, responseHeaders) {
-          status = statusCode;
-          headers = responseHeaders;
-          firstByteAt = performance.now();
-          timer = setTimeout(() => c.abort(new UpstreamTimeoutError('total', totalMs)), Math.max(0, totalMs - (Date.now() - started)));
-        },
-        onResponseData(_c, chunk) {
-          size += chunk.length;
-          if (status < 400 || size <= MAX_ERROR_BODY_BYTES) chunks.push(chunk);
-        },
-        onResponseEnd() {
-          done();
-          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          if (status >= 400) reject(upstreamHttpError(status, headers, body.toString('utf8')));
-          else resolve({ status, body, firstByteAt });
-        },
-        onResponseError(_c, error) {
-          done();
-          reject(mapTransportError(error, timeouts, { aborted: Date.now() - started >= totalMs }));
-        },
-      };
       pool.dispatch(
-        { path, method: call.method, headers: call.headers, body: call.body ?? null, headersTimeout: Math.min(timeouts.firstByteMs, totalMs), bodyTimeout: timeouts.idleMs },
-        handler,
+        {
+          path,
+          method: call.method,
+          headers: call.headers,
+          body: call.body ?? null,
+          headersTimeout: Math.min(timeouts.firstByteMs, timeouts.totalMs),
+          bodyTimeout: timeouts.idleMs,
+        },
+        new BufferedCall(call, resolve, reject),
       );
     });
   }
@@ -158,6 +123,69 @@ export class HttpClient {
     await Promise.all([...this.#pools.values()].map((p) => p.close()));
     this.#pools.clear();
     this.#targets.clear();
+  }
+}
+
+/**
+ * One buffered call's undici handler: collects the body, holds the total deadline from the response's start, and
+ * cancels the request when the client goes. State lives in fields and the callbacks are methods, so a call costs
+ * one object rather than a closure per callback.
+ */
+class BufferedCall implements Dispatcher.DispatchHandler {
+  readonly #started = Date.now();
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  #status = 0;
+  #firstByteAt = 0;
+  #headers: Record<string, string | string[] | undefined> = {};
+  #controller: Dispatcher.DispatchController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onAbort = (): void => this.#controller?.abort(new undiciErrors.RequestAbortedError());
+
+  constructor(
+    private readonly call: HttpCall,
+    private readonly resolve: (reply: BufferedReply) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    call.signal.once('abort', this.#onAbort);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    // A call queued behind busy connections may have lost its client before it got one.
+    if (this.call.signal.aborted) controller.abort(new undiciErrors.RequestAbortedError());
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.#status = statusCode;
+    this.#headers = headers;
+    this.#firstByteAt = performance.now();
+    const { totalMs } = this.call.timeouts;
+    this.#timer = setTimeout(() => controller.abort(new UpstreamTimeoutError('total', totalMs)), Math.max(0, totalMs - (Date.now() - this.#started)));
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#status < 400 || this.#size <= MAX_ERROR_BODY_BYTES) this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#done();
+    const chunks = this.#chunks;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (this.#status >= 400) this.reject(upstreamHttpError(this.#status, this.#headers, body.toString('utf8')));
+    else this.resolve({ status: this.#status, body, firstByteAt: this.#firstByteAt });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#done();
+    const { timeouts } = this.call;
+    this.reject(mapTransportError(error, timeouts, { aborted: Date.now() - this.#started >= timeouts.totalMs }));
+  }
+
+  #done(): void {
+    clearTimeout(this.#timer);
+    this.call.signal.off('abort', this.#onAbort);
   }
 }
 
