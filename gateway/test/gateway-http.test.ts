@@ -88,6 +88,24 @@ describe('bad input gets a clear error in the caller\'s shape', () => {
   });
 });
 
+describe('an upstream answering 200 with a body that is not JSON', () => {
+  it('reaches a same-format caller as the upstream sent it: the gateway passes such bodies through unread', async () => {
+    upstream.behave({ kind: 'raw', body: 'upstream garbage' }, 1);
+    const res = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('upstream garbage');
+  });
+
+  it('is a 502 in the caller\'s shape when the gateway has to translate it', async () => {
+    upstream.behave({ kind: 'raw', body: 'upstream garbage' }, 1);
+    const res = await post('/v1/messages', JSON.stringify({ model: 'gpt-test', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }));
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { type: string; error: { message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.message).toMatch(/not JSON/);
+  });
+});
+
 describe('workflow context', () => {
   it('is echoed with the call id, and traceparent is accepted', async () => {
     const res = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }), {

@@ -47,6 +47,22 @@ describe('call records', () => {
     expect(JSON.stringify(call)).not.toContain('record me');
   });
 
+  it('records a passed-through answer it could not read as an error finish, with the status the caller got', async () => {
+    upstream.behave({ kind: 'raw', body: 'upstream garbage' }, 1);
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.userKey}` },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    expect(await res.text()).toBe('upstream garbage');
+    const id = res.headers.get('x-airlock-call-id')!;
+    await new Promise((r) => setTimeout(r, 50));
+    await flush();
+    const { call, spans } = (await (await admin(`/admin/calls/${id}`)).json()) as { call: Record<string, unknown>; spans: { kind: string; attributes: Record<string, string> }[] };
+    expect(call).toMatchObject({ call_id: id, status: 200 });
+    expect(spans.find((s) => s.kind === 'SERVER')!.attributes['gen_ai.response.finish_reasons']).toBe('error');
+  });
+
   it('records failures and streams, and lists them with filters', async () => {
     await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
     const stream = await client.chat.completions.create({ model: 'claude-test', stream: true, messages: [{ role: 'user', content: 'stream me' }] }, { headers: { 'x-airlock-run': 'run-1', 'x-airlock-step': 'review', 'x-airlock-workflow': 'wf' } });

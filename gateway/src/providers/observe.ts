@@ -16,7 +16,8 @@ export interface Observation {
 
 type JsonObject = Record<string, unknown>;
 
-function parseJson(text: string): JsonObject | undefined {
+/** A JSON object, or undefined for anything else (invalid JSON included). */
+export function parseJson(text: string): JsonObject | undefined {
   try {
     const v: unknown = JSON.parse(text);
     return v && typeof v === 'object' ? (v as JsonObject) : undefined;

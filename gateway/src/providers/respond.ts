@@ -5,8 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { BufferedReply, HttpCall, HttpClient } from './http/client.js';
-import { observeBody, observeStream } from './observe.js';
-import type { ApiFormat, UpstreamResponse } from './provider.js';
+import { newObservation, observeBody, observeStream, parseJson } from './observe.js';
+import type { ApiFormat, CallOutcome, UpstreamResponse } from './provider.js';
 import { UpstreamProtocolError } from './errors.js';
 import { translateStream, type StreamTranslator } from './translate/streams.js';
 
@@ -27,17 +27,31 @@ export interface ReplyOptions {
   readonly translator?: () => StreamTranslator;
 }
 
+/**
+ * A whole answer. Passed through, it goes on as the upstream sent it and is read for usage only on the next turn
+ * of the event loop, once the answer is on its way: like a stream, it is observed, not held up. (A body that is not
+ * JSON then reaches the caller as it came, and the call is recorded with an `error` finish.) Translated, it has to
+ * be read first, and one that is not JSON is a protocol error.
+ */
 export function bufferedReply(reply: BufferedReply, options: ReplyOptions): UpstreamResponse {
   const raw = reply.body;
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(raw.toString('utf8')) as Json;
-  } catch (error) {
-    throw new UpstreamProtocolError('upstream sent a response body that is not JSON', error);
+  const { firstByteAt } = reply;
+  if (!options.translateBody) {
+    const doneAt = performance.now();
+    const outcome = new Promise<CallOutcome>((resolve) =>
+      setImmediate(() => {
+        const parsed = parseJson(raw.toString('utf8'));
+        const obs = parsed ? observeBody(options.upstreamFormat, parsed, options.model) : { ...newObservation(options.model), finishReason: 'error' as const };
+        resolve({ ...obs, firstByteAt, doneAt });
+      }),
+    );
+    return { headers: JSON_HEADERS, body: raw, outcome };
   }
+  const parsed = parseJson(raw.toString('utf8'));
+  if (!parsed) throw new UpstreamProtocolError('upstream sent a response body that is not JSON');
   const obs = observeBody(options.upstreamFormat, parsed, options.model);
-  const body = options.translateBody ? Buffer.from(JSON.stringify(options.translateBody(parsed))) : raw;
-  return { headers: JSON_HEADERS, body, outcome: Promise.resolve({ ...obs, firstByteAt: reply.firstByteAt, doneAt: performance.now() }) };
+  const body = Buffer.from(JSON.stringify(options.translateBody(parsed)));
+  return { headers: JSON_HEADERS, body, outcome: Promise.resolve({ ...obs, firstByteAt, doneAt: performance.now() }) };
 }
 
 export function streamedReply(upstream: Readable, options: ReplyOptions): UpstreamResponse {

@@ -25,7 +25,9 @@ export type Behavior =
   /** Streams `afterEvents` events, then destroys the connection (non-streaming: sends headers, then destroys it). */
   | { kind: 'drop'; afterEvents: number }
   /** Streams `afterEvents` events, then goes silent (connection kept open). */
-  | { kind: 'stall'; afterEvents: number };
+  | { kind: 'stall'; afterEvents: number }
+  /** Answers 200 with this body, as it is (a broken upstream: not JSON, or not what was asked for). */
+  | { kind: 'raw'; body: string };
 
 export interface ReceivedRequest {
   readonly path: string;
@@ -128,6 +130,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.writeHead(behavior.status, headers);
       record.completed = true;
       res.end(JSON.stringify(errorBody(path, behavior.status, behavior.message ?? `fake upstream failure ${behavior.status}`)));
+      return;
+    }
+    if (behavior.kind === 'raw') {
+      record.completed = true;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(behavior.body);
       return;
     }
     if (body.stream !== true && behavior.kind === 'drop') {

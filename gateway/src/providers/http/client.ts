@@ -140,7 +140,8 @@ class BufferedCall implements Dispatcher.DispatchHandler {
   #headers: Record<string, string | string[] | undefined> = {};
   #controller: Dispatcher.DispatchController | undefined;
   #timer: NodeJS.Timeout | undefined;
-  readonly #onAbort = (): void => this.#controller?.abort(new undiciErrors.RequestAbortedError());
+  // Bound, not an arrow field: tsx names arrow fields with Object.defineProperty, once per call.
+  readonly #onAbort = this.#abort.bind(this);
 
   constructor(
     private readonly call: HttpCall,
@@ -181,6 +182,10 @@ class BufferedCall implements Dispatcher.DispatchHandler {
     this.#done();
     const { timeouts } = this.call;
     this.reject(mapTransportError(error, timeouts, { aborted: Date.now() - this.#started >= timeouts.totalMs }));
+  }
+
+  #abort(): void {
+    this.#controller?.abort(new undiciErrors.RequestAbortedError());
   }
 
   #done(): void {
