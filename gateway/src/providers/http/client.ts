@@ -99,7 +99,7 @@ export class HttpClient {
   /**
    * A call that does not stream, collected from undici's dispatcher callbacks: no body stream, its events and the
    * promise hops between them, which at concurrency 1 are a measurable share of a proxied call's time.
-   * Same timeouts and failures as `send`, except that a total timeout is one timer from the response's start.
+   * Same timeouts and failures as `send`.
    */
   sendBuffered(call: HttpCall): Promise<BufferedReply> {
     const { timeouts } = call;
