@@ -11,7 +11,8 @@ export interface PipelineOptions {
 
 /**
  * Runs the stages in order; a throw and a rejected promise end the call alike. Synchronous until a stage returns
- * a promise (only the route stage usually does), and returns a promise only then: each hop costs a call time.
+ * a promise (usually only the route stage does), and returns a promise only then: every promise hop costs each
+ * call some time.
  */
 export function runPipeline(stages: readonly Stage[], ctx: CallContext, deps: StageDeps, options: PipelineOptions = {}, from = 0): void | Promise<void> {
   for (let i = from; i < stages.length; i++) {

@@ -43,7 +43,12 @@ export const DEFAULT_MIN_SCORE = 0.5;
 /** The union of every detector's trigger, one pattern per set of flags (a case-blind union would match far more). */
 const TRIGGERS: readonly RegExp[] = (() => {
   const byFlags = new Map<string, string[]>();
-  for (const { trigger } of DETECTORS) if (trigger) byFlags.set(trigger.flags, [...(byFlags.get(trigger.flags) ?? []), `(?:${trigger.source})`]);
+  for (const { trigger } of DETECTORS) {
+    if (!trigger) continue;
+    // Without g or y: a stateful test would skip matches from one text to the next.
+    const flags = trigger.flags.replace(/[gy]/g, '');
+    byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${trigger.source})`]);
+  }
   return [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags));
 })();
 
