@@ -43,8 +43,7 @@ export const DEFAULT_MIN_SCORE = 0.5;
 /** The union of every detector's trigger, one pattern per set of flags (a case-blind union would match far more). */
 const TRIGGERS: readonly RegExp[] = (() => {
   const byFlags = new Map<string, string[]>();
-  for (const { trigger } of DETECTORS) {
-    if (!trigger) continue;
+  for (const trigger of DETECTORS.flatMap((d) => d.triggers ?? [])) {
     // Without g or y: a stateful test would skip matches from one text to the next.
     const flags = trigger.flags.replace(/[gy]/g, '');
     byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${trigger.source})`]);
@@ -81,7 +80,7 @@ export function detect(text: string, options: DetectOptions = {}): Finding[] {
   for (const d of DETECTORS) {
     if (tier === 'fast' && FULL_ONLY.has(d.type)) continue;
     if (options.types && !options.types.has(d.type)) continue;
-    if (d.trigger && !triggered) continue;
+    if (d.triggers && !triggered) continue;
     for (const f of d.detect(text, options)) if (f.score >= min && f.end > f.start) found.push(f);
   }
   if (found.length < 2) return found;

@@ -27,10 +27,10 @@ export interface DetectorOptions {
 export interface Detector {
   readonly type: EntityType;
   /**
-   * A pattern that every text holding this entity matches (a digit, an `@`, …). The engine tests the union of all
-   * triggers once per text, so a text with nothing PII-shaped in it skips these detectors with one scan.
-   * Detectors without one always run.
+   * Patterns of which every text holding this entity matches at least one (a digit, an `@`, …). The engine tests
+   * the union of all triggers once per text, so a text with nothing PII-shaped in it skips these detectors with one
+   * scan. Detectors without triggers always run.
    */
-  readonly trigger?: RegExp;
+  readonly triggers?: readonly RegExp[];
   detect(text: string, options?: DetectorOptions): Finding[];
 }

@@ -55,7 +55,9 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 
 export const apiKeyDetector: Detector = {
   type: 'API_KEY',
-  trigger: new RegExp([...TOKEN_PATTERNS.map(([literal]) => escapeRegExp(literal)), ':\\/\\/', KEY_NAME.source].join('|'), 'i'),
+  // Token literals are case-sensitive (as in the patterns), key names are not: a case-blind union of both would
+  // fire on common words ("via" holds `IA`).
+  triggers: [new RegExp([...TOKEN_PATTERNS.map(([literal]) => escapeRegExp(literal)), ':\\/\\/'].join('|')), KEY_NAME],
   detect(text) {
     const out: Finding[] = [];
     for (const [literal, pattern] of TOKEN_PATTERNS) {

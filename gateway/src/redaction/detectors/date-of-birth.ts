@@ -15,7 +15,7 @@ const BIRTH = /\b(?:born|birth|dob|d\.o\.b|birthday|birthdate|date of birth|b\.)
 export const dateOfBirthDetector: Detector = {
   type: 'DATE_OF_BIRTH',
   // Every date form it reads has digits.
-  trigger: /\d/,
+  triggers: [/\d/],
   detect(text) {
     if (!BIRTH.test(text)) return [];
     const out: Finding[] = [];

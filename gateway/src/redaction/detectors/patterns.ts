@@ -11,7 +11,7 @@ const EMAIL = /(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{
 
 export const emailDetector: Detector = {
   type: 'EMAIL',
-  trigger: /@/,
+  triggers: [/@/],
   detect: (text) => (text.includes('@') ? matches(text, EMAIL) : []).map((m) => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, score: 0.95 })),
 };
 
@@ -33,7 +33,7 @@ const CARD_CONTEXT = /card|visa|master|amex|credit|debit|cc\b|payment/i;
 
 export const creditCardDetector: Detector = {
   type: 'CREDIT_CARD',
-  trigger: /\d/,
+  triggers: [/\d/],
   detect(text) {
     const out: Finding[] = [];
     for (const m of matches(text, CARD)) {
@@ -56,7 +56,7 @@ const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 
 export const ibanDetector: Detector = {
   type: 'IBAN',
-  trigger: /\d/,
+  triggers: [/\d/],
   detect(text) {
     const out: Finding[] = [];
     for (const m of matches(text, IBAN)) {
@@ -81,7 +81,7 @@ const SSN_CONTEXT = /ssn|social security|social-security|ss#|ss #|taxpayer|tin\b
 /** SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000. */
 export const ssnDetector: Detector = {
   type: 'SSN',
-  trigger: /\d/,
+  triggers: [/\d/],
   detect(text) {
     const out: Finding[] = [];
     for (const m of matches(text, SSN)) {
@@ -102,7 +102,7 @@ const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?(?![\
 
 export const ipDetector: Detector = {
   type: 'IP_ADDRESS',
-  trigger: /\d|[0-9a-f]?:[0-9a-f]*:/i,
+  triggers: [/\d|[0-9a-f]?:[0-9a-f]*:/i],
   detect(text) {
     const out: Finding[] = [];
     if (/\d\.\d/.test(text)) for (const m of matches(text, IPV4)) out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.9 });
@@ -117,7 +117,7 @@ const URL_RE = /\b(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"'`{}|\\^]+[^\s<>"'`{}|\\^
 
 export const urlDetector: Detector = {
   type: 'URL',
-  trigger: /https?:\/\/|ftp:\/\/|www\./i,
+  triggers: [/https?:\/\/|ftp:\/\/|www\./i],
   detect(text) {
     const out: Finding[] = [];
     for (const m of matches(text, URL_RE)) {

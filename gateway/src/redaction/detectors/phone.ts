@@ -22,7 +22,7 @@ function validSomewhere(raw: string, regions: readonly CountryCode[]): boolean {
 
 export const phoneDetector: Detector = {
   type: 'PHONE',
-  trigger: /\d/,
+  triggers: [/\d/],
   detect(text, options) {
     const regions = options?.regions ?? DEFAULT_PHONE_REGIONS;
     const out: Finding[] = [];
