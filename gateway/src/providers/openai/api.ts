@@ -1,4 +1,5 @@
-import type { ApiFormat, Deployment } from '../provider.js';
+import { perDeployment } from '../per-deployment.js';
+import type { ApiFormat } from '../provider.js';
 
 /** Endpoints under an OpenAI-compatible base URL (which includes its version path, e.g. https://api.openai.com/v1). */
 export const OPENAI_PATHS: Record<Exclude<ApiFormat, 'anthropic.messages'>, string> = {
@@ -7,14 +8,10 @@ export const OPENAI_PATHS: Record<Exclude<ApiFormat, 'anthropic.messages'>, stri
   'openai.embeddings': '/embeddings',
 };
 
-const headersOf = new WeakMap<Deployment, Record<string, string>>();
-
-/** A deployment's headers never change, so they are built once, not on every call. */
-export function openaiHeaders(deployment: Deployment): Record<string, string> {
-  let headers = headersOf.get(deployment);
-  if (!headers) {
-    headers = { 'content-type': 'application/json', ...(deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {}), ...deployment.headers };
-    headersOf.set(deployment, headers);
-  }
-  return headers;
-}
+export const openaiHeaders = perDeployment(
+  (deployment): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {}),
+    ...deployment.headers,
+  }),
+);
