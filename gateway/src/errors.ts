@@ -42,11 +42,13 @@ export class GatewayError extends Error {
   readonly param: string | undefined;
   /** Extra headers for the error response (Retry-After, …). */
   readonly headers: Readonly<Record<string, string>>;
+  /** An upstream's error body (JSON text) that goes to the caller instead of a rendered one (providers/error-replies.ts). */
+  readonly upstreamBody: string | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { status?: number; param?: string; cause?: unknown; headers?: Record<string, string> } = {},
+    options: { status?: number; param?: string; cause?: unknown; headers?: Readonly<Record<string, string>>; upstreamBody?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'GatewayError';
@@ -54,11 +56,13 @@ export class GatewayError extends Error {
     this.status = options.status ?? ERROR_CODES[code].status;
     this.param = options.param;
     this.headers = options.headers ?? {};
+    this.upstreamBody = options.upstreamBody;
   }
 }
 
-/** The body of an error response in the caller's API shape. */
+/** The body of an error response in the caller's API shape (an upstream's own error body when it carries one). */
 export function renderError(error: GatewayError, shape: ErrorShape): unknown {
+  if (error.upstreamBody !== undefined) return error.upstreamBody;
   const spec = ERROR_CODES[error.code];
   if (shape === 'anthropic') {
     return { type: 'error', error: { type: spec.anthropicType, message: error.message } };

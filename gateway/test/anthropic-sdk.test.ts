@@ -64,6 +64,31 @@ describe('messages through the gateway (Anthropic upstream)', () => {
   });
 });
 
+describe('request headers', () => {
+  it('forwards anthropic-beta (the SDK\'s betas) and the client\'s anthropic-version, never its key', async () => {
+    await client.beta.messages.create({ model: 'claude-test', max_tokens: 10, betas: ['interleaved-thinking-2025-05-14', 'context-1m-2025-08-07'], messages: [{ role: 'user', content: 'hi' }] });
+    let seen = suite.upstream.requests.at(-1)!;
+    expect(seen.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14,context-1m-2025-08-07');
+    expect(seen.headers['x-api-key']).toBe('sk-upstream-anthropic');
+    await client.messages.create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'anthropic-version': '2023-01-01' } });
+    seen = suite.upstream.requests.at(-1)!;
+    expect(seen.headers['anthropic-version']).toBe('2023-01-01');
+    expect(seen.headers['anthropic-beta']).toBeUndefined();
+  });
+
+  it('sends its own anthropic-version on a translated call', async () => {
+    const openaiShaped = await fetch(`${suite.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${suite.gw.userKey}`, 'content-type': 'application/json', 'anthropic-beta': 'not-for-translation' },
+      body: JSON.stringify({ model: 'claude-test', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(openaiShaped.status).toBe(200);
+    const seen = suite.upstream.requests.at(-1)!;
+    expect(seen.headers['anthropic-version']).toBe('2023-06-01');
+    expect(seen.headers['anthropic-beta']).toBeUndefined();
+  });
+});
+
 describe('translation: Anthropic client, OpenAI-served model', () => {
   it('non-streaming, with system prompt, usage and stop reason', async () => {
     const msg = await client.messages.create({ model: 'gpt-test', max_tokens: 50, system: 'Be kind.', messages: [{ role: 'user', content: 'Hi GPT' }] });
@@ -124,10 +149,11 @@ describe('errors map to the SDK exception classes', () => {
     expect((error as Error).message).toContain('max_tokens');
   });
 
-  it('upstream overload keeps its message', async () => {
+  it('upstream overload reaches the SDK as the upstream sent it: 529, OverloadedError', async () => {
     suite.upstream.behave({ kind: 'status', status: 529, message: 'Overloaded' }, 1);
     const error = await client.messages.create({ model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
-    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
+    expect(error).toBeInstanceOf(Anthropic.OverloadedError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
     expect((error as Error).message).toContain('Overloaded');
   });
 

@@ -157,6 +157,19 @@ describe('translation: OpenAI client, Anthropic-served model', () => {
   });
 });
 
+describe('request headers', () => {
+  it('forwards the headers the provider allow-lists (OpenAI-Organization, OpenAI-Project), and no others', async () => {
+    const scoped = new OpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: suite.gw.userKey, organization: 'org-caller', project: 'proj_caller', maxRetries: 0 });
+    await scoped.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'anthropic-beta': 'x', 'x-custom': 'y' } });
+    const seen = suite.upstream.requests.at(-1)!;
+    expect(seen.headers['openai-organization']).toBe('org-caller');
+    expect(seen.headers['openai-project']).toBe('proj_caller');
+    expect(seen.headers['anthropic-beta']).toBeUndefined();
+    expect(seen.headers['x-custom']).toBeUndefined();
+    expect(seen.headers.authorization).toBe('Bearer sk-upstream-openai');
+  });
+});
+
 describe('other OpenAI endpoints', () => {
   it('lists models', async () => {
     const ids = (await client.models.list()).data.map((m) => m.id);
@@ -218,12 +231,19 @@ describe('errors map to the SDK exception classes', () => {
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('7');
   });
 
-  it('502 keeping the upstream message for an upstream 500', async () => {
+  it('an upstream 500 reaches the SDK as the upstream sent it', async () => {
     suite.upstream.behave({ kind: 'status', status: 500, message: 'model melted' }, 1);
     const error = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(500);
     expect((error as Error).message).toContain('model melted');
+  });
+
+  it('an upstream that refuses the gateway\'s credentials is the gateway\'s 502, not the caller\'s 401', async () => {
+    suite.upstream.behave({ kind: 'status', status: 401, message: 'Incorrect API key provided: sk-upst***' }, 1);
+    const error = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe('GW_ERR_UPSTREAM');
   });
 
   it('504 when the upstream never answers', async () => {

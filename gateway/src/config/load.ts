@@ -114,6 +114,7 @@ export function resolveConfig(
           upstreamModel: d.model,
           apiKey,
           headers,
+          ...(provider.forward_headers?.length ? { forwardHeaders: provider.forward_headers } : {}),
           region: d.region,
           weight: d.weight,
           timeouts: { connectMs: t.connect_ms, firstByteMs: t.first_byte_ms, idleMs: t.idle_ms, totalMs: t.total_ms },

@@ -23,6 +23,9 @@ const TimeoutsSchema = z
   .partial()
   .strict();
 
+/** Headers that carry the caller's gateway key or define the connection: never forwarded upstream. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'host', 'connection', 'content-length', 'cookie', 'proxy-authorization']);
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 const ProviderSchema = z
@@ -31,6 +34,16 @@ const ProviderSchema = z
     base_url: z.url().optional(),
     api_key_env: envName.optional(),
     headers: z.record(z.string(), z.string()).optional(),
+    forward_headers: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+          .transform((h) => h.toLowerCase())
+          .refine((h) => !CREDENTIAL_HEADERS.has(h) && !h.startsWith('x-airlock-'), 'credentials and Airlock headers are never forwarded'),
+      )
+      .optional()
+      .describe('Caller request headers passed on to this provider, e.g. OpenAI-Organization, OpenAI-Project'),
     timeouts: TimeoutsSchema.optional(),
   })
   .strict();

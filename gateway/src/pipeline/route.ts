@@ -1,10 +1,23 @@
 import { GatewayError } from '../errors.js';
+import { upstreamErrorReply } from '../providers/error-replies.js';
 import { UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../providers/errors.js';
+import type { ApiFormat } from '../providers/provider.js';
 import type { CallContext } from './call-context.js';
 import type { Stage } from './stage.js';
 
-/** Upstream failures in the caller's terms: timeouts 504, 5xx and transport failures 502, the upstream's message kept. */
-export function upstreamToGatewayError(error: UpstreamError): GatewayError {
+/**
+ * Upstream failures in the caller's terms: timeouts 504, 5xx and transport failures 502, the upstream's message
+ * kept. An upstream HTTP error the caller can be given as the provider meant it (error-replies.ts) keeps its
+ * status, body and headers; its gateway code is what the trace records.
+ */
+export function upstreamToGatewayError(error: UpstreamError, clientFormat?: ApiFormat): GatewayError {
+  const ge = gatewayErrorFor(error);
+  const reply = clientFormat && error instanceof UpstreamHttpError ? upstreamErrorReply(error, clientFormat) : undefined;
+  if (!reply) return ge;
+  return new GatewayError(ge.code, ge.message, { status: reply.status, headers: reply.headers, upstreamBody: reply.body, cause: error });
+}
+
+function gatewayErrorFor(error: UpstreamError): GatewayError {
   if (error instanceof UpstreamTimeoutError) return new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', error.message, { cause: error });
   if (error instanceof UpstreamHttpError) {
     const s = error.status;
@@ -30,7 +43,8 @@ export const routeStage: Stage = {
     const model = ctx.model ?? deps.config.models.get(ctx.requestedModel);
     if (!model) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${ctx.requestedModel}\` does not exist or you do not have access to it.`, { param: 'model' });
     ctx.model = model;
-    return deps.router.send(model, { format: ctx.api, body: ctx.body, stream: ctx.stream, signal: ctx.signal }, deps.providers.forDeployment).then(
+    const format = ctx.api;
+    return deps.router.send(model, { format, body: ctx.body, stream: ctx.stream, signal: ctx.signal, clientHeaders: ctx.headers }, deps.providers.forDeployment).then(
       (routed) => {
         ctx.deployment = routed.deployment;
         ctx.attempts = routed.attempts;
@@ -39,7 +53,7 @@ export const routeStage: Stage = {
       (error: unknown) => {
         const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;
         if (attempts) ctx.attempts = attempts;
-        throw error instanceof UpstreamError ? upstreamToGatewayError(error) : error;
+        throw error instanceof UpstreamError ? upstreamToGatewayError(error, format) : error;
       },
     );
   },

@@ -3,6 +3,8 @@
  * HTTP errors keep the upstream's status class and message, timeouts → 504, connection failures → 502.
  * Messages never carry prompt or completion text.
  */
+import type { ApiFormat } from './provider.js';
+
 export type UpstreamErrorKind = 'http' | 'timeout' | 'connect' | 'protocol';
 
 export class UpstreamError extends Error {
@@ -23,12 +25,29 @@ export class UpstreamHttpError extends UpstreamError {
   readonly upstreamType: string | undefined;
   /** From the upstream's Retry-After header, in milliseconds. */
   readonly retryAfterMs: number | undefined;
-  constructor(options: { status: number; message: string; upstreamType?: string; retryAfterMs?: number }) {
+  /** The error body as the upstream sent it (at most 64 KiB), for a caller that speaks the upstream's format. */
+  readonly body: string;
+  /** The upstream's response headers that callers' SDKs read (headers.ts), and its content type. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The wire format the upstream answered in. */
+  readonly format: ApiFormat | undefined;
+  constructor(options: {
+    status: number;
+    message: string;
+    upstreamType?: string;
+    retryAfterMs?: number;
+    body?: string;
+    headers?: Readonly<Record<string, string>>;
+    format?: ApiFormat;
+  }) {
     super('http', options.message, { retryable: options.status === 429 || options.status >= 500 });
     this.name = 'UpstreamHttpError';
     this.status = options.status;
     this.upstreamType = options.upstreamType;
     this.retryAfterMs = options.retryAfterMs;
+    this.body = options.body ?? '';
+    this.headers = options.headers ?? {};
+    this.format = options.format;
   }
 }
 

@@ -29,6 +29,8 @@ export interface Deployment {
   readonly upstreamModel: string;
   readonly apiKey?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Caller request headers (lower-case) passed on to this provider: the config's `forward_headers`. */
+  readonly forwardHeaders?: readonly string[];
   readonly region?: string;
   readonly timeouts: DeploymentTimeouts;
 }
@@ -49,6 +51,8 @@ export interface UpstreamRequest {
   readonly body: Readonly<Record<string, unknown>>;
   readonly stream: boolean;
   readonly deployment: Deployment;
+  /** The caller's request headers; adapters forward only those the provider accepts (headers.ts). */
+  readonly clientHeaders?: Readonly<Record<string, string | string[] | undefined>>;
   /** Aborted when the client goes away or a deadline passes; the adapter cancels the upstream request. */
   readonly signal: CallSignal;
 }

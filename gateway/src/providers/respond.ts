@@ -4,7 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import type { BufferedReply, HttpCall, HttpClient } from './http/client.js';
+import type { BufferedReply, HttpCall, HttpClient, HttpReply } from './http/client.js';
+import { passedResponseHeaders } from './headers.js';
 import { newObservation, observeBody, observeStream, parseJson } from './observe.js';
 import type { ApiFormat, CallOutcome, UpstreamResponse } from './provider.js';
 import { UpstreamProtocolError } from './errors.js';
@@ -36,6 +37,7 @@ export interface ReplyOptions {
 export function bufferedReply(reply: BufferedReply, options: ReplyOptions): UpstreamResponse {
   const raw = reply.body;
   const { firstByteAt } = reply;
+  const headers = { ...JSON_HEADERS, ...passedResponseHeaders(reply.headers, options.upstreamFormat, options.format) };
   if (!options.translateBody) {
     const doneAt = performance.now();
     const outcome = new Promise<CallOutcome>((resolve) =>
@@ -45,24 +47,25 @@ export function bufferedReply(reply: BufferedReply, options: ReplyOptions): Upst
         resolve({ ...obs, firstByteAt, doneAt });
       }),
     );
-    return { headers: JSON_HEADERS, body: raw, outcome };
+    return { headers, body: raw, outcome };
   }
   const parsed = parseJson(raw.toString('utf8'));
   if (!parsed) throw new UpstreamProtocolError('upstream sent a response body that is not JSON');
   const obs = observeBody(options.upstreamFormat, parsed, options.model);
   const body = Buffer.from(JSON.stringify(options.translateBody(parsed)));
-  return { headers: JSON_HEADERS, body, outcome: Promise.resolve({ ...obs, firstByteAt, doneAt: performance.now() }) };
+  return { headers, body, outcome: Promise.resolve({ ...obs, firstByteAt, doneAt: performance.now() }) };
 }
 
-export function streamedReply(upstream: Readable, options: ReplyOptions): UpstreamResponse {
+export function streamedReply(reply: HttpReply, options: ReplyOptions): UpstreamResponse {
   const firstByteAt = performance.now();
+  const upstream: Readable = reply.body;
   const source = options.translator ? translateStream(upstream, options.translator()) : upstream;
   const { stream, outcome } = observeStream(options.format, source, { model: options.model, firstByteAt });
-  return { headers: SSE_HEADERS, stream, outcome };
+  return { headers: { ...SSE_HEADERS, ...passedResponseHeaders(reply.headers, options.upstreamFormat, options.format) }, stream, outcome };
 }
 
 /** Sends the call and answers in the client's format: streamed when the client asked for a stream, else whole. */
 export function respond(http: HttpClient, call: HttpCall, stream: boolean, options: ReplyOptions): Promise<UpstreamResponse> {
-  if (stream) return http.send(call).then((reply) => streamedReply(reply.body, options));
+  if (stream) return http.send(call).then((reply) => streamedReply(reply, options));
   return http.sendBuffered(call).then((reply) => bufferedReply(reply, options));
 }

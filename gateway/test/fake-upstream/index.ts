@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoReply, encodeEmbedding, type DemoReply } from '../../src/providers/demo/reply.js';
 import { anthropicEvents, anthropicMessage, chatChunks, chatCompletion, responsesBody, responsesEvents } from '../../src/providers/demo/render.js';
+import { replayTranscript, type ReplayOptions, type Transcript } from './replay.js';
 
 export type Behavior =
   /** Answers normally; `text` replaces the demo reply (e.g. to make the "model" write something). */
@@ -27,7 +28,9 @@ export type Behavior =
   /** Streams `afterEvents` events, then goes silent (connection kept open). */
   | { kind: 'stall'; afterEvents: number }
   /** Answers 200 with this body, as it is (a broken upstream: not JSON, or not what was asked for). */
-  | { kind: 'raw'; body: string };
+  | { kind: 'raw'; body: string }
+  /** Replays a recorded wire transcript (replay.ts), whatever was asked. */
+  | ({ kind: 'replay'; transcript: Transcript } & ReplayOptions);
 
 export interface ReceivedRequest {
   readonly path: string;
@@ -130,6 +133,11 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.writeHead(behavior.status, headers);
       record.completed = true;
       res.end(JSON.stringify(errorBody(path, behavior.status, behavior.message ?? `fake upstream failure ${behavior.status}`)));
+      return;
+    }
+    if (behavior.kind === 'replay') {
+      await replayTranscript(res, behavior.transcript, behavior);
+      record.completed = !res.destroyed || res.writableFinished;
       return;
     }
     if (behavior.kind === 'raw') {

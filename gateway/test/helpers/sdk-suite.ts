@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fake-upstream/index.js';
+import type { ConfigFileInput } from '../../src/config/schema.js';
 import { fakeUpstreamConfig, startGateway, type TestGateway } from './start-gateway.js';
 
 export interface SdkSuite {
@@ -11,11 +12,11 @@ export interface SdkSuite {
   readonly gw: TestGateway;
 }
 
-export function useGatewayWithFakeUpstream(): SdkSuite {
+export function useGatewayWithFakeUpstream(configure: (config: ConfigFileInput) => ConfigFileInput = (c) => c): SdkSuite {
   const suite = {} as { upstream: FakeUpstream; gw: TestGateway };
   beforeAll(async () => {
     suite.upstream = await startFakeUpstream();
-    suite.gw = await startGateway(fakeUpstreamConfig(suite.upstream));
+    suite.gw = await startGateway(configure(fakeUpstreamConfig(suite.upstream)));
   });
   afterAll(async () => {
     await suite.gw?.close();

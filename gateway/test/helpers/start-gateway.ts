@@ -27,7 +27,13 @@ export interface TestGateway {
 export function fakeUpstreamConfig(upstream: FakeUpstream, extra: Partial<ConfigFileInput> = {}): ConfigFileInput {
   return {
     providers: {
-      openai: { kind: 'openai', base_url: upstream.openaiBaseUrl, api_key_env: 'FAKE_OPENAI_KEY', timeouts: { first_byte_ms: 2_000, idle_ms: 2_000, total_ms: 10_000 } },
+      openai: {
+        kind: 'openai',
+        base_url: upstream.openaiBaseUrl,
+        api_key_env: 'FAKE_OPENAI_KEY',
+        forward_headers: ['OpenAI-Organization', 'OpenAI-Project'],
+        timeouts: { first_byte_ms: 2_000, idle_ms: 2_000, total_ms: 10_000 },
+      },
       anthropic: { kind: 'anthropic', base_url: upstream.anthropicBaseUrl, api_key_env: 'FAKE_ANTHROPIC_KEY', timeouts: { first_byte_ms: 2_000, idle_ms: 2_000, total_ms: 10_000 } },
       demo: { kind: 'demo' },
     },

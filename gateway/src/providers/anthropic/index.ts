@@ -9,6 +9,7 @@ import { respond } from '../respond.js';
 import { messagesToChatResponse } from '../translate/bodies.js';
 import { chatToMessagesRequest } from '../translate/requests.js';
 import { MessagesToChatStream } from '../translate/streams.js';
+import { withForwardedHeaders } from '../headers.js';
 import { MESSAGES_PATH, anthropicHeaders } from './api.js';
 
 const FORMATS: ReadonlySet<ApiFormat> = new Set(['anthropic.messages', 'openai.chat']);
@@ -26,10 +27,12 @@ export function createAnthropicAdapter(http: HttpClient): ProviderAdapter {
       const call: HttpCall = {
         url: deployment.baseUrl + MESSAGES_PATH,
         method: 'POST',
-        headers: anthropicHeaders(deployment),
+        headers: withForwardedHeaders(anthropicHeaders(deployment), deployment, request.clientHeaders, !translated),
         body: JSON.stringify(body),
         timeouts: deployment.timeouts,
         signal: request.signal,
+        format: 'anthropic.messages',
+        clientFormat: format,
       };
       const model = String(request.body.model ?? deployment.upstreamModel);
       const includeUsage = Boolean((request.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage);

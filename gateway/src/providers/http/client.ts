@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { CallSignal } from '../../pipeline/call-signal.js';
 import { UpstreamConnectError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../errors.js';
-import type { DeploymentTimeouts } from '../provider.js';
+import { passedResponseHeaders } from '../headers.js';
+import type { ApiFormat, DeploymentTimeouts } from '../provider.js';
 
 export interface HttpCall {
   readonly url: string;
@@ -16,6 +17,9 @@ export interface HttpCall {
   readonly body?: string;
   readonly timeouts: DeploymentTimeouts;
   readonly signal: CallSignal;
+  /** The wire format the upstream answers in, and the one the caller speaks: an error body keeps both in view. */
+  readonly format: ApiFormat;
+  readonly clientFormat: ApiFormat;
 }
 
 export interface HttpReply {
@@ -27,6 +31,7 @@ export interface HttpReply {
 /** A whole upstream answer, for calls that do not stream. */
 export interface BufferedReply {
   readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer;
   /** performance.now() when the response started. */
   readonly firstByteAt: number;
@@ -88,7 +93,7 @@ export class HttpClient {
     } catch (error) {
       throw mapTransportError(error, call.timeouts, { aborted: Date.now() - started >= totalMs });
     }
-    if (reply.statusCode >= 400) throw upstreamHttpError(reply.statusCode, reply.headers, await readErrorBody(reply.body));
+    if (reply.statusCode >= 400) throw upstreamHttpError(call, reply.statusCode, reply.headers, await readErrorBody(reply.body));
     const body = reply.body;
     body.on('error', () => undefined);
     const timer = setTimeout(() => body.destroy(new UpstreamTimeoutError('total', totalMs)), Math.max(0, totalMs - (Date.now() - started)));
@@ -174,8 +179,8 @@ class BufferedCall implements Dispatcher.DispatchHandler {
     this.#done();
     const chunks = this.#chunks;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    if (this.#status >= 400) this.reject(upstreamHttpError(this.#status, this.#headers, body.toString('utf8')));
-    else this.resolve({ status: this.#status, body, firstByteAt: this.#firstByteAt });
+    if (this.#status >= 400) this.reject(upstreamHttpError(this.call, this.#status, this.#headers, body.toString('utf8')));
+    else this.resolve({ status: this.#status, headers: this.#headers, body, firstByteAt: this.#firstByteAt });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -239,8 +244,11 @@ async function readErrorBody(body: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Keeps the upstream's own message and type (OpenAI and Anthropic error bodies), never the request. */
-function upstreamHttpError(status: number, headers: Record<string, string | string[] | undefined>, text: string): UpstreamHttpError {
+/**
+ * Keeps the upstream's own message and type (OpenAI and Anthropic error bodies), never the request, and the body
+ * and headers as sent, for a caller of the same format.
+ */
+function upstreamHttpError(call: HttpCall, status: number, headers: Record<string, string | string[] | undefined>, text: string): UpstreamHttpError {
   let message = `upstream responded ${status}`;
   let upstreamType: string | undefined;
   try {
@@ -249,11 +257,23 @@ function upstreamHttpError(status: number, headers: Record<string, string | stri
     if (typeof err === 'object' && err) {
       if (typeof err.message === 'string') message = err.message;
       if (typeof err.type === 'string') upstreamType = err.type;
+      else if (typeof err.code === 'string') upstreamType = err.code;
     } else if (typeof err === 'string') message = err;
     else if (typeof parsed.message === 'string') message = parsed.message;
   } catch {
     if (text && text.length < 500) message = text.trim();
   }
   const ra = retryAfterMs(headers['retry-after']);
-  return new UpstreamHttpError({ status, message, ...(upstreamType ? { upstreamType } : {}), ...(ra !== undefined ? { retryAfterMs: ra } : {}) });
+  const passed = passedResponseHeaders(headers, call.format, call.clientFormat);
+  const type = headers['content-type'];
+  if (typeof type === 'string') passed['content-type'] = type;
+  return new UpstreamHttpError({
+    status,
+    message,
+    body: text,
+    headers: passed,
+    format: call.format,
+    ...(upstreamType ? { upstreamType } : {}),
+    ...(ra !== undefined ? { retryAfterMs: ra } : {}),
+  });
 }

@@ -8,6 +8,7 @@ import { respond } from '../respond.js';
 import { chatToMessagesResponse } from '../translate/bodies.js';
 import { messagesToChatRequest } from '../translate/requests.js';
 import { ChatToMessagesStream } from '../translate/streams.js';
+import { withForwardedHeaders } from '../headers.js';
 import { OPENAI_PATHS, openaiHeaders } from './api.js';
 
 const FORMATS: ReadonlySet<ApiFormat> = new Set(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages']);
@@ -21,19 +22,21 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
       const { deployment, format } = request;
       const translated = format === 'anthropic.messages';
       const body = translated ? messagesToChatRequest(request.body, deployment.upstreamModel) : { ...request.body, model: deployment.upstreamModel };
-      const path = OPENAI_PATHS[translated ? 'openai.chat' : (format as keyof typeof OPENAI_PATHS)];
+      const upstreamFormat = translated ? 'openai.chat' : (format as keyof typeof OPENAI_PATHS);
       const call: HttpCall = {
-        url: deployment.baseUrl + path,
+        url: deployment.baseUrl + OPENAI_PATHS[upstreamFormat],
         method: 'POST',
-        headers: openaiHeaders(deployment),
+        headers: withForwardedHeaders(openaiHeaders(deployment), deployment, request.clientHeaders, false),
         body: JSON.stringify(body),
         timeouts: deployment.timeouts,
         signal: request.signal,
+        format: upstreamFormat,
+        clientFormat: format,
       };
       const model = String(request.body.model ?? deployment.upstreamModel);
       return respond(http, call, request.stream, {
         format,
-        upstreamFormat: translated ? 'openai.chat' : format,
+        upstreamFormat,
         model,
         ...(translated
           ? {

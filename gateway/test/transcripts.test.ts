@@ -1,0 +1,115 @@
+/**
+ * Recorded provider exchanges (fake-upstream/transcripts), replayed behind the gateway in small TCP writes and read
+ * through the official SDKs: same-format, where the caller must see what the provider sent, and translated, where
+ * it must see the same answer in its own format. Streams are replayed again with the connection dropped midway.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTranscripts, type StopWords, type Transcript } from './fake-upstream/replay.js';
+import { readThroughSdk, sdkClients, type ClientApi, type SdkAnswer, type SdkClients, type SdkFailure } from './helpers/sdk-readers.js';
+import { useGatewayWithFakeUpstream } from './helpers/sdk-suite.js';
+
+// Replayed failures follow each other quickly: no circuit may open between them.
+const suite = useGatewayWithFakeUpstream((config) => {
+  const models = Object.fromEntries(
+    Object.entries(config.models ?? {}).map(([name, m]) => [name, { ...m, breaker: { failure_threshold: 10_000, min_calls: 10_000 } }]),
+  );
+  return { ...config, models };
+});
+let clients: SdkClients;
+beforeAll(() => {
+  clients = sdkClients(suite.gw.url, suite.gw.userKey);
+});
+
+const transcripts = loadTranscripts();
+
+/** The model served by the transcript's provider, and the client APIs that reach it by translation. */
+const MODEL = { 'openai.chat': 'gpt-test', 'openai.responses': 'gpt-test', 'anthropic.messages': 'claude-test' } as const;
+const TRANSLATED: Record<Transcript['api'], readonly ClientApi[]> = {
+  'openai.chat': ['anthropic.messages'],
+  'openai.responses': [],
+  'anthropic.messages': ['openai.chat'],
+};
+const STOP_KEY: Record<ClientApi, keyof StopWords> = { 'openai.chat': 'chat', 'anthropic.messages': 'messages', 'openai.responses': 'responses' };
+
+const isFailure = (x: SdkAnswer | SdkFailure): x is SdkFailure => 'error' in x;
+
+async function replay(t: Transcript, api: ClientApi, options: { dropAtByte?: number } = {}): Promise<SdkAnswer | SdkFailure> {
+  suite.upstream.behave({ kind: 'replay', transcript: t, ...options }, 1);
+  return readThroughSdk(clients, api, MODEL[t.api], t.stream);
+}
+
+function sdkErrorClass(api: ClientApi, error: Error): string {
+  const classes = api === 'anthropic.messages' ? Anthropic : OpenAI;
+  for (const name of ['OverloadedError', 'RateLimitError', 'BadRequestError', 'NotFoundError', 'AuthenticationError', 'PermissionDeniedError', 'InternalServerError', 'APIConnectionError', 'APIError']) {
+    const cls = (classes as unknown as Record<string, (new (...a: never[]) => Error) | undefined>)[name];
+    if (cls && error instanceof cls) return name;
+  }
+  return error.constructor.name;
+}
+
+function checkAnswer(t: Transcript, api: ClientApi, answer: SdkAnswer): void {
+  const e = t.expect;
+  if (e.text !== undefined) expect(answer.text).toBe(e.text);
+  if (e.refusal !== undefined) {
+    // A refusal has a field of its own in OpenAI's formats; an Anthropic client reads it as the text.
+    if (api === 'anthropic.messages') expect(answer.text).toContain(e.refusal);
+    else expect(answer.refusal).toBe(e.refusal);
+  }
+  if (e.reasoning !== undefined) expect(answer.reasoning).toBe(e.reasoning);
+  if (e.signature !== undefined && api !== 'openai.chat') expect(answer.signature).toContain(e.signature);
+  expect(answer.tools).toEqual(e.tools ?? []);
+  if (e.usage) expect(answer.usage).toEqual(e.usage);
+  const stop = e.stop?.[STOP_KEY[api]];
+  if (stop !== undefined) expect(answer.stop).toBe(stop);
+  for (const a of e.annotations ?? []) expect(answer.text + answer.annotations.join('\n')).toContain(a);
+}
+
+describe.each(transcripts)('$name', (t) => {
+  const e = t.expect;
+  const translated = TRANSLATED[t.api].filter((api) => !e.untranslated?.includes(api));
+
+  it(`same format (${t.api}${t.stream ? ', streamed' : ''})`, async () => {
+    const result = await replay(t, t.api);
+    if (e.error) {
+      expect(isFailure(result), 'the call should fail').toBe(true);
+      const { error } = result as SdkFailure;
+      expect(error.status).toBe(e.error.status);
+      expect(sdkErrorClass(t.api, error)).toBe(e.error.sameFormatClass);
+      expect(error.message).toContain(e.error.message);
+      // The body as the upstream sent it: OpenAI SDKs expose `error.error` as the inner object, Anthropic's the whole body.
+      if (e.error.body) expect(error.error).toMatchObject(e.error.body);
+      if (e.requestId) expect(error.requestID).toBe(e.requestId);
+      return;
+    }
+    if (isFailure(result)) throw result.error;
+    checkAnswer(t, t.api, result);
+    if (e.requestId) expect(result.requestId).toBe(e.requestId);
+  });
+
+  it.each(translated)('translated for %s', async (api) => {
+    const result = await replay(t, api);
+    if (e.error) {
+      expect(isFailure(result), 'the call should fail').toBe(true);
+      const { error } = result as SdkFailure;
+      expect(error.status).toBe(e.error.status);
+      expect(sdkErrorClass(api, error)).toBe(e.error.translatedClass);
+      expect(error.message).toContain(e.error.message);
+      if (e.requestId) expect(error.requestID).toBe(e.requestId);
+      return;
+    }
+    if (isFailure(result)) throw result.error;
+    checkAnswer(t, api, result);
+    if (e.requestId) expect(result.requestId).toBe(e.requestId);
+  });
+
+  if (t.stream && !e.error) {
+    it.each([t.api, ...translated])('a connection dropped midway fails cleanly (%s)', async (api) => {
+      const bytes = JSON.stringify(t.events).length;
+      const result = await replay(t, api, { dropAtByte: Math.floor(bytes / 2) });
+      expect(isFailure(result), 'a cut stream must not look complete').toBe(true);
+      expect((result as SdkFailure).error.message).toMatch(/upstream|connection|terminated|stream/i);
+    });
+  }
+});
