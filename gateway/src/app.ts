@@ -15,7 +15,7 @@ import type { Stage } from './pipeline/stage.js';
 import { STAGES } from './pipeline/stages.js';
 import { createProviders, type Providers } from './providers/registry.js';
 import { createGatewayMetrics } from './metrics/gateway-metrics.js';
-import { registerAdminRoutes } from './routes/admin/index.js';
+import { registerAdminRoutes, type AdminRoute } from './routes/admin/index.js';
 import { registerApiProxy } from './routes/api-proxy.js';
 import { Router } from './routing/router.js';
 import { OtlpExporter } from './telemetry/otlp.js';
@@ -38,8 +38,8 @@ declare module 'fastify' {
     shape?: ErrorShape;
   }
   interface FastifyInstance {
-    /** What embedders and tests may reach: the key store and the trace store in use. */
-    airlock: { readonly keys: KeyStore; readonly store: TraceStore | null };
+    /** What embedders and tests may reach: the key store and the trace store in use, and the admin routes. */
+    airlock: { readonly keys: KeyStore; readonly store: TraceStore | null; readonly adminRoutes: readonly AdminRoute[] };
   }
 }
 
@@ -97,7 +97,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (config.policy?.failOpen) app.log.warn('policy fail_open is on: an engine error lets calls through (logged on each use)');
   if (config.policy?.watch) deps.policy?.watch();
   const stages = options.stages ?? STAGES;
-  app.decorate('airlock', { keys: keyStore, store });
+  const adminRoutes: AdminRoute[] = [];
+  app.decorate('airlock', { keys: keyStore, store, adminRoutes });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const ge = toGatewayError(error);
@@ -112,7 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(registerV1Routes, { stages, deps });
   await app.register(registerApiProxy, { stages, deps });
-  await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null) });
+  await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null), registered: adminRoutes });
 
   app.addHook('onClose', async () => {
     await providers.close();

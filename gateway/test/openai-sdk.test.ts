@@ -209,7 +209,7 @@ describe('errors map to the SDK exception classes', () => {
 
   it('401 for a revoked key', async () => {
     const { record, plainKey } = await suite.gw.keyStore.create({ tenant: 'default', team: 't', user: 'u', roles: [] });
-    await suite.gw.keyStore.revoke(record.id);
+    await suite.gw.keyStore.revoke('default', record.id);
     const revoked = new OpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: plainKey, maxRetries: 0 });
     await expect(revoked.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/revoked/);
   });

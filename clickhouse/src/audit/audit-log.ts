@@ -82,28 +82,44 @@ export class AuditLog {
     return entry;
   }
 
-  /** Entries in a time range, oldest first. */
-  async entries(range: { from?: string; to?: string } = {}): Promise<AuditEntry[]> {
+  /** One tenant's entries in a time range, oldest first: no reader sees another tenant's. */
+  async entries(tenant: string, range: { from?: string; to?: string } = {}): Promise<AuditEntry[]> {
+    return this.#read({ ...range, tenant });
+  }
+
+  async #read(filter: { tenant?: string; from?: string; to?: string }): Promise<AuditEntry[]> {
     const rows = await this.db.query<AuditEntry & { seq: number | string }>(
-      `SELECT ${COLUMNS} FROM ${TABLES.auditLog} FINAL WHERE at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)} ORDER BY seq SETTINGS prefer_column_name_to_alias = 1`,
-      { from: range.from ?? '1970-01-01 00:00:00.000', to: range.to ?? '2999-01-01 00:00:00.000' },
+      `SELECT ${COLUMNS} FROM ${TABLES.auditLog} FINAL
+       WHERE at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}${filter.tenant === undefined ? '' : ' AND tenant = {tenant:String}'}
+       ORDER BY seq SETTINGS prefer_column_name_to_alias = 1`,
+      { from: filter.from ?? '1970-01-01 00:00:00.000', to: filter.to ?? '2999-01-01 00:00:00.000', ...(filter.tenant === undefined ? {} : { tenant: filter.tenant }) },
     );
     return rows.map((r) => ({ ...r, seq: Number(r.seq), at: String(r.at).padEnd(23, '0').slice(0, 23) }));
   }
 
-  /** Walks the whole chain in order and names the first broken link. */
-  async verify(): Promise<VerifyResult> {
-    const all = await this.entries();
+  /**
+   * Walks the chain in order and names the first broken link that a tenant may see. The chain runs through every
+   * tenant's entries, so all are checked, but only the tenant's own are counted or named: a break in another
+   * tenant's entry is reported at the tenant's next entry, since every link after it is in doubt.
+   */
+  async verify(tenant: string): Promise<VerifyResult> {
+    const all = await this.#read({});
+    const own = all.filter((e) => e.tenant === tenant).length;
     let prev = GENESIS_HASH;
     let expectedSeq = 1;
+    let broken: string | undefined;
     for (const e of all) {
-      if (e.seq !== expectedSeq) return { ok: false, entries: all.length, firstBroken: { seq: e.seq, reason: `expected entry ${expectedSeq} here (an entry is missing or was inserted)` } };
-      if (e.prev_hash !== prev) return { ok: false, entries: all.length, firstBroken: { seq: e.seq, reason: 'prev_hash does not match the previous entry' } };
-      if (entryHash(e) !== e.hash) return { ok: false, entries: all.length, firstBroken: { seq: e.seq, reason: 'the entry was changed after it was written' } };
+      if (!broken) {
+        if (e.seq !== expectedSeq) broken = `expected entry ${expectedSeq} here (an entry is missing or was inserted)`;
+        else if (e.prev_hash !== prev) broken = 'prev_hash does not match the previous entry';
+        else if (entryHash(e) !== e.hash) broken = 'the entry was changed after it was written';
+        if (broken && e.tenant !== tenant) broken = 'the chain is broken before this entry';
+      }
+      if (broken && e.tenant === tenant) return { ok: false, entries: own, firstBroken: { seq: e.seq, reason: broken } };
       prev = e.hash;
-      expectedSeq++;
+      expectedSeq = e.seq + 1;
     }
-    return { ok: true, entries: all.length };
+    return broken ? { ok: false, entries: own, firstBroken: { seq: expectedSeq, reason: 'the chain is broken after the last entry of this tenant' } } : { ok: true, entries: own };
   }
 }
 

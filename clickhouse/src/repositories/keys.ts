@@ -19,18 +19,18 @@ export interface StoredKey {
 
 const REFRESH_MS = 5_000;
 
+const COLUMNS = `id, hash, prefix, tenant, team, user, roles, toString(created_at) AS created_at,
+  if(isNull(revoked_at), NULL, toString(revoked_at)) AS revoked_at`;
+
 export class KeysRepository {
   #byHash = new Map<string, StoredKey>();
   #loadedAt = 0;
 
   constructor(private readonly db: ClickHouseAdapter) {}
 
+  /** Every tenant's keys: only the hash cache that authenticates calls reads them all. */
   async #load(): Promise<StoredKey[]> {
-    const rows = await this.db.query<StoredKey>(
-      `SELECT id, hash, prefix, tenant, team, user, roles, toString(created_at) AS created_at,
-         if(isNull(revoked_at), NULL, toString(revoked_at)) AS revoked_at
-       FROM ${TABLES.apiKeys} FINAL ORDER BY created_at, id`,
-    );
+    const rows = await this.db.query<StoredKey>(`SELECT ${COLUMNS} FROM ${TABLES.apiKeys} FINAL ORDER BY created_at, id`);
     this.#byHash = new Map(rows.map((r) => [r.hash, r]));
     this.#loadedAt = Date.now();
     return rows;
@@ -47,12 +47,14 @@ export class KeysRepository {
     return stored;
   }
 
-  list(): Promise<StoredKey[]> {
-    return this.#load();
+  /** One tenant's keys, oldest first. */
+  list(tenant: string): Promise<StoredKey[]> {
+    return this.db.query<StoredKey>(`SELECT ${COLUMNS} FROM ${TABLES.apiKeys} FINAL WHERE tenant = {tenant:String} ORDER BY created_at, id`, { tenant });
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const key = (await this.#load()).find((k) => k.id === id);
+  /** False when the tenant has no key with this id: another tenant's key is, to this tenant, no key at all. */
+  async revoke(tenant: string, id: string): Promise<boolean> {
+    const [key] = await this.db.query<StoredKey>(`SELECT ${COLUMNS} FROM ${TABLES.apiKeys} FINAL WHERE tenant = {tenant:String} AND id = {id:String} LIMIT 1`, { tenant, id });
     if (!key) return false;
     if (!key.revoked_at) await this.#put({ ...key, revoked_at: chTime(Date.now()) });
     return true;

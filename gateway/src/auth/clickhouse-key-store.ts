@@ -31,12 +31,12 @@ export class ClickHouseKeyStore implements KeyStore {
     return { record: toRecord(stored), plainKey };
   }
 
-  async list(): Promise<KeyRecord[]> {
-    return (await this.repo.list()).map(toRecord);
+  async list(tenant: string): Promise<KeyRecord[]> {
+    return (await this.repo.list(tenant)).map(toRecord);
   }
 
-  revoke(id: string): Promise<boolean> {
-    return this.repo.revoke(id);
+  revoke(tenant: string, id: string): Promise<boolean> {
+    return this.repo.revoke(tenant, id);
   }
 
   findByHash(hash: string): KeyRecord | undefined | Promise<KeyRecord | undefined> {

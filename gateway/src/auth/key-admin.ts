@@ -7,8 +7,8 @@ import type { KeyRecord, KeyStore, NewKey } from './key-store.js';
 
 export interface KeyAdmin {
   create(actor: string, key: NewKey): Promise<{ record: KeyRecord; plainKey: string }>;
-  list(): Promise<KeyRecord[]>;
-  revoke(actor: string, id: string): Promise<boolean>;
+  list(tenant: string): Promise<KeyRecord[]>;
+  revoke(actor: string, tenant: string, id: string): Promise<boolean>;
 }
 
 export function createKeyAdmin(store: KeyStore, audit: AuditLog | null): KeyAdmin {
@@ -19,11 +19,10 @@ export function createKeyAdmin(store: KeyStore, audit: AuditLog | null): KeyAdmi
       audit?.append({ tenant: r.tenant, actor, action: 'key.created', subject: r.id, details: { team: r.team, user: r.user, roles: r.roles } });
       return created;
     },
-    list: () => store.list(),
-    async revoke(actor, id) {
-      const found = (await store.list()).find((k) => k.id === id);
-      const done = await store.revoke(id);
-      if (done) audit?.append({ tenant: found?.tenant ?? '', actor, action: 'key.revoked', subject: id });
+    list: (tenant) => store.list(tenant),
+    async revoke(actor, tenant, id) {
+      const done = await store.revoke(tenant, id);
+      if (done) audit?.append({ tenant, actor, action: 'key.revoked', subject: id });
       return done;
     },
   };

@@ -34,9 +34,10 @@ export interface NewKey {
 
 export interface KeyStore {
   create(key: NewKey): Promise<{ record: KeyRecord; plainKey: string }>;
-  list(): Promise<KeyRecord[]>;
-  /** Returns false when no such key exists. */
-  revoke(id: string): Promise<boolean>;
+  /** One tenant's keys: no caller ever sees another tenant's. */
+  list(tenant: string): Promise<KeyRecord[]>;
+  /** Returns false when the tenant has no such key (another tenant's key is no such key). */
+  revoke(tenant: string, id: string): Promise<boolean>;
   /** Answers without a promise when the answer is already in memory: this is on every call's path. */
   findByHash(hash: string): KeyRecord | undefined | Promise<KeyRecord | undefined>;
 }
@@ -111,14 +112,14 @@ export class FileKeyStore implements KeyStore {
     });
   }
 
-  async list(): Promise<KeyRecord[]> {
-    return [...(await this.#load())];
+  async list(tenant: string): Promise<KeyRecord[]> {
+    return (await this.#load()).filter((r) => r.tenant === tenant);
   }
 
-  revoke(id: string): Promise<boolean> {
+  revoke(tenant: string, id: string): Promise<boolean> {
     return this.#exclusive(async () => {
       const records = await this.#load();
-      const found = records.find((r) => r.id === id);
+      const found = records.find((r) => r.id === id && r.tenant === tenant);
       if (!found) return false;
       if (!found.revoked_at) {
         await this.#save(records.map((r) => (r.id === id ? { ...r, revoked_at: new Date().toISOString() } : r)));

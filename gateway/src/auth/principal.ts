@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import { ADMIN_ROLE, SUPERADMIN_ROLE } from './access.js';
 import { hashKey, type KeyRecord, type KeyStore } from './key-store.js';
 
 export interface Principal {
@@ -8,8 +9,6 @@ export interface Principal {
   readonly user: string;
   readonly roles: readonly string[];
 }
-
-export const ADMIN_ROLE = 'admin';
 
 /** Reads the key from `x-api-key` (Anthropic style) or `Authorization: Bearer` (OpenAI style, also sent by Anthropic's SDK). */
 export function presentedKey(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
@@ -33,7 +32,8 @@ export function createAuthenticator(options: { store: KeyStore; adminKey: string
   // The admin key is compared by its hash, which every call computes anyway: comparing digests leaks nothing
   // about the key, so no constant-time comparison (and no buffers) are needed on the hot path.
   const adminHash = options.adminKey ? hashKey(options.adminKey) : undefined;
-  const admin: Principal = { keyId: 'admin', tenant: options.tenant, team: 'admin', user: 'admin', roles: [ADMIN_ROLE] };
+  // The bootstrap key is the gateway operator's: it lives in the config's tenant and may act in any other.
+  const admin: Principal = { keyId: 'admin', tenant: options.tenant, team: 'admin', user: 'admin', roles: [SUPERADMIN_ROLE, ADMIN_ROLE] };
   const principalOf = (record: KeyRecord | undefined): Principal => {
     if (!record) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Invalid API key.');
     if (record.revoked_at) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'This API key has been revoked.');

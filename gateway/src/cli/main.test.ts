@@ -85,6 +85,48 @@ describe('airlock CLI', () => {
     }
   });
 
+  it('acts in one tenant: the admin key\'s own, or the one --tenant names when the key is a superadmin', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-cli-tenant-'));
+    const env = { AIRLOCK_ADMIN_KEY: 'cli-admin-key' };
+    const config = await loadConfig(undefined, { env, cwd: dir });
+    const app = await buildApp({ config });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const run = async (argv: string[], key = env.AIRLOCK_ADMIN_KEY) => {
+      const t = io(dir, { AIRLOCK_ADMIN_KEY: key, AIRLOCK_URL: url });
+      return { code: await main(argv, t.io), out: t.out(), err: t.err() };
+    };
+    try {
+      // The bootstrap key is a superadmin: it mints an admin for tenant acme and a key in its own tenant.
+      const acmeAdmin = JSON.parse((await run(['keys', 'create', '--tenant', 'acme', '--team', 'ops', '--user', 'ann', '--role', 'admin', '--json'])).out) as { key: string; tenant: string };
+      expect(acmeAdmin.tenant).toBe('acme');
+      const home = JSON.parse((await run(['keys', 'create', '--team', 'ops', '--user', 'bo', '--json'])).out) as { id: string; tenant: string };
+      expect(home.tenant).toBe('default');
+
+      const listed = await run(['keys', 'list', '--json'], acmeAdmin.key);
+      expect((JSON.parse(listed.out) as { tenant: string }[]).map((k) => k.tenant)).toEqual(['acme']);
+      expect((await run(['keys', 'revoke', home.id], acmeAdmin.key)).code).toBe(1);
+      const crossing = await run(['keys', 'list', '--tenant', 'default'], acmeAdmin.key);
+      expect(crossing.code).toBe(1);
+      expect(crossing.err).toContain('403');
+      expect((await run(['audit', 'export', '--tenant', 'default'], acmeAdmin.key)).code).toBe(1);
+      const acmeTrail = await run(['audit', 'export'], acmeAdmin.key);
+      expect(acmeTrail.out.trim().split('\n').map((l) => (JSON.parse(l) as { tenant: string; action: string }).action)).toEqual(['tenant.crossed', 'key.created']);
+      expect((await run(['audit', 'verify'], acmeAdmin.key)).out).toBe('audit trail intact: 2 entries\n');
+      expect((await run(['keys', 'list', '--tenant', 'acme', '--json'])).out).toContain('"tenant":"acme"');
+    } finally {
+      await app.close();
+    }
+    // Without a gateway the CLI opens the store itself, in --tenant or else the config's tenant.
+    const direct = async (argv: string[]) => {
+      const t = io(dir, { AIRLOCK_URL: 'http://127.0.0.1:9' });
+      return { code: await main(argv, t.io), out: t.out() };
+    };
+    expect((JSON.parse((await direct(['keys', 'list', '--json'])).out) as { user: string }[]).map((k) => k.user)).toEqual(['bo']);
+    expect((JSON.parse((await direct(['keys', 'list', '--tenant', 'acme', '--json'])).out) as { user: string }[]).map((k) => k.user)).toEqual(['ann']);
+    // acme's trail: the superadmin's two crossings into it and the key it created there.
+    expect((await direct(['audit', 'verify', '--tenant', 'acme'])).out).toBe('audit trail intact: 3 entries\n');
+  });
+
   it('explains a missing flag', async () => {
     const t = io('/tmp');
     expect(await main(['keys', 'create', '--team', 'x'], t.io)).toBe(1);

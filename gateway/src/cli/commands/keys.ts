@@ -8,15 +8,19 @@ const HELP = `Usage: airlock keys <create|list|revoke> [options]
 Manages virtual API keys. Keys are stored hashed; the plain key is printed once, at creation.
 Every creation and revocation is written to the audit trail.
 
-  airlock keys create --team TEAM --user USER [--role ROLE]... [--tenant TENANT] [--json]
+  airlock keys create --team TEAM --user USER [--role ROLE]... [--json]
   airlock keys list [--json]
   airlock keys revoke KEY_ID
 
 When a gateway is running (at $AIRLOCK_URL, else the config's host and port) and $AIRLOCK_ADMIN_KEY is set, the
 command goes through its admin API; otherwise it opens the store itself.
 
+Each command acts in one tenant: the admin key's own, or the one --tenant names (through the API that needs a
+superadmin key, such as the bootstrap key). Opening the store directly, it acts in --tenant, else the config's.
+
 Options:
-  --config FILE   config file (default: $AIRLOCK_CONFIG, else the built-in config)
+  --tenant TENANT  act in this tenant
+  --config FILE    config file (default: $AIRLOCK_CONFIG, else the built-in config)
 `;
 
 /** A key as shown to people: never its hash; the plain key only once, at creation. */
@@ -44,18 +48,19 @@ export const keysCommand: Command = {
     });
     const [action, id] = positionals;
     const actor = `cli (${io.env.USER ?? 'unknown'})`;
+    const access = { configPath: values.config, tenant: values.tenant };
     switch (action) {
       case 'create': {
         if (!values.team || !values.user) throw new Error('keys create needs --team and --user');
         const roles = values.role?.length ? values.role : ['user'];
-        const created = await withAdminAccess<ShownKey>(io, values.config, {
+        const created = await withAdminAccess<ShownKey>(io, access, {
           api: async (api) => {
-            const res = await api.call('POST', '/admin/keys', { team: values.team, user: values.user, roles, ...(values.tenant ? { tenant: values.tenant } : {}) });
+            const res = await api.call('POST', '/admin/keys', { team: values.team, user: values.user, roles });
             if (!res.ok) throw await apiFailure(res);
             return (await res.json()) as ShownKey;
           },
-          direct: async ({ keys, config }) => {
-            const { record, plainKey } = await keys.create(actor, { tenant: values.tenant ?? config.tenant, team: values.team!, user: values.user!, roles });
+          direct: async ({ keys, tenant }) => {
+            const { record, plainKey } = await keys.create(actor, { tenant, team: values.team!, user: values.user!, roles });
             return { ...strip(record), key: plainKey };
           },
         });
@@ -64,13 +69,13 @@ export const keysCommand: Command = {
         return 0;
       }
       case 'list': {
-        const keys = await withAdminAccess<ShownKey[]>(io, values.config, {
+        const keys = await withAdminAccess<ShownKey[]>(io, access, {
           api: async (api) => {
             const res = await api.call('GET', '/admin/keys');
             if (!res.ok) throw await apiFailure(res);
             return ((await res.json()) as { keys: ShownKey[] }).keys;
           },
-          direct: async ({ keys: admin }) => (await admin.list()).map(strip),
+          direct: async ({ keys: admin, tenant }) => (await admin.list(tenant)).map(strip),
         });
         if (values.json) {
           io.stdout.write(JSON.stringify(keys) + '\n');
@@ -83,14 +88,14 @@ export const keysCommand: Command = {
       }
       case 'revoke': {
         if (!id) throw new Error('keys revoke needs a KEY_ID');
-        const done = await withAdminAccess<boolean>(io, values.config, {
+        const done = await withAdminAccess<boolean>(io, access, {
           api: async (api) => {
             const res = await api.call('POST', `/admin/keys/${encodeURIComponent(id)}/revoke`);
             if (res.status === 404) return false;
             if (!res.ok) throw await apiFailure(res);
             return true;
           },
-          direct: ({ keys }) => keys.revoke(actor, id),
+          direct: ({ keys, tenant }) => keys.revoke(actor, tenant, id),
         });
         if (!done) {
           io.stderr.write(`airlock keys: no key ${id}\n`);

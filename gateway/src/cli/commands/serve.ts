@@ -15,7 +15,7 @@ Options:
   --port PORT     port to listen on (default: the config's server.port, 8080)
 
 Environment:
-  AIRLOCK_ADMIN_KEY   bootstrap admin key, accepted on every route
+  AIRLOCK_ADMIN_KEY   bootstrap superadmin key, accepted on every route and in every tenant
 `,
   async run(argv, io) {
     const { values } = parseArgs({

@@ -1,25 +1,31 @@
 /**
- * The admin API: an encapsulated plugin with its own authentication hook, so no admin route can forget it.
- * Operational state (deployments, metrics) and analytics need an operator or analyst role; key and audit
- * administration need the admin role. Every read is scoped to the caller's tenant.
+ * The admin API: an encapsulated plugin with its own authentication hook, so no admin route can forget it. Every
+ * route declares its access (auth/access.ts) and one that does not fails to register. A tenant-scoped route acts in
+ * the caller's tenant, or in the one a superadmin names with `x-airlock-tenant` (or `?tenant=`); each such crossing
+ * is audited in the target tenant's trail. Another tenant's ids answer 404, exactly as ids that do not exist.
  */
 import { CallFiltersSchema, KpiQuerySchema, exportAudit, toChTime } from '@airlock/clickhouse';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ADMIN_ROLE, type Principal } from '../../auth/principal.js';
+import { ACCESS, TENANT_HEADER, actingTenant, actorOf, allows, checkTenantName, isSuperadmin, SUPERADMIN_ROLE, type Access } from '../../auth/access.js';
+import type { Principal } from '../../auth/principal.js';
 import type { KeyAdmin } from '../../auth/key-admin.js';
 import { GatewayError } from '../../errors.js';
 import type { StageDeps } from '../../pipeline/deps.js';
 import { compileRegoBundle, type DecisionEngine } from '../../policy/policy-engine.js';
 import { fromJSON } from '@airlock/policies';
 
-/** Roles that may read operational state and analytics. */
-export const ANALYST_ROLES: ReadonlySet<string> = new Set([ADMIN_ROLE, 'operator', 'analyst', 'compliance']);
-
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The tenant the request acts in (null on gateway-scoped routes). */
+    tenant: string | null;
+    /** Whether the header or query named the tenant, so a body cannot name a second one. */
+    tenantNamed: boolean;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
   }
 }
 
@@ -37,50 +43,129 @@ const NewKeySchema = z
   .strict();
 const AuditExportSchema = z.object({ from: z.string().optional(), to: z.string().optional(), format: z.enum(['csv', 'jsonl']).default('jsonl') }).strict();
 
-export async function registerAdminRoutes(app: FastifyInstance, options: { deps: StageDeps; keys: KeyAdmin }): Promise<void> {
+/** The query without `tenant`, which names the acting tenant and is no filter of any route. */
+function queryOf(request: FastifyRequest): Record<string, unknown> {
+  const { tenant: _tenant, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+/** The tenant named by the header or the query, if any; naming two different ones is a mistake, not a choice. */
+function namedTenant(request: FastifyRequest): string | undefined {
+  const header = request.headers[TENANT_HEADER];
+  const query = (request.query as Record<string, unknown> | undefined)?.tenant;
+  if (header !== undefined && typeof header !== 'string') throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: send one \`${TENANT_HEADER}\` header.`, { param: TENANT_HEADER });
+  if (query !== undefined && typeof query !== 'string') throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Invalid request: `tenant`: give one tenant.', { param: 'tenant' });
+  if (header !== undefined && query !== undefined && header !== query) {
+    throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: \`${TENANT_HEADER}\` and \`tenant\` name different tenants.`, { param: 'tenant' });
+  }
+  const named = header ?? query;
+  return named === undefined ? undefined : checkTenantName(named, header !== undefined ? TENANT_HEADER : 'tenant');
+}
+
+/** A registered admin route and the access it declared. */
+export interface AdminRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
+export interface AdminRoutesOptions {
+  readonly deps: StageDeps;
+  readonly keys: KeyAdmin;
+  /** Filled with every route as it registers: the table the access tests are generated from. */
+  readonly registered: AdminRoute[];
+}
+
+export async function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
   const { deps, keys } = options;
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
-    request.principal = await deps.authenticator.authenticate(request.headers);
-    if (!request.principal.roles.some((r) => ANALYST_ROLES.has(r))) {
-      throw new GatewayError('GW_ERR_FORBIDDEN', 'This key may not use the admin API.');
+  app.decorateRequest('tenant', null);
+  app.decorateRequest('tenantNamed', false);
+
+  /** Moves the request into a tenant; a superadmin's crossing is written to that tenant's trail before it acts. */
+  const enter = (request: FastifyRequest, named: string | undefined): string => {
+    const p = request.principal!;
+    const { tenant, crossed } = actingTenant(p, named);
+    if (crossed) {
+      deps.store?.audit.append({
+        tenant,
+        actor: actorOf(p),
+        action: 'tenant.crossed',
+        subject: `${request.method} ${request.routeOptions.url}`,
+        details: { from_tenant: p.tenant, params: request.params ?? {}, query: queryOf(request) },
+      });
     }
-  });
-  const tenantOf = (request: FastifyRequest): string => request.principal!.tenant;
-  const requireAdmin = async (request: FastifyRequest): Promise<void> => {
-    if (!request.principal!.roles.includes(ADMIN_ROLE)) throw new GatewayError('GW_ERR_FORBIDDEN', 'This route needs the admin role.');
+    return (request.tenant = tenant);
   };
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access) throw new Error(`admin route ${String(route.method)} ${route.url} declares no access (see auth/access.ts)`);
+    // A HEAD route is Fastify's twin of a GET, with the same hooks and access.
+    for (const method of [route.method].flat()) if (method !== 'HEAD') options.registered.push({ method, url: route.url, access });
+  });
+  app.addHook('onRequest', async (request) => {
+    const p = (request.principal = await deps.authenticator.authenticate(request.headers));
+    const access = request.routeOptions.config.access!;
+    if (!allows(p, access)) {
+      const who = access.roles.length ? `one of the roles ${access.roles.join(', ')}` : `the ${SUPERADMIN_ROLE} role`;
+      throw new GatewayError('GW_ERR_FORBIDDEN', `This route needs ${who}.`);
+    }
+    if (access.scope === 'gateway') return;
+    const named = namedTenant(request);
+    request.tenantNamed = named !== undefined;
+    enter(request, named);
+  });
+  const tenantOf = (request: FastifyRequest): string => request.tenant!;
   const store = () => {
     if (!deps.store) throw new GatewayError('GW_ERR_NOT_FOUND', 'No trace store is configured (store.kind is none).');
     return deps.store;
   };
+  const read = { config: { access: ACCESS.read } };
+  const keyAdmin = { config: { access: ACCESS.keys } };
+  const audit = { config: { access: ACCESS.audit } };
+  const gateway = { config: { access: ACCESS.gateway } };
 
-  app.get('/admin/deployments', async () => ({ deployments: deps.router.health() }));
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render()));
+  app.get('/admin/deployments', gateway, async () => ({ deployments: deps.router.health() }));
+  app.get('/metrics', gateway, async (_request, reply) => reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render()));
 
-  app.get('/admin/calls', async (request) => store().calls.list(tenantOf(request), parse(CallFiltersSchema, request.query)));
-  app.get<{ Params: { id: string } }>('/admin/calls/:id', async (request) => {
+  app.get('/admin/calls', read, async (request) => store().calls.list(tenantOf(request), parse(CallFiltersSchema, queryOf(request))));
+  app.get<{ Params: { id: string } }>('/admin/calls/:id', read, async (request) => {
     const found = await store().calls.get(tenantOf(request), request.params.id);
     if (!found) throw new GatewayError('GW_ERR_NOT_FOUND', `No call ${request.params.id}.`);
     return found;
   });
-  app.get<{ Params: { id: string } }>('/admin/traces/:id', async (request) => ({ trace: request.params.id, spans: await store().calls.trace(tenantOf(request), request.params.id) }));
-  app.get<{ Params: { id: string } }>('/admin/runs/:id', async (request) => ({ run: request.params.id, calls: await store().calls.run(tenantOf(request), request.params.id) }));
-  app.get('/admin/metrics/kpis', async (request) => ({ rows: await store().metrics.kpis(tenantOf(request), parse(KpiQuerySchema, request.query)) }));
-  app.get('/admin/metrics/steps', async (request) => ({ rows: await store().metrics.steps(tenantOf(request), parse(RangeSchema, request.query)) }));
-  app.get('/admin/metrics/transitions', async (request) => ({ rows: await store().metrics.transitions(tenantOf(request), parse(RangeSchema, request.query)) }));
+  app.get<{ Params: { id: string } }>('/admin/traces/:id', read, async (request) => {
+    const spans = await store().calls.trace(tenantOf(request), request.params.id);
+    if (!spans.length) throw new GatewayError('GW_ERR_NOT_FOUND', `No trace ${request.params.id}.`);
+    return { trace: request.params.id, spans };
+  });
+  app.get<{ Params: { id: string } }>('/admin/runs/:id', read, async (request) => {
+    const calls = await store().calls.run(tenantOf(request), request.params.id);
+    if (!calls.length) throw new GatewayError('GW_ERR_NOT_FOUND', `No run ${request.params.id}.`);
+    return { run: request.params.id, calls };
+  });
+  app.get('/admin/metrics/kpis', read, async (request) => ({ rows: await store().metrics.kpis(tenantOf(request), parse(KpiQuerySchema, queryOf(request))) }));
+  app.get('/admin/metrics/steps', read, async (request) => ({ rows: await store().metrics.steps(tenantOf(request), parse(RangeSchema, queryOf(request))) }));
+  app.get('/admin/metrics/transitions', read, async (request) => ({ rows: await store().metrics.transitions(tenantOf(request), parse(RangeSchema, queryOf(request))) }));
 
-  app.get('/admin/keys', { preHandler: requireAdmin }, async () => ({ keys: (await keys.list()).map(({ hash: _hash, ...k }) => k) }));
-  app.post('/admin/keys', { preHandler: requireAdmin }, async (request, reply) => {
+  app.get('/admin/keys', keyAdmin, async (request) => ({ keys: (await keys.list(tenantOf(request))).map(({ hash: _hash, ...k }) => k) }));
+  app.post('/admin/keys', keyAdmin, async (request, reply) => {
     const body = parse(NewKeySchema, request.body ?? {});
     const p = request.principal!;
-    const { record, plainKey } = await keys.create(`${p.user} (${p.keyId})`, { tenant: body.tenant ?? p.tenant, team: body.team, user: body.user, roles: body.roles });
+    // A body's tenant is a claim like the header's, under the same rule; a request may not name two.
+    let tenant = tenantOf(request);
+    if (body.tenant !== undefined && body.tenant !== tenant) {
+      if (request.tenantNamed) throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: \`tenant\` differs from the tenant named by \`${TENANT_HEADER}\`.`, { param: 'tenant' });
+      tenant = enter(request, checkTenantName(body.tenant, 'tenant'));
+    }
+    if (body.roles.includes(SUPERADMIN_ROLE) && !isSuperadmin(p)) throw new GatewayError('GW_ERR_FORBIDDEN', `Only a ${SUPERADMIN_ROLE} may create a ${SUPERADMIN_ROLE} key.`);
+    const { record, plainKey } = await keys.create(actorOf(p), { tenant, team: body.team, user: body.user, roles: body.roles });
     const { hash: _hash, ...shown } = record;
     return reply.code(201).send({ ...shown, key: plainKey });
   });
-  app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', { preHandler: requireAdmin }, async (request) => {
-    const p = request.principal!;
-    if (!(await keys.revoke(`${p.user} (${p.keyId})`, request.params.id))) throw new GatewayError('GW_ERR_NOT_FOUND', `No key ${request.params.id}.`);
+  app.post<{ Params: { id: string } }>('/admin/keys/:id/revoke', keyAdmin, async (request) => {
+    if (!(await keys.revoke(actorOf(request.principal!), tenantOf(request), request.params.id))) throw new GatewayError('GW_ERR_NOT_FOUND', `No key ${request.params.id}.`);
     return { id: request.params.id, revoked: true };
   });
 
@@ -88,11 +173,11 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
     if (!deps.policy) throw new GatewayError('GW_ERR_NOT_FOUND', 'Policies are disabled (policy.enabled is false).');
     return deps.policy;
   };
-  app.get('/admin/policies', { preHandler: requireAdmin }, async () => {
+  app.get('/admin/policies', gateway, async () => {
     const b = policy().current;
     return { dir: b.dir, revision: b.revision, loaded_at: b.loadedAt };
   });
-  app.post('/admin/policies/reload', { preHandler: requireAdmin }, async (request, reply) => {
+  app.post('/admin/policies/reload', gateway, async (request, reply) => {
     const before = policy().current.revision;
     try {
       const b = await policy().reload(request.principal!.keyId);
@@ -104,7 +189,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
   const CandidateSchema = z
     .object({ modules: z.array(z.object({ file: z.string().min(1), source: z.string() }).strict()).min(1), data: z.record(z.string(), z.unknown()).optional() })
     .strict();
-  app.post('/admin/policies/evaluate', async (request, reply) => {
+  app.post('/admin/policies/evaluate', read, async (request, reply) => {
     const body = parse(z.object({ input: z.unknown(), candidate: CandidateSchema.optional() }).strict(), request.body ?? {});
     let engine: DecisionEngine = policy().current.engine;
     let revision = policy().current.revision;
@@ -122,14 +207,14 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { deps:
     return { decision: value ?? null, engine: engine.kind, revision, engine_ms: performance.now() - t0, explanation: fired };
   });
 
-  app.get('/admin/audit/verify', { preHandler: requireAdmin }, async () => {
+  app.get('/admin/audit/verify', audit, async (request) => {
     await store().writer.flush();
-    return store().audit.verify();
+    return store().audit.verify(tenantOf(request));
   });
-  app.get('/admin/audit/export', { preHandler: requireAdmin }, async (request, reply) => {
-    const q = parse(AuditExportSchema, request.query);
+  app.get('/admin/audit/export', audit, async (request, reply) => {
+    const q = parse(AuditExportSchema, queryOf(request));
     await store().writer.flush();
-    const entries = await store().audit.entries({ ...(q.from ? { from: toChTime(q.from) } : {}), ...(q.to ? { to: toChTime(q.to) } : {}) });
+    const entries = await store().audit.entries(tenantOf(request), { ...(q.from ? { from: toChTime(q.from) } : {}), ...(q.to ? { to: toChTime(q.to) } : {}) });
     return reply.type(q.format === 'csv' ? 'text/csv' : 'application/x-ndjson').send(exportAudit(entries, q.format));
   });
 }
