@@ -14,7 +14,9 @@ import { RObject, RSet, fromJSON, isObject, toJSON, type Value } from './values.
 
 export { RegoError, RegoErrors } from './ast/errors.js';
 export { EvalError } from './eval/errors.js';
-export { readBundle, type BundleFiles } from './bundle.js';
+export { readBundle, readBundles, loadPaths, type BundleFiles, type LoadOptions } from './bundle.js';
+export { runTests, renameDuplicateTests, type TestResult, type SubResult, type RunOptions } from './tester/runner.js';
+export { prettyReport, jsonReport, summarize, goDuration } from './tester/reporter.js';
 export { compileModules, type CompiledPolicy, type CompileOptions } from './compile/compiler.js';
 export { parseModule, parseQuery } from './ast/parser.js';
 export type { Body, Expr, Literal, Term } from './ast/nodes.js';

@@ -23,20 +23,12 @@ export class Parser extends TermParser {
     this.i++;
     const pkg = this.#parseDottedPath();
     const imports: Import[] = [];
-    while (this.is('import')) {
-      rows.push(this.t.loc.row);
-      this.i++;
-      const path = this.#parseDottedPath();
-      const alias = this.accept('as') ? this.ident() : null;
-      imports.push({ path, alias });
-      if (path.join('.') === 'future.keywords.and') this.#logic.and = true;
-      if (path.join('.') === 'future.keywords.or') this.#logic.or = true;
-      if (path.join('.') === 'future.keywords.not') this.#notBody = true;
-    }
     const rules: Rule[] = [];
+    // OPA accepts an import anywhere in a module (only Regal's style rule flags one after rules); it applies to all.
     while (this.t.kind !== 'eof') {
       rows.push(this.t.loc.row);
-      rules.push(...this.#parseRule(pkg));
+      if (this.is('import') && this.peek().text !== '.' && this.peek().text !== '[') imports.push(this.#parseImport());
+      else rules.push(...this.#parseRule(pkg));
     }
     if (!this.comments.length) return { file: this.file, pkg, imports, rules };
     const byRow = annotationsByRow(this.comments, rows);
@@ -58,6 +50,16 @@ export class Parser extends TermParser {
       }
     });
     return body;
+  }
+
+  #parseImport(): Import {
+    this.i++;
+    const path = this.#parseDottedPath();
+    const alias = this.accept('as') ? this.ident() : null;
+    if (path.join('.') === 'future.keywords.and') this.#logic.and = true;
+    if (path.join('.') === 'future.keywords.or') this.#logic.or = true;
+    if (path.join('.') === 'future.keywords.not') this.#notBody = true;
+    return { path, alias };
   }
 
   #parseDottedPath(): string[] {
@@ -102,7 +104,10 @@ export class Parser extends TermParser {
     }
     const path = [...pkg, ...names];
     const base = { path, isDefault, loc, file: this.file, elseRule: null };
-    if (this.is('(') && !dynamic.length) {
+    if (this.is('(') && !dynamic.length && this.peek().text === ')') {
+      // `f()` declares no function: OPA parses it as the complete rule `f` (which a call `f()` may then read).
+      this.i += 2;
+    } else if (this.is('(') && !dynamic.length) {
       this.i++;
       const args = this.nested(false, () => this.parseList(')'));
       if (isDefault) {
@@ -111,25 +116,40 @@ export class Parser extends TermParser {
       }
       const value = this.accept(':=') || this.accept('=') ? this.#headTerm() : null;
       const rule: Rule = { ...base, kind: 'function', args, key: null, value: value ?? this.scalar(true, loc), body: this.#parseRuleBody() };
-      return [this.#parseElse(rule)];
+      return this.#chained(this.#parseElse(rule));
     }
     if (!isDefault && this.accept('contains')) {
       const member = this.#headTerm();
-      if (!dynamic.length) return [{ ...base, kind: 'set', args: [], key: member, value: null, body: this.#parseRuleBody() }];
-      return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), multi: true, value: member, body: this.#parseRuleBody() }];
+      if (!dynamic.length) return this.#chained({ ...base, kind: 'set', args: [], key: member, value: null, body: this.#parseRuleBody() });
+      return this.#chained({ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), multi: true, value: member, body: this.#parseRuleBody() });
     }
     const assigned = this.accept(':=') || this.accept('=');
     if (isDefault && !assigned) this.expect(':=');
-    // v0: `p[x] { … }` is a partial set whose member is x.
-    if (!assigned && lastBracket && this.options.v0Compatible && this.is('{') && dynamic.length <= 1) {
+    // v0: `p[x] { … }` is a partial set whose member is x, and so is `p[x]` alone (OPA reads it as a body-less rule).
+    if (!assigned && lastBracket && this.options.v0Compatible && !this.is('if') && dynamic.length <= 1) {
       const setPath = dynamic.length ? path : path.slice(0, -1);
-      return [{ ...base, path: setPath, kind: 'set', args: [], key: lastBracket, value: null, body: this.#parseRuleBody() }];
+      return this.#chained({ ...base, path: setPath, kind: 'set', args: [], key: lastBracket, value: null, body: this.#parseRuleBody() });
     }
     const value = assigned ? this.#headTerm() : this.scalar(true, loc);
     if (isDefault) return [{ ...base, kind: 'complete', args: [], key: null, value, body: [] }];
-    if (dynamic.length) return [{ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), value, body: this.#parseRuleBody() }];
+    if (dynamic.length) return this.#chained({ ...base, kind: 'object', args: [], key: dynamic[0]!, refRest: dynamic.slice(1), value, body: this.#parseRuleBody() });
     const rule: Rule = { ...base, kind: 'complete', args: [], key: null, value, body: this.#parseRuleBody() };
-    return [this.#parseElse(rule)];
+    return this.#chained(this.#parseElse(rule));
+  }
+
+  /**
+   * `p { a } { b }`: each further body is one more rule with the same head (OPA's chained rule bodies), located at
+   * its brace. Only a rule with a body may be chained, and not one with an else.
+   */
+  #chained(rule: Rule): Rule[] {
+    const rules = [rule];
+    if (!rule.body.length) return rules;
+    while (this.is('{')) {
+      if (rule.elseRule) this.fail('expected else keyword');
+      const loc = this.t.loc;
+      rules.push({ ...rule, loc, body: this.#parseBraceBody() });
+    }
+    return rules;
   }
 
   /** A rule head's value or member: a newline ends it, so the next rule may start with a keyword (`in.foo …`). */

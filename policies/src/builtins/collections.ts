@@ -86,6 +86,15 @@ export const builtins: readonly BuiltinDef[] = [
     impl: (a) => new RSet([...setOperand(a, 1), ...setOperand(a, 2)]),
   },
   {
+    // Deprecated in favour of `-`, still offered for v0 policies.
+    decl: { name: 'set_diff', args: [arg('a'), arg('b')], result: { kind: 'set' }, categories: ['sets'] },
+    impl: (a) => {
+      const x = setOperand(a, 1);
+      const y = setOperand(a, 2);
+      return new RSet([...x].filter((m) => !y.has(m)));
+    },
+  },
+  {
     decl: { name: 'intersection', args: [arg('xs')], result: { kind: 'set' }, categories: ['sets'] },
     impl: (a) => {
       const sets = [...setOperand(a, 1)];

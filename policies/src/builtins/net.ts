@@ -89,6 +89,16 @@ export const builtins: readonly BuiltinDef[] = [
     impl: ([a, b]) => cidrContains(a!, b!),
   },
   {
+    // Deprecated for net.cidr_contains; an operand that is no IP address is simply not contained, as in OPA.
+    decl: { name: 'net.cidr_overlap', args: [arg('cidr', STRING), arg('ip', STRING)], result: BOOLEAN, categories: ['net'] },
+    impl: ([a, b]) => {
+      const net = cidrOperand(a!);
+      if (typeof b !== 'string') throw operandTypeError(2, 'string', b!);
+      const ip = parseIP(b);
+      return ip !== undefined && netContains(net, ip.n);
+    },
+  },
+  {
     decl: { name: 'net.cidr_intersects', args: [arg('cidr1', STRING), arg('cidr2', STRING)], result: BOOLEAN, categories: ['net'] },
     impl: ([a, b]) => {
       const x = cidrOperand(a!);

@@ -15,6 +15,7 @@ import { GENERATED_PREFIX, SafetyChecker } from './safety.js';
 import { checkLocals } from './locals.js';
 import { rewritePrintBody, rewritePrintRule } from './print.js';
 import { renameShadowingDecls } from './shadow.js';
+import { rewriteWithValues } from './with.js';
 import { LANGUAGE_DECLS } from '../eval/language.js';
 import { arityMismatches, functionArity, invalidWithTargets, undefinedFunctions, type DeclOf } from './types.js';
 
@@ -97,6 +98,11 @@ function nodeAt(tree: TreeNode, path: readonly string[]): TreeNode {
 }
 
 export function compileModules(sources: readonly { file: string; source: string }[], options: CompileOptions = {}): CompiledPolicy {
+  return compileParsed(parseModules(sources, options), options);
+}
+
+/** Every module parsed, or every parse error at once. */
+export function parseModules(sources: readonly { file: string; source: string }[], options: ParserOptions = {}): Module[] {
   const errors: RegoError[] = [];
   const modules: Module[] = [];
   for (const { file, source } of sources) {
@@ -108,6 +114,12 @@ export function compileModules(sources: readonly { file: string; source: string 
     }
   }
   if (errors.length) throw new RegoErrors(errors);
+  return modules;
+}
+
+/** Parsed modules → a compiled policy (for callers that rewrite modules between parsing and compiling, as `opa test` does). */
+export function compileParsed(modules: readonly Module[], options: CompileOptions = {}): CompiledPolicy {
+  const errors: RegoError[] = [];
 
   const rulesByPkg = new Map<string, Set<string>>();
   for (const m of modules) {
@@ -171,7 +183,7 @@ export function compileModules(sources: readonly { file: string; source: string 
     for (const rule of set.defaultRule ? [...set.rules, set.defaultRule] : set.rules) {
       const scope = set.modules.get(rule)!;
       const checker = checkerFor(scope, ruleSets, builtins);
-      const local = renameShadowingDecls(rewritePrintRule(rewriteArgs(rule)), (v) => isGlobalIn(scope, v));
+      const local = renameShadowingDecls(rewriteWithValues(rewritePrintRule(rewriteArgs(rule))), (v) => isGlobalIn(scope, v));
       safe.set(rule, foldRule(checker.rule(local)));
       errors.push(...checker.errors());
     }

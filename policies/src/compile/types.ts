@@ -15,8 +15,17 @@ export const EVALUATOR_FUNCTIONS = new Set(['print', 'internal.print']);
 /** A builtin's declaration by name (registered or the language's own), or undefined. */
 export type DeclOf = (name: string) => BuiltinDecl | undefined;
 
-/** The user function a call names, resolved as the evaluator does (data…, imports, the package's rules). */
-export function resolveFunction(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>): RuleSet | undefined {
+/**
+ * The user function a call names, resolved as the evaluator does (data…, imports, the package's rules). A call may
+ * also name a complete rule, read as a function of no arguments: OPA parses `f() := v` as the complete rule `f`.
+ */
+export function resolveCallee(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>): RuleSet | undefined {
+  const set = resolveFunction(name, scope, ruleSets, true);
+  return set && (set.kind === 'function' || set.kind === 'complete') ? set : undefined;
+}
+
+/** The user function a name refers to (a `with` target, a replacement): function rules only. */
+export function resolveFunction(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, anyKind = false): RuleSet | undefined {
   const parts = name.split('.');
   let path: readonly string[];
   if (parts[0] === 'data') path = parts.slice(1);
@@ -24,12 +33,12 @@ export function resolveFunction(name: string, scope: ModuleScope, ruleSets: Read
   else if (scope.ruleNames.has(parts[0]!)) path = [...scope.pkg, ...parts];
   else return undefined;
   const set = ruleSets.get(path.join('.'));
-  return set?.kind === 'function' ? set : undefined;
+  return anyKind || set?.kind === 'function' ? set : undefined;
 }
 
 /** How many inputs the named function takes, or undefined when it is unknown (or variadic). */
 export function functionArity(name: string, scope: ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): number | undefined {
-  const fn = resolveFunction(name, scope, ruleSets);
+  const fn = resolveCallee(name, scope, ruleSets);
   if (fn) return (fn.rules[0] ?? fn.defaultRule)!.args.length;
   const decl = declOf(name);
   return decl && !decl.variadic ? decl.args.length : undefined;
@@ -39,7 +48,7 @@ export function functionArity(name: string, scope: ModuleScope, ruleSets: Readon
 export function undefinedFunctions(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
   const errors: RegoError[] = [];
   eachCall(rules, scopeOf, (t, scope) => {
-    if (EVALUATOR_FUNCTIONS.has(t.name) || resolveFunction(t.name, scope, ruleSets) || declOf(t.name)) return;
+    if (EVALUATOR_FUNCTIONS.has(t.name) || resolveCallee(t.name, scope, ruleSets) || declOf(t.name)) return;
     errors.push(new RegoError('rego_type_error', `undefined function ${t.name}`, t.loc));
   });
   return errors;
@@ -49,7 +58,7 @@ export function undefinedFunctions(rules: readonly Rule[], scopeOf: (r: Rule) =>
 export function arityMismatches(rules: readonly Rule[], scopeOf: (r: Rule) => ModuleScope, ruleSets: ReadonlyMap<string, RuleSet>, declOf: DeclOf): RegoError[] {
   const errors: RegoError[] = [];
   eachCall(rules, scopeOf, (t, scope) => {
-    const fn = resolveFunction(t.name, scope, ruleSets);
+    const fn = resolveCallee(t.name, scope, ruleSets);
     const def = fn ? undefined : declOf(t.name);
     if ((!fn && !def) || def?.variadic) return;
     const want = fn ? (fn.rules[0] ?? fn.defaultRule)!.args.length : def!.args.length;

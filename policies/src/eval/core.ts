@@ -17,6 +17,10 @@ import { termName } from '../ast/names.js';
 export type Env = Map<string, Value>;
 export type K = () => void;
 export type KV = (v: Value) => void;
+/** What a `with` on a function puts in its place: a value, or another function. */
+type Mock = { value: Value } | { fn: string; scope: ModuleScope };
+/** What a `with` on a document replaces: the path under input or data, and the value. */
+type Override = { readonly root: 'input' | 'data'; readonly path: Value[]; readonly value: Value };
 
 export interface EvalOptions {
   readonly input?: Value;
@@ -66,7 +70,7 @@ export abstract class EvalCore {
   /** Function results by function, then by the canonical key of the arguments. */
   protected funcCache = new Map<RuleSet, Map<string, Value | undefined>>();
   /** Functions replaced by `with f as g` / `with f as value` for the literal being evaluated. */
-  protected mocks = new Map<string, { value: Value } | { fn: string; scope: ModuleScope }>();
+  protected mocks = new Map<string, Mock>();
   /** `with data.… as v` in force: they replace base and virtual documents alike, the innermost last. */
   protected dataOverrides: readonly { path: readonly Value[]; value: Value }[] = [];
   #steps = 0;
@@ -255,20 +259,31 @@ export abstract class EvalCore {
     for (const [v, val] of saved) env.set(v, val);
   }
 
+  /**
+   * A literal under `with`: each modifier's value may have several (`with input as xs[_]`), and the literal runs once
+   * per combination, the value's own variables staying bound for the rest of the body (OPA moves such a value
+   * into an expression of its own before the literal).
+   */
   #withLiteral(lit: Literal, env: Env, scope: ModuleScope, k: K): void {
-    const overrides: { root: 'input' | 'data'; path: Value[]; value: Value }[] = [];
-    const mocks = new Map(this.mocks);
-    for (const w of lit.with) {
-      const fnName = this.#mockTarget(w.target, scope);
-      if (fnName) {
-        const replacement = termName(w.value);
-        if (replacement && (this.opts.builtins.has(replacement) || this.functionSet(replacement, scope))) mocks.set(fnName, { fn: replacement, scope });
-        else this.term(w.value, env, scope, (value) => mocks.set(fnName, { value }));
-        continue;
+    this.#withValues(lit, 0, [], new Map(this.mocks), env, scope, k);
+  }
+
+  #withValues(lit: Literal, i: number, overrides: readonly Override[], mocks: Map<string, Mock>, env: Env, scope: ModuleScope, k: K): void {
+    if (i === lit.with.length) return this.#underWith(lit, overrides, mocks, env, scope, k);
+    const w = lit.with[i]!;
+    const fnName = this.#mockTarget(w.target, scope);
+    if (fnName) {
+      const replacement = termName(w.value);
+      if (replacement && (this.opts.builtins.has(replacement) || this.functionSet(replacement, scope))) {
+        return this.#withValues(lit, i + 1, overrides, new Map(mocks).set(fnName, { fn: replacement, scope }), env, scope, k);
       }
-      const { root, path } = this.#targetPath(w.target, scope);
-      this.term(w.value, env, scope, (value) => overrides.push({ root, path, value }));
+      return this.term(w.value, env, scope, (value) => this.#withValues(lit, i + 1, overrides, new Map(mocks).set(fnName, { value }), env, scope, k));
     }
+    const { root, path } = this.#targetPath(w.target, scope);
+    this.term(w.value, env, scope, (value) => this.#withValues(lit, i + 1, [...overrides, { root, path, value }], mocks, env, scope, k));
+  }
+
+  #underWith(lit: Literal, overrides: readonly Override[], mocks: Map<string, Mock>, env: Env, scope: ModuleScope, k: K): void {
     const savedMocks = this.mocks;
     this.mocks = mocks;
     const savedInput = this.input;

@@ -15,6 +15,7 @@ import { QueryContext } from './context.js';
 import { DirectEval, type CallSite, type Compiled } from './direct.js';
 import { EvalError } from './errors.js';
 import { languageBuiltins } from './language.js';
+import { resolveCallee, resolveFunction } from '../compile/types.js';
 import { collectVars, index, scalarTerm } from './terms.js';
 
 export { DEFAULT_MAX_STEPS, type EvalOptions } from './core.js';
@@ -160,7 +161,7 @@ export class Evaluation extends DirectEval {
     let target = bySite.get(t);
     if (target) return target;
     const split = (n: number): { inputs: readonly Term[]; output: Term | undefined } => ({ inputs: t.args.length > n ? t.args.slice(0, n) : t.args, output: t.args.length > n ? t.args[n] : undefined });
-    const fn = this.functionSet(t.name, scope);
+    const fn = this.functionSet(t.name, scope) ?? (t.args.length ? undefined : this.#completeRule(t.name, scope));
     const def = fn ? undefined : this.opts.builtins.get(t.name);
     const language = fn || def ? undefined : this.#languageBuiltin(t.name);
     if (fn) target = callTarget('function', split((fn.rules[0] ?? fn.defaultRule)!.args.length), fn);
@@ -213,19 +214,13 @@ export class Evaluation extends DirectEval {
     let byName = this.#fnLookup.get(scope);
     if (!byName) this.#fnLookup.set(scope, (byName = new Map()));
     let found = byName.get(name);
-    if (found === undefined) byName.set(name, (found = this.#resolveFunction(name, scope) ?? null));
+    if (found === undefined) byName.set(name, (found = resolveFunction(name, scope, this.policy.ruleSets) ?? null));
     return found ?? undefined;
   }
 
-  #resolveFunction(name: string, scope: ModuleScope): RuleSet | undefined {
-    const parts = name.split('.');
-    let path: string[];
-    if (parts[0] === 'data') path = parts.slice(1);
-    else if (scope.imports.has(parts[0]!)) path = [...scope.imports.get(parts[0]!)!.slice(1), ...parts.slice(1)];
-    else if (scope.ruleNames.has(parts[0]!)) path = [...scope.pkg, ...parts];
-    else return undefined;
-    const set = this.policy.ruleSets.get(path.join('.'));
-    return set?.kind === 'function' ? set : undefined;
+  /** A complete rule named by a call with no arguments (`f()` where `f() := v` declared it). */
+  #completeRule(name: string, scope: ModuleScope): RuleSet | undefined {
+    return resolveCallee(name, scope, this.policy.ruleSets);
   }
 
   /** A function's parameters are patterns over its arguments; they are local names (shadowing rules). */

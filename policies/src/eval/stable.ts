@@ -9,7 +9,7 @@
 import type { Body, Literal, Rule, Term } from '../ast/nodes.js';
 import type { BuiltinDef } from '../builtins/types.js';
 import type { CompiledPolicy, ModuleScope, RuleSet, TreeNode } from '../compile/compiler.js';
-import { EVALUATOR_FUNCTIONS, resolveFunction } from '../compile/types.js';
+import { EVALUATOR_FUNCTIONS, resolveCallee } from '../compile/types.js';
 import { globalName } from './globals.js';
 
 interface Uses {
@@ -126,7 +126,7 @@ function visitTerm(t: Term | null, c: Ctx): void {
       visitTerm(t.value, c);
       return visitBody(t.body, c);
     case 'call': {
-      const fn = resolveFunction(t.name, c.scope, c.policy.ruleSets);
+      const fn = resolveCallee(t.name, c.scope, c.policy.ruleSets);
       if (fn) c.uses.sets.add(fn);
       else if (EVALUATOR_FUNCTIONS.has(t.name) || c.builtins.get(t.name)?.decl.nondeterministic) c.uses.unstable = true;
       return t.args.forEach((a) => visitTerm(a, c));

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Engine, RObject, readBundle, stringifyJSON, toJSON, type Value } from '@airlock/policies';
+import { Engine, jsonReport, loadPaths, prettyReport, readBundles, runTests, stringifyJSON, type Value } from '@airlock/policies';
 import type { Command } from '../command.js';
 import { evaluateQuery } from './policy-eval.js';
 
@@ -11,25 +11,18 @@ Rego, evaluated by Airlock's own engine, with the shapes of the opa command.
   airlock policy eval [--v0-compatible] -d PATH... [-i input.json] QUERY
       prints {"result":[{"expressions":[{"value","text","location"}],"bindings":{…}}]} like opa eval --format json;
       {} when the query is undefined
-  airlock policy test [--v0-compatible] [-v] PATH...
-      runs every test_* rule; one line per failing test (every test with -v), then PASS: N/M; exit 1 on a failure
+  airlock policy test [--v0-compatible] [-v] [--format pretty|json] [-r REGEX] [-b] [-z] [--ignore GLOB]... PATH...
+      runs every test_* rule like opa test: the tests that did not pass (every test with -v), then the
+      PASS: / FAIL: / SKIPPED: / ERROR: totals; exit 2 when a test did not pass, 1 when the policy does not load
   airlock policy check [--v0-compatible] PATH...
       parses and compiles, reporting errors as file:line:col
+
+Paths load as opa loads them: every .rego, .json and .yaml file below a directory, data mounted at its directory's
+path and merged across paths; with -b (--bundle) each path is a bundle, whose data files are named data.json/.yaml.
 `;
 
-async function load(paths: readonly string[], includeTests: boolean): Promise<{ modules: { file: string; source: string }[]; data: Value }> {
-  const modules: { file: string; source: string }[] = [];
-  let data: Value = new RObject();
-  for (const p of paths) {
-    if ((await stat(p)).isDirectory()) {
-      const b = await readBundle(p, { includeTests });
-      modules.push(...b.modules);
-      data = b.data;
-    } else if (p.endsWith('.rego')) modules.push({ file: p, source: await readFile(p, 'utf8') });
-    else if (p.endsWith('.json')) data = (await import('@airlock/policies')).fromJSON(JSON.parse(await readFile(p, 'utf8')));
-  }
-  return { modules, data };
-}
+const load = (paths: readonly string[], bundle: boolean, ignore: readonly string[]): Promise<{ modules: { file: string; source: string }[]; data: Value }> =>
+  bundle ? readBundles(paths, { includeTests: true, ignore }) : loadPaths(paths, { ignore });
 
 export const policyCommand: Command = {
   name: 'policy',
@@ -38,35 +31,59 @@ export const policyCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: [...argv],
-      options: { data: { type: 'string', short: 'd', multiple: true }, input: { type: 'string', short: 'i' }, 'v0-compatible': { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' } },
+      options: {
+        data: { type: 'string', short: 'd', multiple: true },
+        input: { type: 'string', short: 'i' },
+        'v0-compatible': { type: 'boolean' },
+        'v1-compatible': { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+        format: { type: 'string', short: 'f' },
+        run: { type: 'string', short: 'r' },
+        bundle: { type: 'boolean', short: 'b' },
+        ignore: { type: 'string', multiple: true },
+        'exit-zero-on-skipped': { type: 'boolean', short: 'z' },
+        'fail-on-empty': { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
     const [action, ...rest] = positionals;
     const v0Compatible = values['v0-compatible'] ?? false;
+    const bundle = values.bundle ?? false;
+    const ignore = values.ignore ?? [];
     switch (action) {
       case 'eval': {
         const query = rest.join(' ');
         if (!query) throw new Error('policy eval needs a QUERY');
-        const { modules, data } = await load(values.data ?? [], false);
+        const { modules, data } = await load(values.data ?? [], bundle, ignore);
         const engine = Engine.compile(modules, { v0Compatible });
         const input = values.input ? (JSON.parse(await readFile(values.input, 'utf8')) as unknown) : undefined;
         io.stdout.write(stringifyJSON(evaluateQuery(engine, query, { input, data })) + '\n');
         return 0;
       }
       case 'test': {
-        const { modules, data } = await load(rest, true);
-        const results = Engine.compile(modules, { v0Compatible }).runTests({ data });
-        for (const r of results) {
-          if (values.verbose || !r.passed) io.stdout.write(`${r.file}:${r.row}: ${r.name}: ${r.passed ? 'PASS' : 'FAIL'}${r.error ? ` (${r.error})` : ''}\n`);
+        const format = values.format ?? 'pretty';
+        if (format !== 'pretty' && format !== 'json') throw new Error(`--format must be pretty or json, not ${format}`);
+        if (!rest.length) throw new Error('policy test needs a PATH');
+        let results;
+        try {
+          const { modules, data } = await load(rest, bundle, ignore);
+          results = runTests(modules, { v0Compatible, data, run: values.run });
+        } catch (error) {
+          io.stderr.write(`${(error as Error).message}\n`);
+          return 1;
         }
-        const passed = results.filter((r) => r.passed).length;
-        io.stdout.write(`${'-'.repeat(40)}\n${passed === results.length ? 'PASS' : 'FAIL'}: ${passed}/${results.length}\n`);
-        return passed === results.length ? 0 : 1;
+        io.stdout.write(format === 'json' ? jsonReport(results) : prettyReport(results, values.verbose));
+        if (!results.length && values['fail-on-empty']) {
+          io.stderr.write('no tests were run\n');
+          return 1;
+        }
+        const skipOk = values['exit-zero-on-skipped'] ?? false;
+        return results.some((r) => r.fail || r.error || (r.skip && !skipOk)) ? 2 : 0;
       }
       case 'check': {
-        const { modules } = await load(rest, true);
         try {
+          const { modules } = await load(rest, bundle, ignore);
           Engine.compile(modules, { v0Compatible });
         } catch (error) {
           io.stderr.write(`${(error as Error).message}\n`);
