@@ -1,3 +1,4 @@
+import { createAdminClient, type AdminClient } from './admin/admin-client.js';
 import { createApprovalsClient, type ApprovalsClient } from './approvals/approvals.js';
 import { contextHeaders, currentContext, mergeContext, type WorkflowContext } from './core/context.js';
 import { normalizeOptions, type AirlockOptions, type NormalizedOptions } from './core/options.js';
@@ -25,6 +26,8 @@ export interface Airlock {
   fetch(context?: WorkflowContext): FetchLike;
   workflow(name: string): Workflow;
   readonly approvals: ApprovalsClient;
+  /** The admin API (calls, runs, traces, metrics, keys, policies, audit); needs a key with an admin-API role. */
+  readonly admin: AdminClient;
   extend(options: AirlockOptions): Airlock;
 }
 
@@ -38,6 +41,7 @@ export function createAirlock(options: AirlockOptions = {}): Airlock {
     fetch: (context) => contextFetch(normalized.fetch, context),
     workflow: (name) => createWorkflow(name, exporter),
     approvals: createApprovalsClient(normalized),
+    admin: createAdminClient(normalized),
     extend: (more) => createAirlock({ ...options, ...more }),
   };
 }

@@ -7,3 +7,5 @@ export type { Workflow, WorkflowRun, StepInfo, RunOptions } from './workflow/wor
 export { APPROVAL_STATUSES, FINAL_APPROVAL_STATUSES, type Approval, type ApprovalStatus, type ApprovalsClient, type WaitOptions } from './approvals/approvals.js';
 export { signWebhook, verifyWebhook, WebhookVerificationError, DEFAULT_WEBHOOK_TOLERANCE_S, type VerifyOptions } from './approvals/webhook.js';
 export { AirlockError, isAirlockError, HttpError, isHttpError, PolicyDeniedError, TimeoutError, NetworkError } from './errors/index.js';
+export { ADMIN_ROUTES, type AdminClient } from './admin/admin-client.js';
+export type * from './admin/types.js';

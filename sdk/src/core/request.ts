@@ -19,6 +19,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the client's timeout for this request (a long-poll, say). */
   readonly timeoutMs?: number;
+  /** `text` for bodies that are not one JSON document (CSV, JSON lines, Prometheus text). Default `json`. */
+  readonly responseType?: 'json' | 'text';
 }
 
 export interface JsonResponse<T> {
@@ -47,8 +49,9 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-async function readBody(res: Response): Promise<unknown> {
+async function readBody(res: Response, type: 'json' | 'text' = 'json'): Promise<unknown> {
   const text = await res.text();
+  if (type === 'text') return text;
   if (text === '') return null;
   try {
     return JSON.parse(text);
@@ -91,7 +94,7 @@ export async function request<T>(client: NormalizedOptions, options: RequestOpti
       await sleep(backoffMs(attempt, client.retryBackoffMs), signal).catch(() => undefined);
       continue;
     }
-    if (res.ok) return { status: res.status, headers: res.headers, data: (await readBody(res)) as T };
+    if (res.ok) return { status: res.status, headers: res.headers, data: (await readBody(res, options.responseType)) as T };
     const body = await readBody(res);
     if (attempt >= retries || !isRetryStatus(res.status, res.headers)) throw httpError(method, url, res, body);
     try {

@@ -10,6 +10,8 @@ export const ADMIN_KEY = 'sdk-test-admin-key-0123456789';
 
 export interface TestGateway {
   readonly url: string;
+  /** Every `METHOD /path` the gateway serves (HEAD, which Fastify adds to each GET, left out). */
+  readonly routes: readonly string[];
   readonly userKey: string;
   readonly adminKey: string;
   close(): Promise<void>;
@@ -22,8 +24,10 @@ export async function startGateway(): Promise<TestGateway> {
   const app = await buildApp({ config });
   const { plainKey } = await app.airlock.keys.create({ tenant: 'default', team: 'support', user: 'ann', roles: ['user'] });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const routes = servedRoutes(app.printRoutes({ commonPrefix: false }));
   return {
     url,
+    routes,
     userKey: plainKey,
     adminKey: ADMIN_KEY,
     async close() {
@@ -42,4 +46,23 @@ export async function eventually<T>(read: () => Promise<T | null | undefined | f
     if (Date.now() > deadline) throw new Error('timed out waiting for the store');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Fastify prints its radix tree: a child line holds only the rest of its parent's path (`/admin/me` → `trics/kpis`
+ * for `/admin/metrics/kpis`), so paths are rebuilt from the indentation.
+ */
+function servedRoutes(tree: string): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + m[2]!;
+    stack.push(path);
+    for (const method of m[3]?.split(', ') ?? []) if (method !== 'HEAD') out.push(`${method} ${path}`);
+  }
+  return out;
 }

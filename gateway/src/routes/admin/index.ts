@@ -126,6 +126,11 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   const audit = { config: { access: ACCESS.audit } };
   const gateway = { config: { access: ACCESS.gateway } };
 
+  // Who the key is: the console builds its menu from these roles (and the server refuses the rest anyway).
+  app.get('/admin/me', read, async (request) => {
+    const { keyId, tenant, team, user, roles } = request.principal!;
+    return { key_id: keyId, tenant, team, user, roles };
+  });
   app.get('/admin/deployments', gateway, async () => ({ deployments: deps.router.health() }));
   app.get('/metrics', gateway, async (_request, reply) => reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render()));
 

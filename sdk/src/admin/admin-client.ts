@@ -1,0 +1,108 @@
+/**
+ * The admin API, one method per route. `ADMIN_ROUTES` lists the routes the client covers, so a test can hold it
+ * against the gateway's own route table: a route added without a client method fails that test.
+ */
+import { request } from '../core/request.js';
+import type { NormalizedOptions } from '../core/options.js';
+import type { Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
+
+export const ADMIN_ROUTES = [
+  'GET /admin/me',
+  'GET /admin/calls',
+  'GET /admin/calls/:id',
+  'GET /admin/runs/:id',
+  'GET /admin/traces/:id',
+  'GET /admin/metrics/kpis',
+  'GET /admin/metrics/steps',
+  'GET /admin/metrics/transitions',
+  'GET /admin/deployments',
+  'GET /metrics',
+  'GET /admin/keys',
+  'POST /admin/keys',
+  'POST /admin/keys/:id/revoke',
+  'GET /admin/policies',
+  'POST /admin/policies/reload',
+  'POST /admin/policies/evaluate',
+  'GET /admin/audit/verify',
+  'GET /admin/audit/export',
+] as const;
+
+type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface AdminClient {
+  me(): Promise<Me>;
+  readonly calls: {
+    list(filters?: CallFilters): Promise<{ calls: Call[]; next: string | null }>;
+    get(id: string): Promise<CallDetail>;
+  };
+  runs: { get(id: string): Promise<{ run: string; calls: Call[] }> };
+  traces: { get(traceId: string): Promise<{ trace: string; spans: Span[] }> };
+  readonly metrics: {
+    kpis(query?: KpiQuery): Promise<{ rows: KpiRow[] }>;
+    steps(query?: RangeQuery): Promise<{ rows: StepRow[] }>;
+    transitions(query?: RangeQuery): Promise<{ rows: TransitionRow[] }>;
+    /** The Prometheus text exposition. */
+    prometheus(): Promise<string>;
+  };
+  deployments(): Promise<{ deployments: Deployment[] }>;
+  readonly keys: {
+    list(): Promise<{ keys: KeyInfo[] }>;
+    /** The plain key is in the answer once, and never again. */
+    create(key: NewKey): Promise<KeyInfo & { key: string }>;
+    revoke(id: string): Promise<{ id: string; revoked: boolean }>;
+  };
+  readonly policies: {
+    get(): Promise<{ dir: string; revision: string; loaded_at: string }>;
+    reload(): Promise<{ revision: string; changed: boolean }>;
+    evaluate(body: { input: unknown; candidate?: { modules: { file: string; source: string }[]; data?: Record<string, unknown> } }): Promise<{
+      decision: unknown;
+      engine: string;
+      revision: string;
+      engine_ms: number;
+      explanation: unknown;
+    }>;
+  };
+  readonly audit: {
+    verify(): Promise<Record<string, unknown>>;
+    /** The entries as CSV or JSON lines, exactly as the gateway exports them. */
+    export(query?: { from?: string; to?: string; format?: 'csv' | 'jsonl' }): Promise<string>;
+  };
+}
+
+export function createAdminClient(options: NormalizedOptions): AdminClient {
+  const get = async <T>(path: string, query?: Query): Promise<T> => (await request<T>(options, { path, ...(query ? { query } : {}) })).data;
+  const text = async (path: string, query?: Query): Promise<string> =>
+    (await request<string>(options, { path, responseType: 'text', ...(query ? { query } : {}) })).data;
+  const post = async <T>(path: string, body: unknown = {}): Promise<T> => (await request<T>(options, { method: 'POST', path, body })).data;
+  const id = encodeURIComponent;
+  return {
+    me: () => get('/admin/me'),
+    calls: {
+      list: (filters) => get('/admin/calls', filters as Query),
+      get: (callId) => get(`/admin/calls/${id(callId)}`),
+    },
+    runs: { get: (runId) => get(`/admin/runs/${id(runId)}`) },
+    traces: { get: (traceId) => get(`/admin/traces/${id(traceId)}`) },
+    metrics: {
+      kpis: (query) => get('/admin/metrics/kpis', query as Query),
+      steps: (query) => get('/admin/metrics/steps', query as Query),
+      transitions: (query) => get('/admin/metrics/transitions', query as Query),
+      prometheus: () => text('/metrics'),
+    },
+    deployments: () => get('/admin/deployments'),
+    keys: {
+      list: () => get('/admin/keys'),
+      create: (key) => post('/admin/keys', key),
+      revoke: (keyId) => post(`/admin/keys/${id(keyId)}/revoke`),
+    },
+    policies: {
+      get: () => get('/admin/policies'),
+      reload: () => post('/admin/policies/reload'),
+      evaluate: (body) => post('/admin/policies/evaluate', body),
+    },
+    audit: {
+      verify: () => get('/admin/audit/verify'),
+      export: (query) => text('/admin/audit/export', query as Query),
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * What the admin API answers. Times are ClickHouse DateTime64 text in UTC (`2026-12-03 08:46:27.123`); counts that
+ * ClickHouse returns as 64-bit integers may arrive as strings, so read them with `Number()`.
+ */
+export interface Me {
+  readonly key_id: string;
+  readonly tenant: string;
+  readonly team: string;
+  readonly user: string;
+  readonly roles: readonly string[];
+}
+
+export interface CallFilters {
+  readonly from?: string;
+  readonly to?: string;
+  readonly team?: string;
+  readonly user?: string;
+  readonly workflow?: string;
+  readonly run?: string;
+  readonly model?: string;
+  readonly status?: 'ok' | 'error';
+  readonly decision?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export interface Call {
+  readonly call_id: string;
+  readonly received_at: string;
+  readonly tenant: string;
+  readonly team: string;
+  readonly user: string;
+  readonly key_id: string;
+  readonly workflow: string;
+  readonly run_id: string;
+  readonly step: string;
+  readonly trace_id: string;
+  readonly api: string;
+  readonly provider: string;
+  readonly deployment: string;
+  readonly requested_model: string;
+  readonly served_model: string;
+  readonly stream: boolean | number;
+  readonly status: number;
+  readonly error_code: string;
+  readonly error_message: string;
+  readonly first_byte_ms: number;
+  readonly duration_ms: number;
+  readonly input_tokens: number | string;
+  readonly output_tokens: number | string;
+  readonly cost_micros: number | string;
+  readonly attempts: number;
+  readonly decision: string;
+  readonly decision_reasons: readonly string[];
+  readonly policy_revision: string;
+  readonly pii_counts: Readonly<Record<string, number | string>>;
+  readonly approval_id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly [column: string]: unknown;
+}
+
+export interface Span {
+  readonly trace_id: string;
+  readonly span_id: string;
+  readonly parent_span_id: string;
+  readonly call_id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly start_time: string;
+  readonly duration_ms: number;
+  readonly status_code: 'UNSET' | 'OK' | 'ERROR';
+  readonly status_message: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface CallDetail {
+  readonly call: Call;
+  readonly spans: readonly Span[];
+  readonly bodies?: unknown;
+  readonly [key: string]: unknown;
+}
+
+export interface RangeQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly workflow?: string;
+}
+
+export interface KpiQuery extends RangeQuery {
+  readonly bucket?: 'minute' | 'hour' | 'day';
+  readonly group_by?: 'none' | 'model' | 'team' | 'workflow';
+}
+
+export interface KpiRow {
+  readonly bucket: string;
+  readonly key: string;
+  readonly calls: number | string;
+  readonly errors: number | string;
+  readonly error_rate: number;
+  readonly p50_ms: number;
+  readonly p95_ms: number;
+  readonly input_tokens: number | string;
+  readonly output_tokens: number | string;
+  readonly cost_micros: number | string;
+}
+
+export interface StepRow {
+  readonly workflow: string;
+  readonly step: string;
+  readonly calls: number | string;
+  readonly [metric: string]: unknown;
+}
+
+export interface TransitionRow {
+  readonly workflow: string;
+  readonly from_step: string;
+  readonly to_step: string;
+  readonly count: number | string;
+  readonly [metric: string]: unknown;
+}
+
+export interface KeyInfo {
+  readonly id: string;
+  readonly tenant: string;
+  readonly team: string;
+  readonly user: string;
+  readonly roles: readonly string[];
+  readonly created_at?: string;
+  readonly revoked_at?: string | null;
+  readonly [field: string]: unknown;
+}
+
+export interface NewKey {
+  readonly team: string;
+  readonly user: string;
+  readonly roles?: readonly string[];
+}
+
+export interface Deployment {
+  readonly id: string;
+  readonly [field: string]: unknown;
+}
