@@ -68,6 +68,15 @@ const MATRIX: Record<string, Probe> = {
     request: () => ({ method: 'GET', path: '/admin/calls?limit=1000' }),
     check: (b, f) => expect(rows(b, 'calls').map((c) => [c.tenant, c.call_id]).sort()).toEqual(f.callIds.map((id) => [f.tenant, id]).sort()),
   },
+  'GET /admin/me': {
+    roles: ['admin', 'operator', 'analyst', 'compliance'],
+    scope: 'tenant',
+    status: 200,
+    foreign: 'none',
+    request: () => ({ method: 'GET', path: '/admin/me' }),
+    // A superadmin acting in another tenant is still who it is: the answer names the key's own tenant.
+    check: (b) => expect(b).toMatchObject({ roles: expect.any(Array), tenant: expect.any(String) }),
+  },
   'GET /admin/calls/:id': {
     roles: ['admin', 'operator', 'analyst', 'compliance'],
     scope: 'tenant',
