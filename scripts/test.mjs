@@ -1,4 +1,4 @@
-// Runs the whole vitest suite and ends with one line `N passed, N failed`, read from vitest's JSON report.
+// Type-checks, then runs the whole vitest suite and ends with one line `N passed, N failed`, read from vitest's JSON report.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,14 @@ const outDir = join(root, '.reports');
 mkdirSync(outDir, { recursive: true });
 const report = join(outDir, 'vitest.json');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+// Type errors fail the suite before any test runs: vitest strips types without checking them.
+const typecheck = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  writeFileSync(join(outDir, 'summary.txt'), 'typecheck failed\n0 passed, 1 failed\n');
+  console.log('typecheck failed (npm run typecheck)\n0 passed, 1 failed');
+  process.exit(1);
+}
+
 const run = spawnSync(
   process.execPath,
   [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],

@@ -10,9 +10,14 @@ import { FileKeyStore, type KeyStore } from './auth/key-store.js';
 import { createAuthenticator } from './auth/principal.js';
 import type { GatewayConfig } from './config/load.js';
 import { GatewayError, renderError, type ErrorShape } from './errors.js';
+import { Sealer } from './crypto/sealed.js';
 import type { StageDeps } from './pipeline/deps.js';
+import { Forwarder } from './pipeline/forward.js';
+import { Pipeline } from './pipeline/pipeline.js';
 import type { Stage } from './pipeline/stage.js';
-import { STAGES } from './pipeline/stages.js';
+import { apiStages, modelStages } from './pipeline/stages.js';
+import { Resumer, type SuspendedCall } from './pipeline/suspend.js';
+import type { Answer } from './pipeline/stage.js';
 import { createProviders, type Providers } from './providers/registry.js';
 import { createGatewayMetrics } from './metrics/gateway-metrics.js';
 import { registerAdminRoutes, type AdminRoute } from './routes/admin/index.js';
@@ -27,7 +32,8 @@ export interface BuildAppOptions {
   readonly config: GatewayConfig;
   readonly keyStore?: KeyStore;
   readonly providers?: Providers;
-  readonly stages?: readonly Stage[];
+  /** Changes a declared stage list (pipeline/stages.ts) before it is used: embedders and tests add stages here. */
+  readonly stages?: (pipeline: 'model' | 'api', declared: Stage[]) => Stage[];
   /** A store opened by the caller (which then closes it); by default the app opens the config's store. */
   readonly store?: TraceStore | null;
   readonly logger?: FastifyServerOptions['logger'];
@@ -38,8 +44,16 @@ declare module 'fastify' {
     shape?: ErrorShape;
   }
   interface FastifyInstance {
-    /** What embedders and tests may reach: the key store and the trace store in use, and the admin routes. */
-    airlock: { readonly keys: KeyStore; readonly store: TraceStore | null; readonly adminRoutes: readonly AdminRoute[] };
+    /**
+     * What embedders and tests may reach: the key store and the trace store in use, the admin routes, and `resume`,
+     * which runs a suspended call (pipeline/suspend.ts) on from where it stopped and gives its answer.
+     */
+    airlock: {
+      readonly keys: KeyStore;
+      readonly store: TraceStore | null;
+      readonly adminRoutes: readonly AdminRoute[];
+      resume(record: SuspendedCall | unknown): Promise<Answer>;
+    };
   }
 }
 
@@ -96,9 +110,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   };
   if (config.policy?.failOpen) app.log.warn('policy fail_open is on: an engine error lets calls through (logged on each use)');
   if (config.policy?.watch) deps.policy?.watch();
-  const stages = options.stages ?? STAGES;
+  const sealer = new Sealer(config.encryption);
+  const forwarder = new Forwarder();
+  const stageList = (name: 'model' | 'api', declared: Stage[]): Pipeline =>
+    new Pipeline(name, options.stages ? options.stages(name, declared) : declared, metrics.stageSeconds, sealer);
+  const pipelines = { deps, model: stageList('model', modelStages(deps)), api: stageList('api', apiStages(deps, forwarder)) };
+  const resumer = new Resumer(new Map([pipelines.model, pipelines.api].map((p) => [p.name, p])), deps);
   const adminRoutes: AdminRoute[] = [];
-  app.decorate('airlock', { keys: keyStore, store, adminRoutes });
+  app.decorate('airlock', { keys: keyStore, store, adminRoutes, resume: (record: unknown) => resumer.resume(record) });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const ge = toGatewayError(error);
@@ -111,12 +130,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  await app.register(registerV1Routes, { stages, deps });
-  await app.register(registerApiProxy, { stages, deps });
+  await app.register(registerV1Routes, pipelines);
+  await app.register(registerApiProxy, pipelines);
   await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null), registered: adminRoutes });
 
   app.addHook('onClose', async () => {
     await providers.close();
+    await forwarder.close();
     await deps.exporter?.close();
     deps.policy?.close();
     if (store && options.store === undefined) await store.close();

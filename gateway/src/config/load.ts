@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { StoreOptions } from '@airlock/clickhouse';
 import { DEFAULT_BUNDLE_DIR } from '@airlock/policies';
 import { parse as parseYaml } from 'yaml';
@@ -8,6 +8,7 @@ import type { Deployment, ProviderKind } from '../providers/provider.js';
 import { DEFAULT_BREAKER, type BreakerOptions } from '../routing/breaker.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../routing/retry.js';
 import type { Strategy } from '../routing/strategy.js';
+import { parseKey } from '../crypto/sealed.js';
 import type { RedactionPlan } from '../redaction/modes.js';
 import { ConfigFileSchema, DEFAULT_CONFIG, DEFAULT_TIMEOUTS, type ConfigFile } from './schema.js';
 
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   readonly store: StoreOptions | null;
   readonly tenant: string;
   readonly adminKey: string | undefined;
+  /** The key that seals suspended calls (pipeline/sealed.ts): AIRLOCK_ENCRYPTION_KEY, else a key file. */
+  readonly encryption: { readonly key: string | undefined; readonly file: string };
 }
 
 export class ConfigError extends Error {
@@ -174,7 +177,17 @@ export function resolveConfig(
     ? { plan: { entities: new Set(r.entities), mode: r.mode, modes: r.modes, tier: r.tier, output: r.output, onUnsafeStream: r.on_unsafe_stream }, hashSecret: hashSecret ?? '' }
     : null;
 
+  const encryptionKey = options.env.AIRLOCK_ENCRYPTION_KEY || undefined;
+  if (encryptionKey) {
+    try {
+      parseKey(encryptionKey, 'AIRLOCK_ENCRYPTION_KEY');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+
   if (problems.length) throw new ConfigError(options.source, problems);
+  const keysFile = isAbsolute(file.keys.file) ? file.keys.file : resolve(options.baseDir, file.keys.file);
   const policy = file.policy.enabled
     ? {
         bundleDir: file.policy.bundle ? (isAbsolute(file.policy.bundle) ? file.policy.bundle : resolve(options.baseDir, file.policy.bundle)) : DEFAULT_BUNDLE_DIR,
@@ -191,11 +204,15 @@ export function resolveConfig(
     bodyLimitBytes: file.server.body_limit_bytes,
     models,
     systems,
-    keysFile: isAbsolute(file.keys.file) ? file.keys.file : resolve(options.baseDir, file.keys.file),
+    keysFile,
     store,
     otlpEndpoint: options.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tenant: file.keys.tenant,
     adminKey: options.env.AIRLOCK_ADMIN_KEY || undefined,
+    encryption: {
+      key: encryptionKey,
+      file: options.env.AIRLOCK_ENCRYPTION_KEY_FILE ? resolve(options.baseDir, options.env.AIRLOCK_ENCRYPTION_KEY_FILE) : join(dirname(keysFile), 'encryption.key'),
+    },
   };
 }
 

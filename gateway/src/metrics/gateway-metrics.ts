@@ -11,7 +11,11 @@ export interface GatewayMetrics {
   readonly requests: Counter;
   readonly attempts: Counter;
   readonly attemptLatency: Histogram;
+  readonly stageSeconds: Histogram;
 }
+
+/** Stage times run from microseconds (a header read) to minutes (an upstream that takes its time). */
+const STAGE_BUCKETS_S = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120];
 
 export function createGatewayMetrics(router: Router): GatewayMetrics {
   const registry = new MetricsRegistry();
@@ -19,6 +23,9 @@ export function createGatewayMetrics(router: Router): GatewayMetrics {
   const attempts = registry.register(new Counter('airlock_upstream_attempts_total', 'Upstream attempts, by model, deployment and result', ['model', 'deployment', 'result']));
   const attemptLatency = registry.register(
     new Histogram('airlock_upstream_attempt_duration_ms', 'Time from sending an attempt to its response starting (ms)', ['deployment']),
+  );
+  const stageSeconds = registry.register(
+    new Histogram('airlock_stage_seconds', 'Time each pipeline stage spent before handing on or answering (s)', ['stage'], STAGE_BUCKETS_S),
   );
   registry.register(
     new Gauge('airlock_deployment_breaker_state', 'Circuit breaker per deployment: 0 closed, 1 half-open, 2 open', ['deployment'], (g) => {
@@ -30,7 +37,7 @@ export function createGatewayMetrics(router: Router): GatewayMetrics {
       for (const d of router.health()) if (d.latencyEwmaMs !== null) g.set({ deployment: d.id }, d.latencyEwmaMs);
     }),
   );
-  return { registry, requests, attempts, attemptLatency };
+  return { registry, requests, attempts, attemptLatency, stageSeconds };
 }
 
 /** A call's upstream attempts, counted once the call is over: off the path of the answer. */

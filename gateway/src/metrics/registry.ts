@@ -93,7 +93,14 @@ export class Histogram implements Family {
     this.#series = new Series(labelNames, () => ({ counts: buckets.map(() => 0), sum: 0, count: 0 }));
   }
   observe(labels: Labels, value: number): void {
+    this.#add(this.#series.get(labels), value);
+  }
+  /** One series, found once: observing through it skips the lookup (for series known in advance, such as stages). */
+  series(labels: Labels): (value: number) => void {
     const s = this.#series.get(labels);
+    return (value) => this.#add(s, value);
+  }
+  #add(s: { counts: number[]; sum: number; count: number }, value: number): void {
     for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
     s.sum += value;
     s.count++;

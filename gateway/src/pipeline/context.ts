@@ -1,6 +1,7 @@
+import type { ApiFormat } from '../contracts/api.js';
 import { parseRequestBody } from './request-schemas.js';
-import type { WorkflowContext } from './call-context.js';
-import type { Stage } from './stage.js';
+import type { CallContext, WorkflowContext } from './call-context.js';
+import type { Next, Stage } from './stage.js';
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const MAX_ID_LENGTH = 200;
@@ -29,14 +30,14 @@ export function readWorkflow(headers: Readonly<Record<string, string | string[] 
   };
 }
 
-/** Workflow context from headers, and for model calls the validated body (after authentication, as providers do). */
+/** Model calls: the workflow context and the validated body (after authentication, as providers do). */
 export const contextStage: Stage = {
   id: 'context',
-  run(ctx) {
+  run(ctx: CallContext, next: Next) {
     ctx.workflow = readWorkflow(ctx.headers);
-    if (ctx.api === 'http') return;
-    ctx.body = parseRequestBody(ctx.api, ctx.rawBody);
+    ctx.body = parseRequestBody(ctx.api as ApiFormat, ctx.rawBody);
     ctx.stream = ctx.body.stream === true;
     ctx.requestedModel = String(ctx.body.model);
+    return next();
   },
 };

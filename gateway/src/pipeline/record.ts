@@ -1,13 +1,19 @@
+/**
+ * The outermost stage: it sees every call's end, refused ones included, and writes down its trace (the store
+ * batches it off the request path), counts it in the metrics and charges its cost to the budgets.
+ */
 import { performance } from 'node:perf_hooks';
 import { countAttempts } from '../metrics/gateway-metrics.js';
-import type { Stage } from './stage.js';
+import type { CallContext } from './call-context.js';
+import type { StageDeps } from './deps.js';
+import type { Next, Stage } from './stage.js';
 import { buildTraceRecord } from './trace-record.js';
 
-/** Writes the call's trace once it is over; the store batches it off the request path. */
-export const recordStage: Stage = {
-  id: 'record',
-  finish(ctx, deps) {
-    deps.metrics.requests.inc({ api: ctx.api, status: String(ctx.error?.status ?? 200) });
+type RecordDeps = Pick<StageDeps, 'config' | 'metrics' | 'store' | 'exporter' | 'prices' | 'usage' | 'policy'>;
+
+export function recordStage(deps: RecordDeps): Stage {
+  const end = (ctx: CallContext): void => {
+    deps.metrics.requests.inc({ api: ctx.api, status: String(ctx.error?.status ?? ctx.response?.status ?? 200) });
     if (ctx.model) countAttempts(deps.metrics, ctx.model.name, ctx.attempts);
     const p = ctx.principal;
     if (deps.store || deps.exporter) {
@@ -23,5 +29,11 @@ export const recordStage: Stage = {
       const cost = deps.prices.costMicros(o.servedModel, o.usage);
       if (cost) deps.usage.spend([`key:${p.keyId}`, `team:${p.tenant}/${p.team}`], cost);
     }
-  },
-};
+  };
+  const run = (ctx: CallContext, next: Next) => {
+    ctx.onEnd.push(end);
+    return next();
+  };
+  // A resumed call is recorded when it ends in the process that resumed it.
+  return { id: 'record', run, resume: run };
+}

@@ -1,87 +1,121 @@
 /**
- * Redacts PII before anything leaves: model-call bodies are rewritten by the redaction plan, and when placeholders
- * were used the response (buffered or streamed) gets the originals back on its way to the client. API calls through
- * /api/:system are scanned (the counts reach the policy and the trace) but forwarded unchanged.
+ * Redacts PII before anything leaves, and wraps the answer on its way back: the model-call body is rewritten by the
+ * redaction plan (the findings are the scan stage's), and when placeholders were used the answer (buffered or
+ * streamed) gets the originals back; with `output` on, PII the model wrote is masked. API calls through
+ * /api/:system are not redacted (a CRM needs the customer's real email): their list has no redact stage.
  */
 import { createHmac } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import type { ApiFormat } from '../contracts/api.js';
 import type { RedactionPlan } from '../redaction/modes.js';
 import { Vault, createRestoreTransform, redactBody, redactStrings, redactText, restoreBody, type ResponseTextOptions } from '../redaction/index.js';
-import type { UpstreamResponse } from '../providers/provider.js';
-import type { Stage } from './stage.js';
+import type { CallContext } from './call-context.js';
+import type { StageDeps } from './deps.js';
+import { isPending, type Answer, type Next, type Stage, type StageResult } from './stage.js';
 
-function responseFilter(format: Parameters<typeof createRestoreTransform>[0], vault: Vault, options: ResponseTextOptions) {
-  return (response: UpstreamResponse): UpstreamResponse => {
-    if (response.stream) {
-      const restored = response.stream.pipe(createRestoreTransform(format, vault, options));
-      response.stream.on('error', (e) => restored.destroy(e));
-      restored.on('close', () => response.stream!.destroy());
-      return { ...response, stream: restored };
-    }
-    if (!response.body) return response;
-    try {
-      const json = JSON.parse(response.body.toString('utf8')) as unknown;
-      const checked = options.redactOutput ? redactStrings(json, options.redactOutput) : json;
-      return { ...response, body: Buffer.from(JSON.stringify(restoreBody(checked, vault))) };
-    } catch {
-      return response;
-    }
+function responseOptions(plan: RedactionPlan, vault: Vault): ResponseTextOptions {
+  if (!plan.output) return {};
+  return {
+    redactOutput: (text) => redactText(text, { ...plan, mode: plan.mode === 'placeholder' ? 'mask' : plan.mode }, vault),
+    onUnsafe: plan.onUnsafeStream ?? 'block',
   };
+}
+
+/** Placeholders to put back or output to check: the answer is rewritten on its way to the client. */
+function restores(ctx: CallContext): boolean {
+  const r = ctx.redaction;
+  return r !== null && (r.vault.size > 0 || r.plan.output === true);
+}
+
+/**
+ * The answer as the client gets it: placeholders restored, output PII masked when the plan says so. A buffered
+ * answer is also kept for the trace as the upstream sent it (placeholders, never the originals).
+ */
+function restoreAnswer(ctx: CallContext, answer: Answer, keepUpstreamText: boolean): Answer {
+  if (answer.body && keepUpstreamText) ctx.upstreamResponseText = answer.body.toString('utf8');
+  if (!restores(ctx)) return answer;
+  const { plan, vault } = ctx.redaction!;
+  const options = responseOptions(plan, vault);
+  if (answer.stream) {
+    const source = answer.stream;
+    const restored = source.pipe(createRestoreTransform(ctx.api as ApiFormat, vault, options));
+    source.on('error', (e) => restored.destroy(e));
+    restored.on('close', () => source.destroy());
+    return { ...answer, stream: restored };
+  }
+  if (!answer.body) return answer;
+  try {
+    const json = JSON.parse(answer.body.toString('utf8')) as unknown;
+    const checked = options.redactOutput ? redactStrings(json, options.redactOutput) : json;
+    return { ...answer, body: Buffer.from(JSON.stringify(restoreBody(checked, vault))) };
+  } catch {
+    return answer;
+  }
 }
 
 type ChosenPlan = Omit<RedactionPlan, 'hashKey'>;
 
-function buildPlan(chosen: ChosenPlan, tenant: string, scanOnly: boolean, hashSecret: string): RedactionPlan {
+function buildPlan(chosen: ChosenPlan, tenant: string, hashSecret: string): RedactionPlan {
   const usesHash = chosen.mode === 'hash' || Object.values(chosen.modes ?? {}).includes('hash');
-  return {
-    ...chosen,
-    ...(usesHash ? { hashKey: createHmac('sha256', hashSecret).update(tenant).digest('hex') } : {}),
-    // API calls are scanned only: a CRM needs the customer's real email.
-    ...(scanOnly ? { entities: new Set<never>() } : {}),
-  };
+  return { ...chosen, ...(usesHash ? { hashKey: createHmac('sha256', hashSecret).update(tenant).digest('hex') } : {}) };
 }
 
 /**
- * The config's plan is built once per tenant and kind of call, not on every call (the hash key is an HMAC).
- * A plan a policy returned is new with each decision, so it is built each time.
+ * The config's plan is built once per tenant, not on every call (the hash key is an HMAC). A plan a policy returned
+ * is new with each decision, so it is built each time.
  */
 const configPlans = new WeakMap<ChosenPlan, Map<string, RedactionPlan>>();
 
-function configPlanFor(chosen: ChosenPlan, tenant: string, scanOnly: boolean, hashSecret: string): RedactionPlan {
-  let byCall = configPlans.get(chosen);
-  if (!byCall) configPlans.set(chosen, (byCall = new Map()));
-  const key = `${scanOnly ? 'scan' : 'redact'}\u0000${tenant}`;
-  let plan = byCall.get(key);
-  if (!plan) byCall.set(key, (plan = buildPlan(chosen, tenant, scanOnly, hashSecret)));
+function configPlanFor(chosen: ChosenPlan, tenant: string, hashSecret: string): RedactionPlan {
+  let byTenant = configPlans.get(chosen);
+  if (!byTenant) configPlans.set(chosen, (byTenant = new Map()));
+  let plan = byTenant.get(tenant);
+  if (!plan) byTenant.set(tenant, (plan = buildPlan(chosen, tenant, hashSecret)));
   return plan;
 }
 
-export const redactStage: Stage = {
-  id: 'redact',
-  run(ctx, deps) {
-    const settings = deps.config.redaction;
-    const chosen = ctx.redactionPlan ?? settings?.plan;
-    if (!chosen) return;
-    const tenant = ctx.principal?.tenant ?? deps.config.tenant;
-    const plan = (chosen === settings?.plan ? configPlanFor : buildPlan)(chosen, tenant, ctx.api === 'http', settings?.hashSecret ?? '');
-    const body = ctx.api === 'http' ? ctx.rawBody : ctx.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+/** The plan chosen for the call, built (hash key and all) for its tenant. */
+export function planFor(ctx: CallContext, deps: Pick<StageDeps, 'config'>, chosen: ChosenPlan): RedactionPlan {
+  const settings = deps.config.redaction;
+  const tenant = ctx.principal?.tenant ?? deps.config.tenant;
+  return chosen === settings?.plan ? configPlanFor(chosen, tenant, settings.hashSecret) : buildPlan(chosen, tenant, settings?.hashSecret ?? '');
+}
+
+function anyFound(pii: Readonly<Record<string, number>>): boolean {
+  for (const _ in pii) return true;
+  return false;
+}
+
+/** Rewrites the body by the plan the policy chose (else the config's), with the scan stage's findings. */
+function redactRequest(ctx: CallContext, deps: Pick<StageDeps, 'config' | 'store'>): void {
+  const chosen = ctx.redactionPlan ?? deps.config.redaction?.plan;
+  if (!chosen) return;
+  // The scan found nothing: there is nothing to rewrite, and no placeholder can come back.
+  if (anyFound(ctx.pii) || chosen.output) {
+    const plan = planFor(ctx, deps, chosen);
     const vault = new Vault();
-    const t0 = performance.now();
-    const { body: redacted, scan } = redactBody(ctx.api, body as Record<string, unknown>, plan, vault, ctx.piiFindings);
-    ctx.labels['pii.scan_ms'] = (performance.now() - t0).toFixed(2);
-    ctx.pii = scan.counts as Record<string, number>;
-    if (scan.nonTextParts) ctx.labels['pii.non_text_parts'] = String(scan.nonTextParts);
-    if (ctx.api === 'http') return;
-    ctx.body = redacted;
-    // Serialised for the trace only when a store will keep it.
-    if (deps.store) ctx.redactedRequest = JSON.stringify(redacted);
-    const options: ResponseTextOptions = plan.output
-      ? {
-          redactOutput: (text) => redactText(text, { ...plan, mode: plan.mode === 'placeholder' ? 'mask' : plan.mode }, vault),
-          onUnsafe: plan.onUnsafeStream ?? 'block',
-        }
-      : {};
-    if (vault.size > 0 || plan.output) ctx.responseFilters.push(responseFilter(ctx.api, vault, options));
-  },
-};
+    ctx.body = redactBody(ctx.api, ctx.body, plan, vault, ctx.piiFindings).body;
+    ctx.redaction = { plan, vault };
+  }
+  // Serialised for the trace only when a store will keep it: a body is stored only once redaction has run.
+  if (deps.store) ctx.redactedRequest = JSON.stringify(ctx.body);
+}
+
+function wrap(ctx: CallContext, answer: StageResult, keepUpstreamText: boolean): StageResult {
+  if (isPending(answer)) return answer.then((a) => restoreAnswer(ctx, a, keepUpstreamText));
+  return restoreAnswer(ctx, answer, keepUpstreamText);
+}
+
+export function redactStage(deps: Pick<StageDeps, 'config' | 'store'>): Stage {
+  const keepUpstreamText = deps.store !== null;
+  // Re-entered for a resumed call too: what it does with the answer depends only on the context.
+  const after = (ctx: CallContext, next: Next): StageResult =>
+    restores(ctx) || (keepUpstreamText && ctx.redactedRequest !== null) ? wrap(ctx, next(), keepUpstreamText) : next();
+  return {
+    id: 'redact',
+    run(ctx: CallContext, next: Next) {
+      redactRequest(ctx, deps);
+      return after(ctx, next);
+    },
+    resume: after,
+  };
+}

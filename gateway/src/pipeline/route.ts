@@ -1,8 +1,9 @@
 import { GatewayError } from '../errors.js';
 import { upstreamErrorReply } from '../providers/error-replies.js';
 import { UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../providers/errors.js';
-import type { ApiFormat } from '../providers/provider.js';
+import type { ApiFormat } from '../contracts/api.js';
 import type { CallContext } from './call-context.js';
+import type { StageDeps } from './deps.js';
 import type { Stage } from './stage.js';
 
 /**
@@ -35,26 +36,24 @@ function gatewayErrorFor(error: UpstreamError): GatewayError {
   return new GatewayError('GW_ERR_UPSTREAM', error.message, { cause: error });
 }
 
-/** Resolves the model (or API target) and, for model calls, sends the call through the router. */
-export const routeStage: Stage = {
-  id: 'route',
-  run(ctx, deps) {
-    if (ctx.api === 'http') return;
-    const model = ctx.model ?? deps.config.models.get(ctx.requestedModel);
-    if (!model) throw new GatewayError('GW_ERR_UNKNOWN_MODEL', `The model \`${ctx.requestedModel}\` does not exist or you do not have access to it.`, { param: 'model' });
-    ctx.model = model;
-    const format = ctx.api;
-    return deps.router.send(model, { format, body: ctx.body, stream: ctx.stream, signal: ctx.signal, clientHeaders: ctx.headers }, deps.providers.forDeployment).then(
-      (routed) => {
-        ctx.deployment = routed.deployment;
-        ctx.attempts = routed.attempts;
-        ctx.response = routed.response;
-      },
-      (error: unknown) => {
-        const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;
-        if (attempts) ctx.attempts = attempts;
-        throw error instanceof UpstreamError ? upstreamToGatewayError(error, format) : error;
-      },
-    );
-  },
-};
+/** Model calls' innermost stage: the router sends the call to the model's deployments and answers. */
+export function routeStage(deps: Pick<StageDeps, 'router' | 'providers'>): Stage {
+  return {
+    id: 'route',
+    run(ctx: CallContext) {
+      const format = ctx.api as ApiFormat;
+      return deps.router.send(ctx.model!, { format, body: ctx.body, stream: ctx.stream, signal: ctx.signal, clientHeaders: ctx.headers }, deps.providers.forDeployment).then(
+        (routed) => {
+          ctx.deployment = routed.deployment;
+          ctx.attempts = routed.attempts;
+          return (ctx.response = routed.response);
+        },
+        (error: unknown) => {
+          const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;
+          if (attempts) ctx.attempts = attempts;
+          throw error instanceof UpstreamError ? upstreamToGatewayError(error, format) : error;
+        },
+      );
+    },
+  };
+}

@@ -1,12 +1,37 @@
 /**
- * The pipeline, in order. Adding a stage is one line here (and one id in stage.ts).
+ * The two pipelines, in order: each stage wraps the ones after it (stage.ts). Adding a stage is one line here.
+ *
+ * Model calls (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages):
+ *   record → authenticate → context → resolve → scan → policy → redact → route
+ * API calls (/api/:system/*):
+ *   record → authenticate → target → scan → policy → forward
  */
 import { authenticateStage } from './authenticate.js';
 import { contextStage } from './context.js';
+import type { StageDeps } from './deps.js';
+import { forwardStage, type Forwarder } from './forward.js';
 import { policyStage } from './policy.js';
 import { recordStage } from './record.js';
 import { redactStage } from './redact.js';
+import { resolveStage } from './resolve.js';
 import { routeStage } from './route.js';
+import { scanStage } from './scan.js';
 import type { Stage } from './stage.js';
+import { targetStage } from './target.js';
 
-export const STAGES: readonly Stage[] = [authenticateStage, contextStage, policyStage, redactStage, routeStage, recordStage];
+export function modelStages(deps: StageDeps): Stage[] {
+  return [
+    recordStage(deps),
+    authenticateStage(deps),
+    contextStage,
+    resolveStage(deps),
+    scanStage(deps, 'body'),
+    policyStage(deps),
+    redactStage(deps),
+    routeStage(deps),
+  ];
+}
+
+export function apiStages(deps: StageDeps, forwarder: Forwarder): Stage[] {
+  return [recordStage(deps), authenticateStage(deps), targetStage(deps), scanStage(deps, 'rawBody'), policyStage(deps), forwardStage(forwarder)];
+}

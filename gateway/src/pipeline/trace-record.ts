@@ -28,7 +28,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
   const w = ctx.workflow;
   const o = ctx.outcome;
   const tenant = p?.tenant ?? options.defaultTenant;
-  const status = ctx.error?.status ?? 200;
+  const status = ctx.error?.status ?? ctx.response?.status ?? 200;
   const doneAt = ctx.doneAt ?? options.now;
   const durationMs = Math.max(0, doneAt - ctx.receivedAt);
   const usage = o?.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
@@ -94,6 +94,10 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
   if (w?.run) rootAttributes['airlock.run'] = w.run;
   if (w?.step) rootAttributes['airlock.step'] = w.step;
   if (ctx.error) rootAttributes['error.type'] = ctx.error.code;
+  // Each stage's own time (pipeline.ts), so that a slow call shows where it spent it.
+  const stageIds = ctx.pipeline?.ids ?? [];
+  for (let i = 0; i < stageIds.length; i++) if (ctx.stageMs[i]) rootAttributes[`airlock.stage.${stageIds[i]}.ms`] = ctx.stageMs[i]!.toFixed(3);
+  if (ctx.suspendedAfter) rootAttributes['airlock.suspended_after'] = ctx.suspendedAfter;
 
   const spans: SpanRow[] = [
     {

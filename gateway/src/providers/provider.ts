@@ -2,11 +2,11 @@
  * The provider adapter contract. Every adapter (one folder each: openai/, anthropic/, demo/) implements it, and
  * nothing here knows about Fastify: adapters are testable with plain Node streams and a local fake upstream.
  */
-import type { CallSignal } from '../pipeline/call-signal.js';
 import type { Readable } from 'node:stream';
+import type { ApiFormat } from '../contracts/api.js';
+import type { CallSignal } from '../contracts/call-signal.js';
 
-/** The wire formats clients speak to the gateway. An adapter translates when its upstream speaks another. */
-export type ApiFormat = 'openai.chat' | 'openai.responses' | 'openai.embeddings' | 'anthropic.messages';
+export type { ApiFormat };
 
 export type ProviderKind = 'openai' | 'anthropic' | 'demo';
 

@@ -3,7 +3,7 @@
  * inside JSON), tool results, embeddings inputs, and for API calls every string of the JSON body. Structural fields
  * (model, role, ids, tool schemas) and non-text parts (images, audio, files) are left alone; the latter are counted.
  */
-import type { ApiFormat } from '../providers/provider.js';
+import type { CallApi } from '../contracts/api.js';
 import { redactText, restoreText, type FindingsCache, type RedactionPlan, type Vault } from './modes.js';
 import type { EntityType } from './types.js';
 
@@ -73,7 +73,7 @@ function rewriteStrings(value: Json, key: string | undefined, onText: (text: str
 
 /** Redacts a request body in place of its text fields; `http` bodies are scanned whole. */
 export function redactBody(
-  format: ApiFormat | 'http',
+  format: CallApi,
   body: Record<string, unknown>,
   plan: RedactionPlan,
   vault: Vault,

@@ -52,6 +52,25 @@ export class Vault {
   original(placeholder: string): string | undefined {
     return this.#byPlaceholder.get(placeholder);
   }
+
+  /** Placeholder → original, in the order they were made (a suspended call keeps them, sealed). */
+  entries(): [placeholder: string, original: string][] {
+    return [...this.#byPlaceholder];
+  }
+
+  /** A vault holding `entries` again; later placeholders of a type continue its numbering. */
+  static from(entries: readonly (readonly [string, string])[]): Vault {
+    const vault = new Vault();
+    for (const [placeholder, value] of entries) {
+      const m = /^<([A-Z_]+)_(\d+)>$/.exec(placeholder);
+      if (!m) throw new Error(`not a placeholder: ${placeholder}`);
+      const type = m[1] as EntityType;
+      vault.#byPlaceholder.set(placeholder, value);
+      vault.#byValue.set(`${type}\u0000${value}`, placeholder);
+      vault.#counters.set(type, Math.max(vault.#counters.get(type) ?? 0, Number(m[2])));
+    }
+    return vault;
+  }
 }
 
 export const PLACEHOLDER = /<(?:EMAIL|PHONE|CREDIT_CARD|IBAN|SSN|IP_ADDRESS|URL|API_KEY|PERSON|LOCATION|DATE_OF_BIRTH)_\d{1,6}>/g;

@@ -5,7 +5,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { SseParser, sseFrame, type SseEvent } from '../providers/http/sse.js';
-import type { ApiFormat } from '../providers/provider.js';
+import type { ApiFormat } from '../contracts/api.js';
 import { restoreText, type Vault } from './modes.js';
 import { ENTITY_TYPES } from './types.js';
 import { restoreBody } from './messages.js';

@@ -46,7 +46,10 @@ export const PolicyInputSchema = z
           .enum(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages', 'http'])
           .describe('The API the client called; "http" for bot and API calls through /api/:system'),
         provider: z.string().describe('The provider serving the requested model, or "http" for API calls'),
-        model: z.string().describe('The model the client asked for; empty for API calls'),
+        model: z.string().describe('The model the client asked for (its canonical name; aliases resolved); empty for API calls'),
+        deployments: z
+          .array(z.object({ id: z.string(), provider: z.string(), model: z.string().describe('The upstream model name'), region: z.string() }).strict())
+          .describe('The deployments that would serve the model, in the order the router tries them; empty for API calls'),
         stream: z.boolean(),
         tools: z.array(z.string()).describe('Names of the tools offered to the model'),
         tool_calls: z

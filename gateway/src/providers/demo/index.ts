@@ -1,7 +1,7 @@
 /**
  * The built-in demo model: deterministic, local, speaking every client format natively, streaming included.
  */
-import type { CallSignal } from '../../pipeline/call-signal.js';
+import type { CallSignal } from '../../contracts/call-signal.js';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';

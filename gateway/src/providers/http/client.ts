@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import type { CallSignal } from '../../pipeline/call-signal.js';
+import type { CallSignal } from '../../contracts/call-signal.js';
 import { UpstreamConnectError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../errors.js';
 import { passedResponseHeaders } from '../headers.js';
 import type { ApiFormat, DeploymentTimeouts } from '../provider.js';

@@ -2,17 +2,24 @@
  * The public API surface, in one place: every path a client can call.
  */
 import type { FastifyInstance } from 'fastify';
-import { createModelHandler, type ModelCallDeps } from '../model-call.js';
+import type { ApiFormat } from '../../contracts/api.js';
+import { ingress, type CallInit, type RouteDeps } from '../ingress.js';
 import { listModels } from './models.js';
 import { ingestTraces } from './traces.js';
 
-export async function registerV1Routes(app: FastifyInstance, options: ModelCallDeps): Promise<void> {
+/** A model route: every call on it is the same kind, so its description is one constant. */
+function modelRoute(options: RouteDeps, api: ApiFormat) {
+  const init: CallInit = { api, shape: api === 'anthropic.messages' ? 'anthropic' : 'openai', http: null };
+  return ingress(options.model, () => init);
+}
+
+export async function registerV1Routes(app: FastifyInstance, options: RouteDeps): Promise<void> {
   const anthropic = { shape: 'anthropic' as const };
   const openai = { shape: 'openai' as const };
-  app.post('/v1/chat/completions', { config: openai }, createModelHandler('openai.chat', options));
-  app.post('/v1/responses', { config: openai }, createModelHandler('openai.responses', options));
-  app.post('/v1/embeddings', { config: openai }, createModelHandler('openai.embeddings', options));
-  app.post('/v1/messages', { config: anthropic }, createModelHandler('anthropic.messages', options));
+  app.post('/v1/chat/completions', { config: openai }, modelRoute(options, 'openai.chat'));
+  app.post('/v1/responses', { config: openai }, modelRoute(options, 'openai.responses'));
+  app.post('/v1/embeddings', { config: openai }, modelRoute(options, 'openai.embeddings'));
+  app.post('/v1/messages', { config: anthropic }, modelRoute(options, 'anthropic.messages'));
   app.get('/v1/models', { config: openai }, listModels(options));
   // Only the OTLP route reads protobuf: a model route sent one still answers 415.
   await app.register(async (otlp) => {

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ModelCallDeps } from '../model-call.js';
+import type { RouteDeps } from '../ingress.js';
 
 /** GET /v1/models in OpenAI's list shape; aliases are listed as models too, since clients may call them. */
-export function listModels(options: ModelCallDeps) {
+export function listModels(options: RouteDeps) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     await options.deps.authenticator.authenticate(request.headers);
     const created = Math.floor(Date.now() / 1000);

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors.js';
 import { OtlpTracesSchema, otlpToSpans } from '../../telemetry/otlp.js';
 import { ProtobufError, decodeTraceExport } from '../../telemetry/otlp-protobuf.js';
-import type { ModelCallDeps } from '../model-call.js';
+import type { RouteDeps } from '../ingress.js';
 
 /** The protobuf body in its JSON form, so that one schema validates both encodings. */
 function decodeBody(body: unknown): unknown {
@@ -19,7 +19,7 @@ function decodeBody(body: unknown): unknown {
  * POST /v1/traces — OTLP/HTTP traces from agents, JSON or protobuf, stored beside the gateway's own spans under the
  * caller's tenant. A protobuf export is answered in protobuf: an empty ExportTraceServiceResponse is zero bytes.
  */
-export function ingestTraces(options: ModelCallDeps) {
+export function ingestTraces(options: RouteDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = await options.deps.authenticator.authenticate(request.headers);
     const protobuf = Buffer.isBuffer(request.body);

@@ -4,8 +4,8 @@
  * the usage so far.
  */
 import type { PolicyInput } from '@airlock/policies';
-import type { CallContext } from '../pipeline/call-context.js';
-import type { StageDeps } from '../pipeline/deps.js';
+import type { CallContext } from './call-context.js';
+import type { StageDeps } from './deps.js';
 
 type Json = Record<string, unknown>;
 
@@ -38,11 +38,26 @@ function toolNames(body: Json): string[] {
   return ((body.tools as Json[] | undefined) ?? []).map((t) => String((t.function as Json | undefined)?.name ?? t.name ?? ''));
 }
 
-export function buildPolicyInput(ctx: CallContext, deps: StageDeps, pii: Record<string, number>): PolicyInput {
+type PolicyDeployments = PolicyInput['call']['deployments'];
+const deploymentLists = new WeakMap<NonNullable<CallContext['model']>, PolicyDeployments>();
+
+/** The deployments that would serve a model, as a policy sees them (no credentials, no URLs); made once per route. */
+function deploymentsOf(model: CallContext['model']): PolicyDeployments {
+  if (!model) return [];
+  let list = deploymentLists.get(model);
+  if (!list) {
+    list = model.deployments.map((d) => ({ id: d.id, provider: d.provider, model: d.upstreamModel, region: d.region ?? '' }));
+    deploymentLists.set(model, list);
+  }
+  return list;
+}
+
+export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'>): PolicyInput {
   const p = ctx.principal!;
   const w = ctx.workflow;
   const now = Date.now();
-  const model = ctx.api === 'http' ? undefined : deps.config.models.get(ctx.requestedModel);
+  // Resolved before policy (resolve.ts): an unknown model never gets here.
+  const model = ctx.model;
   const target = ctx.target
     ? { system: ctx.target.system.name, host: new URL(ctx.target.system.baseUrl).host, path: ctx.target.path, method: ctx.target.method }
     : null;
@@ -54,13 +69,14 @@ export function buildPolicyInput(ctx: CallContext, deps: StageDeps, pii: Record<
       api: ctx.api,
       provider: ctx.api === 'http' ? 'http' : (model?.deployments[0]?.provider ?? 'unknown'),
       // The canonical name, so that policies need not know every alias.
-      model: ctx.api === 'http' ? '' : (model?.name ?? ctx.requestedModel),
+      model: model?.name ?? '',
+      deployments: deploymentsOf(model),
       stream: ctx.stream,
       tools: toolNames(body),
       tool_calls: toolCallsOf(body),
       target,
       estimated_tokens: Math.ceil(JSON.stringify(ctx.api === 'http' ? (ctx.rawBody ?? '') : body).length / 4),
-      pii,
+      pii: ctx.pii,
     },
     workflow: { id: w?.id ?? '', run: w?.run ?? '', step: w?.step ?? '' },
     usage: { key: deps.usage.figures(`key:${p.keyId}`, now), team: deps.usage.figures(`team:${p.tenant}/${p.team}`, now) },
