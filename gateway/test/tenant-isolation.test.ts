@@ -376,6 +376,24 @@ describe('crossing tenants', () => {
     expect((await send({ method: 'GET', path: `/admin/audit/export?tenant=${HOME}` }, attacker)).status).toBe(403);
   });
 
+  it('spans another tenant sends into a trace stay that tenant\'s: neither side sees the other\'s', async () => {
+    const target = fixtures[HOME];
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const res = await fetch(`${gw.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keyOf(OTHER, 'user')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: target.traceId, spanId: 'ab'.repeat(8), name: 'injected', startTimeUnixNano: String(now), endTimeUnixNano: String(now + 1_000_000n) }] }] }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await gw.app.airlock.store!.writer.flush();
+    const seenByHome = await send({ method: 'GET', path: `/admin/traces/${target.traceId}` }, keyOf(HOME, 'analyst'));
+    expect(rows(seenByHome.body, 'spans').map((s) => s.name)).not.toContain('injected');
+    const seenByOther = await send({ method: 'GET', path: `/admin/traces/${target.traceId}` }, keyOf(OTHER, 'analyst'));
+    expect(rows(seenByOther.body, 'spans').map((s) => s.name)).toEqual(['injected']);
+  });
+
   it('names the tenant one way at a time, and only a valid tenant name', async () => {
     const superadmin = keyOf(HOME, SUPERADMIN_ROLE);
     expect((await send({ method: 'GET', path: `/admin/keys?tenant=${OTHER}` }, superadmin)).status).toBe(200);

@@ -7,7 +7,7 @@
  * data directory's owner, who can read every tenant anyway, so it acts in `--tenant`, else the config's tenant.
  */
 import { openStore, type TraceStore } from '@airlock/clickhouse';
-import { TENANT_HEADER } from '../auth/access.js';
+import { TENANT_HEADER, checkTenantName } from '../auth/access.js';
 import { FileKeyStore } from '../auth/key-store.js';
 import { ClickHouseKeyStore } from '../auth/clickhouse-key-store.js';
 import { createKeyAdmin, type KeyAdmin } from '../auth/key-admin.js';
@@ -43,6 +43,7 @@ export async function withAdminAccess<T>(
   options: AccessOptions,
   use: { api: (api: AdminApi) => Promise<T>; direct: (access: DirectAccess) => Promise<T> },
 ): Promise<T> {
+  if (options.tenant !== undefined) checkTenantName(options.tenant, '--tenant');
   const config = await loadConfig(options.configPath ?? io.env.AIRLOCK_CONFIG, { env: io.env, cwd: io.cwd });
   const url = (io.env.AIRLOCK_URL ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
   const adminKey = io.env.AIRLOCK_ADMIN_KEY;

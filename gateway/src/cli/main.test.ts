@@ -123,6 +123,9 @@ describe('airlock CLI', () => {
     };
     expect((JSON.parse((await direct(['keys', 'list', '--json'])).out) as { user: string }[]).map((k) => k.user)).toEqual(['bo']);
     expect((JSON.parse((await direct(['keys', 'list', '--tenant', 'acme', '--json'])).out) as { user: string }[]).map((k) => k.user)).toEqual(['ann']);
+    const invalid = io(dir, { AIRLOCK_URL: 'http://127.0.0.1:9' });
+    expect(await main(['keys', 'list', '--tenant', '../acme'], invalid.io)).toBe(1);
+    expect(invalid.err()).toContain('--tenant');
     // acme's trail: the superadmin's two crossings into it and the key it created there.
     expect((await direct(['audit', 'verify', '--tenant', 'acme'])).out).toBe('audit trail intact: 3 entries\n');
   });
