@@ -58,12 +58,14 @@ const keyOf = (tenant: Tenant, role: Role) => keys.get(`${tenant}/${role}`)!;
 const rows = (body: Body, field: string) => body[field] as Record<string, unknown>[];
 const sum = (list: Record<string, unknown>[], field: string) => list.reduce((n, r) => n + Number(r[field]), 0);
 
+const READERS = { roles: ['admin', 'operator', 'analyst', 'compliance'], scope: 'tenant', status: 200 } as const;
+const AUDITORS = { roles: ['admin', 'compliance'], scope: 'tenant', status: 200, foreign: 'none' } as const;
+const SUPERADMINS = { roles: [], scope: 'gateway', status: 200, foreign: 'none' } as const;
+
 /** Every admin route the gateway has; a new one makes this table incomplete and the suite red. */
 const MATRIX: Record<string, Probe> = {
   'GET /admin/calls': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'none',
     request: () => ({ method: 'GET', path: '/admin/calls?limit=1000' }),
     check: (b, f) => expect(rows(b, 'calls').map((c) => [c.tenant, c.call_id]).sort()).toEqual(f.callIds.map((id) => [f.tenant, id]).sort()),
@@ -78,17 +80,13 @@ const MATRIX: Record<string, Probe> = {
     check: (b) => expect(b).toMatchObject({ roles: expect.any(Array), tenant: expect.any(String) }),
   },
   'GET /admin/calls/:id': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'ids',
     request: (f) => ({ method: 'GET', path: `/admin/calls/${f.callIds[0]}` }),
     check: (b, f) => expect(b.call).toMatchObject({ tenant: f.tenant, call_id: f.callIds[0] }),
   },
   'GET /admin/traces/:id': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'ids',
     request: (f) => ({ method: 'GET', path: `/admin/traces/${f.traceId}` }),
     check: (b, f) => {
@@ -97,17 +95,13 @@ const MATRIX: Record<string, Probe> = {
     },
   },
   'GET /admin/runs/:id': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'ids',
     request: (f) => ({ method: 'GET', path: `/admin/runs/${f.runId}` }),
     check: (b, f) => expect(rows(b, 'calls').map((c) => c.tenant)).toEqual(f.callIds.map(() => f.tenant)),
   },
   'GET /admin/metrics/kpis': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'none',
     request: () => ({ method: 'GET', path: '/admin/metrics/kpis?bucket=day&group_by=workflow' }),
     check: (b, f) => {
@@ -116,17 +110,13 @@ const MATRIX: Record<string, Probe> = {
     },
   },
   'GET /admin/metrics/steps': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'none',
     request: () => ({ method: 'GET', path: '/admin/metrics/steps' }),
     check: (b, f) => expect(rows(b, 'rows').map((r) => r.step).sort()).toEqual([...f.steps].sort()),
   },
   'GET /admin/metrics/transitions': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'none',
     request: () => ({ method: 'GET', path: '/admin/metrics/transitions' }),
     check: (b, f) => expect(rows(b, 'rows').map((r) => [r.from_step, r.to_step])).toEqual([[f.steps[0], f.steps[1]]]),
@@ -170,18 +160,12 @@ const MATRIX: Record<string, Probe> = {
     },
   },
   'GET /admin/audit/verify': {
-    roles: ['admin', 'compliance'],
-    scope: 'tenant',
-    status: 200,
-    foreign: 'none',
+    ...AUDITORS,
     request: () => ({ method: 'GET', path: '/admin/audit/verify' }),
     check: (b) => expect(b).toMatchObject({ ok: true }),
   },
   'GET /admin/audit/export': {
-    roles: ['admin', 'compliance'],
-    scope: 'tenant',
-    status: 200,
-    foreign: 'none',
+    ...AUDITORS,
     request: () => ({ method: 'GET', path: '/admin/audit/export?format=jsonl' }),
     check: (b, f) => {
       const entries = b.text.trim().split('\n').map((l) => JSON.parse(l) as { tenant: string; subject: string });
@@ -190,9 +174,7 @@ const MATRIX: Record<string, Probe> = {
     },
   },
   'POST /admin/policies/evaluate': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
-    scope: 'tenant',
-    status: 200,
+    ...READERS,
     foreign: 'none',
     request: () => ({
       method: 'POST',
@@ -201,10 +183,10 @@ const MATRIX: Record<string, Probe> = {
     }),
     check: (b) => expect(b.decision).toMatchObject({ allow: true }),
   },
-  'GET /admin/policies': { roles: [], scope: 'gateway', status: 200, foreign: 'none', request: () => ({ method: 'GET', path: '/admin/policies' }), check: (b) => expect(b.revision).toMatch(/^[0-9a-f]{64}$/) },
-  'POST /admin/policies/reload': { roles: [], scope: 'gateway', status: 200, foreign: 'none', request: () => ({ method: 'POST', path: '/admin/policies/reload' }), check: (b) => expect(b.changed).toBe(false) },
-  'GET /admin/deployments': { roles: [], scope: 'gateway', status: 200, foreign: 'none', request: () => ({ method: 'GET', path: '/admin/deployments' }), check: (b) => expect(rows(b, 'deployments').length).toBeGreaterThan(0) },
-  'GET /metrics': { roles: [], scope: 'gateway', status: 200, foreign: 'none', request: () => ({ method: 'GET', path: '/metrics' }), check: (b) => expect(b.text).toContain('airlock_requests_total') },
+  'GET /admin/policies': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/admin/policies' }), check: (b) => expect(b.revision).toMatch(/^[0-9a-f]{64}$/) },
+  'POST /admin/policies/reload': { ...SUPERADMINS, request: () => ({ method: 'POST', path: '/admin/policies/reload' }), check: (b) => expect(b.changed).toBe(false) },
+  'GET /admin/deployments': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/admin/deployments' }), check: (b) => expect(rows(b, 'deployments').length).toBeGreaterThan(0) },
+  'GET /metrics': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/metrics' }), check: (b) => expect(b.text).toContain('airlock_requests_total') },
 };
 
 async function send(req: Req, key: string | undefined, named?: Tenant): Promise<{ status: number; body: Body }> {
