@@ -77,7 +77,13 @@ describe('LangChain', () => {
     expect(message.content).toBe(reply('hello from anthropic'));
     expect(suite.upstream.requests.at(-1)!.path).toBe('/v1/chat/completions');
     const parts: string[] = [];
-    for await (const chunk of await model.stream('anthropic stream')) parts.push(typeof chunk.content === 'string' ? chunk.content : '');
+    let inputTokens = 0;
+    for await (const chunk of await model.stream('anthropic stream')) {
+      parts.push(typeof chunk.content === 'string' ? chunk.content : '');
+      inputTokens += chunk.usage_metadata?.input_tokens ?? 0;
+    }
     expect(parts.join('')).toBe(reply('anthropic stream'));
+    // LangChain reads input tokens from message_start only; OpenAI reports them at the end, so they are counted.
+    expect(inputTokens).toBeGreaterThan(0);
   });
 });

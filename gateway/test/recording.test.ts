@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
+import { loadTranscripts } from './fake-upstream/replay.js';
 import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
 
 let upstream: FakeUpstream;
@@ -96,6 +97,68 @@ describe('call records', () => {
   it('keeps admin routes from ordinary keys', async () => {
     const res = await fetch(`${gw.url}/admin/calls`, { headers: { authorization: `Bearer ${gw.userKey}` } });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('usage is never recorded as free', () => {
+  /** The call's record, once written (a count by the tokenizer loads it first, which takes a moment). */
+  async function recorded(id: string): Promise<{ call: Record<string, unknown>; spans: { kind: string; attributes: Record<string, string> }[] }> {
+    for (let i = 0; ; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await flush();
+      const res = await admin(`/admin/calls/${id}`);
+      if (res.status === 200 || i > 100) return (await res.json()) as { call: Record<string, unknown>; spans: { kind: string; attributes: Record<string, string> }[] };
+    }
+  }
+
+  it('asks the upstream for usage on a plain SDK stream, records it, and keeps the usage chunk from the client', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'count my tokens please' }] })
+      .withResponse();
+    let usageChunks = 0;
+    let emptyChoices = 0;
+    for await (const chunk of data) {
+      if (chunk.usage) usageChunks++;
+      if (!chunk.choices.length) emptyChoices++;
+    }
+    expect(usageChunks + emptyChoices).toBe(0);
+    expect(upstream.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
+    const { call, spans } = await recorded(response.headers.get('x-airlock-call-id')!);
+    expect(Number(call.input_tokens)).toBeGreaterThan(0);
+    expect(Number(call.output_tokens)).toBeGreaterThan(0);
+    expect((call.labels as Record<string, string>)['airlock.usage']).toBeUndefined();
+    expect(spans.find((s) => s.kind === 'SERVER')!.attributes['airlock.usage.estimated']).toBeUndefined();
+  });
+
+  it('counts the tokens with a tokenizer when the provider reports none, and marks them as estimated', async () => {
+    const transcript = loadTranscripts().find((t) => t.name === 'openai-compatible-chat-stream-without-usage')!;
+    upstream.behave({ kind: 'replay', transcript }, 1);
+    const { data, response } = await client.chat.completions
+      .create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'a question of about ten tokens in all, roughly' }] })
+      .withResponse();
+    for await (const _ of data) {
+      // drain
+    }
+    const { call, spans } = await recorded(response.headers.get('x-airlock-call-id')!);
+    // "Sure, here is a short answer." is 8 tokens in o200k_base; the prompt 10, plus chat framing.
+    expect(Number(call.output_tokens)).toBe(8);
+    expect(Number(call.input_tokens)).toBe(10 + 4 + 3);
+    expect((call.labels as Record<string, string>)['airlock.usage']).toBe('estimated');
+    expect(spans.find((s) => s.kind === 'SERVER')!.attributes['airlock.usage.estimated']).toBe('true');
+  });
+
+  it('records the final message_delta usage of an Anthropic stream, not message_start\'s', async () => {
+    const transcript = loadTranscripts().find((t) => t.name === 'anthropic-web-search-citations-stream')!;
+    upstream.behave({ kind: 'replay', transcript }, 1);
+    const { data, response } = await client.chat.completions
+      .create({ model: 'claude-test', stream: true, messages: [{ role: 'user', content: 'search' }] })
+      .withResponse();
+    for await (const _ of data) {
+      // drain
+    }
+    const { call } = await recorded(response.headers.get('x-airlock-call-id')!);
+    expect(Number(call.input_tokens)).toBe(31772);
+    expect(Number(call.output_tokens)).toBe(412);
   });
 });
 

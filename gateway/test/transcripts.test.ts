@@ -51,12 +51,10 @@ function sdkErrorClass(api: ClientApi, error: Error): string {
 
 function checkAnswer(t: Transcript, api: ClientApi, answer: SdkAnswer): void {
   const e = t.expect;
-  if (e.text !== undefined) expect(answer.text).toBe(e.text);
-  if (e.refusal !== undefined) {
-    // A refusal has a field of its own in OpenAI's formats; an Anthropic client reads it as the text.
-    if (api === 'anthropic.messages') expect(answer.text).toContain(e.refusal);
-    else expect(answer.refusal).toBe(e.refusal);
-  }
+  // A refusal has a field of its own in OpenAI's formats; an Anthropic client reads it as the text.
+  const refusalInText = e.refusal !== undefined && api === 'anthropic.messages';
+  if (e.text !== undefined) expect(answer.text).toBe(refusalInText ? e.text + e.refusal : e.text);
+  if (e.refusal !== undefined && !refusalInText) expect(answer.refusal).toBe(e.refusal);
   if (e.reasoning !== undefined) expect(answer.reasoning).toBe(e.reasoning);
   if (e.signature !== undefined && api !== 'openai.chat') expect(answer.signature).toContain(e.signature);
   expect(answer.tools).toEqual(e.tools ?? []);
@@ -64,6 +62,22 @@ function checkAnswer(t: Transcript, api: ClientApi, answer: SdkAnswer): void {
   const stop = e.stop?.[STOP_KEY[api]];
   if (stop !== undefined) expect(answer.stop).toBe(stop);
   for (const a of e.annotations ?? []) expect(answer.text + answer.annotations.join('\n')).toContain(a);
+}
+
+function checkOutcome(t: Transcript, api: ClientApi, result: SdkAnswer | SdkFailure): void {
+  const e = t.expect;
+  if (e.midStreamError) {
+    expect(isFailure(result), 'the stream should end in an error').toBe(true);
+    const { error, partial } = result as SdkFailure;
+    expect(error.message).toContain(e.midStreamError);
+    // What streamed before the error reached the client.
+    if (e.text !== undefined) expect(partial.text).toBe(e.text);
+    if (e.reasoning !== undefined) expect(partial.reasoning).toBe(e.reasoning);
+    return;
+  }
+  if (isFailure(result)) throw result.error;
+  checkAnswer(t, api, result);
+  if (e.requestId) expect(result.requestId).toBe(e.requestId);
 }
 
 describe.each(transcripts)('$name', (t) => {
@@ -83,9 +97,7 @@ describe.each(transcripts)('$name', (t) => {
       if (e.requestId) expect(error.requestID).toBe(e.requestId);
       return;
     }
-    if (isFailure(result)) throw result.error;
-    checkAnswer(t, t.api, result);
-    if (e.requestId) expect(result.requestId).toBe(e.requestId);
+    checkOutcome(t, t.api, result);
   });
 
   it.each(translated)('translated for %s', async (api) => {
@@ -99,9 +111,7 @@ describe.each(transcripts)('$name', (t) => {
       if (e.requestId) expect(error.requestID).toBe(e.requestId);
       return;
     }
-    if (isFailure(result)) throw result.error;
-    checkAnswer(t, api, result);
-    if (e.requestId) expect(result.requestId).toBe(e.requestId);
+    checkOutcome(t, api, result);
   });
 
   if (t.stream && !e.error) {

@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { upstreamErrorReply } from '../providers/error-replies.js';
-import { UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../providers/errors.js';
+import { UnsupportedTranslationError, UpstreamError, UpstreamHttpError, UpstreamTimeoutError } from '../providers/errors.js';
 import type { ApiFormat } from '../contracts/api.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
@@ -19,6 +19,9 @@ export function upstreamToGatewayError(error: UpstreamError, clientFormat?: ApiF
 }
 
 function gatewayErrorFor(error: UpstreamError): GatewayError {
+  if (error instanceof UnsupportedTranslationError) {
+    return new GatewayError('GW_ERR_UNSUPPORTED_TRANSLATION', error.message, { param: error.param, cause: error });
+  }
   if (error instanceof UpstreamTimeoutError) return new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', error.message, { cause: error });
   if (error instanceof UpstreamHttpError) {
     const s = error.status;

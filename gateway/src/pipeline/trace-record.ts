@@ -69,7 +69,8 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     policy_revision: ctx.decision?.revision ?? '',
     pii_counts: { ...ctx.pii },
     approval_id: '',
-    labels: { ...ctx.labels },
+    // Counted by the gateway's tokenizer because the upstream reported no usage.
+    labels: o?.usageEstimated ? { ...ctx.labels, 'airlock.usage': 'estimated' } : { ...ctx.labels },
   };
 
   const rootAttributes: Record<string, string> = {
@@ -89,6 +90,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     });
     if (ctx.deployment) rootAttributes['gen_ai.system'] = ctx.deployment.provider;
     if (o) rootAttributes['gen_ai.response.finish_reasons'] = o.finishReason;
+    if (o?.usageEstimated) rootAttributes['airlock.usage.estimated'] = 'true';
   }
   if (w?.id) rootAttributes['airlock.workflow'] = w.id;
   if (w?.run) rootAttributes['airlock.run'] = w.run;

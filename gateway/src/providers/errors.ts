@@ -5,7 +5,7 @@
  */
 import type { ApiFormat } from './provider.js';
 
-export type UpstreamErrorKind = 'http' | 'timeout' | 'connect' | 'protocol';
+export type UpstreamErrorKind = 'http' | 'timeout' | 'connect' | 'protocol' | 'unsupported';
 
 export class UpstreamError extends Error {
   readonly kind: UpstreamErrorKind;
@@ -73,5 +73,16 @@ export class UpstreamProtocolError extends UpstreamError {
   constructor(message: string, cause?: unknown) {
     super('protocol', message, { retryable: false, cause });
     this.name = 'UpstreamProtocolError';
+  }
+}
+
+/** The call asks for something its translation to the deployment's API cannot carry (`n > 1` on Anthropic, say). */
+export class UnsupportedTranslationError extends UpstreamError {
+  /** The request field at fault. */
+  readonly param: string;
+  constructor(message: string, param: string) {
+    super('unsupported', message, { retryable: false });
+    this.name = 'UnsupportedTranslationError';
+    this.param = param;
   }
 }

@@ -66,6 +66,8 @@ export interface CallOutcome {
   readonly firstByteAt: number;
   /** performance.now() when the last byte was handed on. */
   readonly doneAt: number;
+  /** The upstream reported no usage: `usage` was counted with a tokenizer (providers/tokens.ts). */
+  readonly usageEstimated?: true;
 }
 
 export interface UpstreamResponse {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { BufferedReply, HttpCall, HttpClient, HttpReply } from './http/client.js';
 import { passedResponseHeaders } from './headers.js';
-import { newObservation, observeBody, observeStream, parseJson } from './observe.js';
+import { completeObservation, newObservation, observeBody, observeStream, parseJson } from './observe.js';
 import type { ApiFormat, CallOutcome, UpstreamResponse } from './provider.js';
 import { UpstreamProtocolError } from './errors.js';
 import { translateStream, type StreamTranslator } from './translate/streams.js';
@@ -22,10 +22,17 @@ export interface ReplyOptions {
   /** The format the upstream answered in. */
   readonly upstreamFormat: ApiFormat;
   readonly model: string;
+  /** The client's request, to count tokens from if the upstream reports no usage. */
+  readonly request: Readonly<Json>;
   /** Rewrites a non-streaming body from the upstream's format into the client's. */
   readonly translateBody?: (body: Json) => Json;
-  /** Rewrites a stream from the upstream's format into the client's. */
+  /**
+   * Rewrites a stream from the upstream's format into the client's, or filters a passed-through one (the usage
+   * chunk the gateway asked for on the client's behalf).
+   */
   readonly translator?: () => StreamTranslator;
+  /** Work the stream waits for, alongside the upstream's first byte (a translator's prompt count). */
+  readonly ready?: Promise<unknown>;
 }
 
 /**
@@ -40,11 +47,11 @@ export function bufferedReply(reply: BufferedReply, options: ReplyOptions): Upst
   const headers = { ...JSON_HEADERS, ...passedResponseHeaders(reply.headers, options.upstreamFormat, options.format) };
   if (!options.translateBody) {
     const doneAt = performance.now();
-    const outcome = new Promise<CallOutcome>((resolve) =>
+    const outcome = new Promise<CallOutcome>((resolve, reject) =>
       setImmediate(() => {
         const parsed = parseJson(raw.toString('utf8'));
         const obs = parsed ? observeBody(options.upstreamFormat, parsed, options.model) : { ...newObservation(options.model), finishReason: 'error' as const };
-        resolve({ ...obs, firstByteAt, doneAt });
+        completeObservation(obs, parsed && options.request).then((o) => resolve({ ...o, firstByteAt, doneAt }), reject);
       }),
     );
     return { headers, body: raw, outcome };
@@ -53,19 +60,24 @@ export function bufferedReply(reply: BufferedReply, options: ReplyOptions): Upst
   if (!parsed) throw new UpstreamProtocolError('upstream sent a response body that is not JSON');
   const obs = observeBody(options.upstreamFormat, parsed, options.model);
   const body = Buffer.from(JSON.stringify(options.translateBody(parsed)));
-  return { headers, body, outcome: Promise.resolve({ ...obs, firstByteAt, doneAt: performance.now() }) };
+  const doneAt = performance.now();
+  return { headers, body, outcome: completeObservation(obs, options.request).then((o) => ({ ...o, firstByteAt, doneAt })) };
 }
 
 export function streamedReply(reply: HttpReply, options: ReplyOptions): UpstreamResponse {
   const firstByteAt = performance.now();
-  const upstream: Readable = reply.body;
-  const source = options.translator ? translateStream(upstream, options.translator()) : upstream;
-  const { stream, outcome } = observeStream(options.format, source, { model: options.model, firstByteAt });
+  // Observed as the upstream sent it (its usage and finish are the ones recorded), then translated or filtered.
+  const observed = observeStream(options.upstreamFormat, reply.body, { model: options.model, firstByteAt, request: options.request });
+  const stream: Readable = options.translator ? translateStream(observed.stream, options.translator()) : observed.stream;
+  const { outcome } = observed;
   return { headers: { ...SSE_HEADERS, ...passedResponseHeaders(reply.headers, options.upstreamFormat, options.format) }, stream, outcome };
 }
 
 /** Sends the call and answers in the client's format: streamed when the client asked for a stream, else whole. */
 export function respond(http: HttpClient, call: HttpCall, stream: boolean, options: ReplyOptions): Promise<UpstreamResponse> {
-  if (stream) return http.send(call).then((reply) => streamedReply(reply, options));
+  if (stream) {
+    if (options.ready) return Promise.all([http.send(call), options.ready]).then(([reply]) => streamedReply(reply, options));
+    return http.send(call).then((reply) => streamedReply(reply, options));
+  }
   return http.sendBuffered(call).then((reply) => bufferedReply(reply, options));
 }

@@ -74,3 +74,14 @@ export function mergeUsage(a: Usage, b: Partial<Usage>): Usage {
     cachedInputTokens: b.cachedInputTokens || a.cachedInputTokens,
   };
 }
+
+/**
+ * Anthropic's final `message_delta` carries the cumulative usage: output tokens always, and input and cache
+ * tokens too in current API versions (with server tools, far more than `message_start` announced). Its figures win.
+ */
+export function anthropicFinalUsage(start: Usage, deltaUsage: unknown): Usage {
+  const u = (deltaUsage ?? {}) as Record<string, unknown>;
+  const final = usageFromAnthropic(u);
+  const hasInput = typeof u.input_tokens === 'number' || typeof u.cache_read_input_tokens === 'number';
+  return hasInput && final.inputTokens ? final : mergeUsage(start, { outputTokens: final.outputTokens });
+}

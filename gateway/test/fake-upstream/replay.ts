@@ -57,6 +57,8 @@ export interface TranscriptExpectations {
     readonly body?: Readonly<Record<string, unknown>>;
     readonly message: string;
   };
+  /** The stream fails after its content: the SDK raises an error with this message, and what came before it stays. */
+  readonly midStreamError?: string;
   /** Translation to these client formats is not offered for this transcript (the reason is in `source`). */
   readonly untranslated?: readonly string[];
 }

@@ -36,10 +36,10 @@ async function chat(client: OpenAI, model: string, stream: boolean, extra: Recor
   if (!stream) {
     const res = await client.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
     const choice = res.choices[0]!;
-    const msg = choice.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string };
+    const msg = choice.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string; reasoning?: string };
     out.text = msg.content ?? '';
     out.refusal = msg.refusal ?? '';
-    out.reasoning = msg.reasoning_content ?? '';
+    out.reasoning = msg.reasoning_content ?? msg.reasoning ?? '';
     for (const a of msg.annotations ?? []) out.annotations.push(JSON.stringify(a));
     for (const tc of msg.tool_calls ?? []) if (tc.type === 'function') out.tools.push({ name: tc.function.name, args: parse(tc.function.arguments) });
     out.usage = res.usage ? { input: res.usage.prompt_tokens, output: res.usage.completion_tokens } : null;
@@ -47,7 +47,9 @@ async function chat(client: OpenAI, model: string, stream: boolean, extra: Recor
     out.requestId = res._request_id;
     return out;
   }
-  const { data, request_id } = await client.chat.completions.create({ ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming).withResponse();
+  const { data, request_id } = await client.chat.completions
+    .create({ stream_options: { include_usage: true }, ...body, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)
+    .withResponse();
   out.requestId = request_id;
   const args = new Map<number, { name: string; args: string }>();
   try {
@@ -55,10 +57,12 @@ async function chat(client: OpenAI, model: string, stream: boolean, extra: Recor
       if (chunk.usage) out.usage = { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens };
       const choice = chunk.choices[0];
       if (!choice) continue;
-      const delta = choice.delta as OpenAI.ChatCompletionChunk.Choice.Delta & { reasoning_content?: string };
+      const delta = choice.delta as OpenAI.ChatCompletionChunk.Choice.Delta & { reasoning_content?: string; reasoning?: string; annotations?: unknown[] };
       out.text += delta.content ?? '';
       out.refusal += delta.refusal ?? '';
-      out.reasoning += delta.reasoning_content ?? '';
+      // DeepSeek's and vLLM's field, and OpenRouter's.
+      out.reasoning += delta.reasoning_content ?? delta.reasoning ?? '';
+      for (const a of delta.annotations ?? []) out.annotations.push(JSON.stringify(a));
       for (const tc of delta.tool_calls ?? []) {
         const slot = args.get(tc.index) ?? { name: '', args: '' };
         slot.name += tc.function?.name ?? '';

@@ -40,6 +40,7 @@ export function createAnthropicAdapter(http: HttpClient): ProviderAdapter {
         format,
         upstreamFormat: translated ? 'anthropic.messages' : format,
         model,
+        request: request.body,
         ...(translated
           ? {
               translateBody: (b: Record<string, unknown>) => messagesToChatResponse(b, model),

@@ -8,6 +8,8 @@ import { respond } from '../respond.js';
 import { chatToMessagesResponse } from '../translate/bodies.js';
 import { messagesToChatRequest } from '../translate/requests.js';
 import { ChatToMessagesStream } from '../translate/streams.js';
+import { UsageStrip, asksForUsage } from '../translate/usage-strip.js';
+import { promptTokens } from '../tokens.js';
 import { withForwardedHeaders } from '../headers.js';
 import { OPENAI_PATHS, openaiHeaders } from './api.js';
 
@@ -21,7 +23,13 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
     send(request: UpstreamRequest): Promise<UpstreamResponse> {
       const { deployment, format } = request;
       const translated = format === 'anthropic.messages';
-      const body = translated ? messagesToChatRequest(request.body, deployment.upstreamModel) : { ...request.body, model: deployment.upstreamModel };
+      // Usage is always asked for on chat streams; the extra chunk is filtered out for a client that did not ask.
+      const stripUsage = !translated && request.stream && format === 'openai.chat' && !asksForUsage(request.body);
+      const body = translated
+        ? messagesToChatRequest(request.body, deployment.upstreamModel)
+        : stripUsage
+          ? { ...request.body, model: deployment.upstreamModel, stream_options: { ...(request.body.stream_options as object | undefined), include_usage: true } }
+          : { ...request.body, model: deployment.upstreamModel };
       const upstreamFormat = translated ? 'openai.chat' : (format as keyof typeof OPENAI_PATHS);
       const call: HttpCall = {
         url: deployment.baseUrl + OPENAI_PATHS[upstreamFormat],
@@ -34,16 +42,23 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
         clientFormat: format,
       };
       const model = String(request.body.model ?? deployment.upstreamModel);
+      // An Anthropic client reads the prompt's size from message_start, before OpenAI reports it: counted meanwhile.
+      let inputTokens = 0;
+      const ready = translated && request.stream ? promptTokens(request.body).then((n) => (inputTokens = n)) : undefined;
       return respond(http, call, request.stream, {
         format,
         upstreamFormat,
         model,
+        request: request.body,
         ...(translated
           ? {
               translateBody: (b: Record<string, unknown>) => chatToMessagesResponse(b, model),
-              translator: () => new ChatToMessagesStream(model),
+              translator: () => new ChatToMessagesStream(model, () => inputTokens),
+              ...(ready ? { ready } : {}),
             }
-          : {}),
+          : stripUsage
+            ? { translator: () => new UsageStrip() }
+            : {}),
       });
     },
   };

@@ -64,3 +64,44 @@ describe('Anthropic messages → OpenAI chat', () => {
     ]);
   });
 });
+
+describe('what a translation cannot or must carry', () => {
+  it('refuses n > 1 for an Anthropic model, naming the field', () => {
+    expect(() => chatToMessagesRequest({ model: 'gpt', n: 3, messages: [{ role: 'user', content: 'x' }] }, 'claude-x')).toThrow(
+      expect.objectContaining({ name: 'UnsupportedTranslationError', param: 'n' }),
+    );
+    expect(chatToMessagesRequest({ model: 'gpt', n: 1, messages: [{ role: 'user', content: 'x' }] }, 'claude-x').messages).toHaveLength(1);
+  });
+
+  it('maps reasoning_effort to a thinking budget inside max_tokens, and drops the temperature thinking forbids', () => {
+    const out = chatToMessagesRequest({ model: 'gpt', reasoning_effort: 'medium', max_completion_tokens: 3000, temperature: 0.2, messages: [{ role: 'user', content: 'x' }] }, 'claude-x');
+    expect(out).toMatchObject({ max_tokens: 3000, thinking: { type: 'enabled', budget_tokens: 2999 } });
+    expect(out.temperature).toBeUndefined();
+  });
+
+  it('gives signed thinking back to Anthropic first in the assistant turn, and a refusal as text', () => {
+    const out = chatToMessagesRequest(
+      {
+        model: 'gpt',
+        messages: [
+          { role: 'user', content: 'q' },
+          {
+            role: 'assistant',
+            content: 'a',
+            reasoning_content: 'thought',
+            reasoning_details: [{ type: 'reasoning.text', text: 'thought', signature: 'sig', format: 'anthropic-claude-v1', index: 0 }],
+            tool_calls: [{ id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 't1', content: 'r' },
+          { role: 'assistant', content: null, refusal: 'I cannot.' },
+          { role: 'user', content: 'ok' },
+        ],
+      },
+      'claude-x',
+    );
+    const messages = out.messages as { role: string; content: Record<string, unknown>[] }[];
+    expect(messages[1]!.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use']);
+    expect(messages[1]!.content[0]).toEqual({ type: 'thinking', thinking: 'thought', signature: 'sig' });
+    expect(messages[3]!.content).toEqual([{ type: 'text', text: 'I cannot.' }]);
+  });
+});

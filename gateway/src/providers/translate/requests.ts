@@ -2,9 +2,15 @@
  * Request translation between OpenAI Chat Completions and Anthropic Messages: system prompts, messages and content
  * parts, tools and tool results, tool choice, sampling and stop parameters.
  */
+import { UnsupportedTranslationError } from '../errors.js';
+import { thinkingBlocks } from './bodies.js';
+
 type Json = Record<string, unknown>;
 
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
+
+/** Thinking budgets for OpenAI's `reasoning_effort` on an Anthropic model (Anthropic's minimum budget is 1024). */
+const THINKING_BUDGET: Readonly<Record<string, number>> = { low: 1024, medium: 4096, high: 16_384 };
 
 const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
 
@@ -48,6 +54,9 @@ function pushTurn(messages: Json[], role: 'user' | 'assistant', blocks: Json[]):
 }
 
 export function chatToMessagesRequest(body: Json, upstreamModel: string): Json {
+  if (typeof body.n === 'number' && body.n > 1) {
+    throw new UnsupportedTranslationError(`\`n: ${body.n}\` cannot be served by an Anthropic model, which gives one answer per call: send n separate requests.`, 'n');
+  }
   const system: string[] = [];
   const messages: Json[] = [];
   for (const raw of asArray(body.messages)) {
@@ -69,9 +78,11 @@ export function chatToMessagesRequest(body: Json, upstreamModel: string): Json {
         break;
       }
       case 'assistant': {
-        const blocks: Json[] = [];
+        // Thinking given back (with its signature) must come first, as Anthropic returned it.
+        const blocks: Json[] = thinkingBlocks(m).filter((b) => b.type !== 'thinking' || b.signature);
         const text = textOf(m.content);
         if (text) blocks.push({ type: 'text', text });
+        if (typeof m.refusal === 'string' && m.refusal) blocks.push({ type: 'text', text: m.refusal });
         for (const call of asArray(m.tool_calls)) {
           const c = call as Json;
           const fn = c.function as Json;
@@ -91,7 +102,12 @@ export function chatToMessagesRequest(body: Json, upstreamModel: string): Json {
     max_tokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
   };
   if (system.length) out.system = system.join('\n\n');
-  if (body.temperature !== undefined && body.temperature !== null) out.temperature = Math.min(Number(body.temperature), 1);
+  const budget = typeof body.reasoning_effort === 'string' ? THINKING_BUDGET[body.reasoning_effort] : undefined;
+  // The budget counts toward max_tokens, as OpenAI's reasoning tokens count toward max_completion_tokens.
+  const thinking = budget !== undefined && Number(out.max_tokens) > 1024 ? Math.min(budget, Number(out.max_tokens) - 1) : undefined;
+  if (thinking !== undefined) out.thinking = { type: 'enabled', budget_tokens: thinking };
+  // Anthropic allows no temperature but 1 while thinking.
+  else if (body.temperature !== undefined && body.temperature !== null) out.temperature = Math.min(Number(body.temperature), 1);
   if (body.top_p !== undefined && body.top_p !== null) out.top_p = body.top_p;
   if (body.stop !== undefined && body.stop !== null) out.stop_sequences = asArray(body.stop);
   if (body.stream) out.stream = true;
