@@ -50,7 +50,8 @@ export class Pipeline {
   #step(ctx: CallContext): StageResult {
     const i = ctx.cursor++;
     const now = performance.now();
-    if (i > 0) ctx.stageMs[i - 1]! += now - ctx.stageAt;
+    // A stage re-entered for a resumed call did its work in the process that suspended it: it is not timed again.
+    if (i > 0 && i - 1 >= ctx.resumeAt) ctx.stageMs[i - 1]! += now - ctx.stageAt;
     ctx.stageAt = now;
     const stage = this.stages[i];
     if (!stage) throw new Error(`pipeline ${this.name}: the last stage handed on instead of answering`);
