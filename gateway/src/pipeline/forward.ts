@@ -65,7 +65,7 @@ export class Forwarder {
         (reply): Answer => {
           const stream = reply.body as Readable;
           stream.on('error', () => undefined);
-          return (ctx.response = { status: reply.statusCode, headers: responseHeaders(reply.headers), stream, outcome: NO_OUTCOME });
+          return { status: reply.statusCode, headers: responseHeaders(reply.headers), stream, outcome: NO_OUTCOME };
         },
         (error: unknown) => {
           throw new GatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', `system \`${system.name}\` is unreachable: ${(error as Error).message}`, { cause: error });

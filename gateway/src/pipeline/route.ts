@@ -49,7 +49,7 @@ export function routeStage(deps: Pick<StageDeps, 'router' | 'providers'>): Stage
         (routed) => {
           ctx.deployment = routed.deployment;
           ctx.attempts = routed.attempts;
-          return (ctx.response = routed.response);
+          return routed.response;
         },
         (error: unknown) => {
           const attempts = (error as { attempts?: CallContext['attempts'] }).attempts;

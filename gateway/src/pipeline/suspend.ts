@@ -239,6 +239,7 @@ export class Resumer {
       throw ge;
     }
     pipeline.settled(ctx);
+    ctx.response = answer;
     void answer.outcome.then(
       (outcome) => {
         ctx.outcome = outcome;

@@ -71,6 +71,7 @@ function sendError(reply: FastifyReply, ctx: CallContext, error: unknown): void 
 function sendAnswer(reply: FastifyReply, ctx: CallContext, answer: Answer): void {
   const pipeline = ctx.pipeline!;
   pipeline.settled(ctx);
+  ctx.response = answer;
   // Settles once, never rejects: the end runs after it, whatever the outcome.
   const settled = answer.outcome.then(
     (outcome) => {
