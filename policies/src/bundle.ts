@@ -14,7 +14,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, join, relative, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { parseJsonExact } from './builtins/encoding.js';
+import { YAML_V2, parseJsonExact } from './builtins/encoding.js';
 import { RObject, fromJSON, isObject, type Value } from './values.js';
 
 export interface BundleFiles {
@@ -77,8 +77,8 @@ function mount(root: Value, path: readonly string[], value: Value | undefined, f
 /** A data file's document; undefined for an empty YAML file, which defines nothing. */
 function parseData(file: string, text: string): Value | undefined {
   if (file.endsWith('.json')) return fromJSON(parseJsonExact(text));
-  // Of a YAML stream only the first document counts, as with the YAML-to-JSON conversion OPA uses.
-  const [first] = parseAllDocuments(text, { intAsBigInt: true });
+  // Read as OPA's sigs.k8s.io/yaml (yaml.v2) reads it: YAML 1.1 scalars, and of a stream only the first document.
+  const [first] = parseAllDocuments(text, YAML_V2);
   if (!first || first.contents === null) return undefined;
   if (first.errors.length) throw new Error(`${file}: ${first.errors[0]!.message}`);
   return fromJSON(first.toJS());

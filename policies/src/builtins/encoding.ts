@@ -46,7 +46,7 @@ function marshalIndent(v: Value, prefix: string, indent: string, depth = 0): str
  * How sigs.k8s.io/yaml (yaml.v2) reads YAML: 1.1 scalars (yes/no/on/off/y/n booleans, 0777 octal, merge keys),
  * but timestamps and sexagesimal numbers stay strings when decoded into plain values.
  */
-const YAML_V2: ParseOptions & DocumentOptions & SchemaOptions = {
+export const YAML_V2: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   intAsBigInt: true,
   customTags: (tags) => tags.filter((t) => typeof t !== 'object' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
