@@ -6,7 +6,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatAnthropic } from '@langchain/anthropic';
 import { ChatOpenAI } from '@langchain/openai';
-import { generateText, streamText } from 'ai';
+import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { useGatewayWithFakeUpstream } from './helpers/sdk-suite.js';
 
@@ -60,6 +60,50 @@ describe('Vercel AI SDK', () => {
   });
 });
 
+describe('Vercel AI SDK with a tool, through both OpenAI APIs, on both providers', () => {
+  const cases = [
+    { api: 'Responses', model: 'claude-test', path: '/v1/messages' },
+    { api: 'Responses', model: 'gpt-test', path: '/v1/responses' },
+    { api: 'Chat', model: 'claude-test', path: '/v1/messages' },
+    { api: 'Chat', model: 'gpt-test', path: '/v1/chat/completions' },
+  ] as const;
+
+  it.each(cases)('streamText calls the tool and answers with its result ($api on $model)', async ({ api, model, path }) => {
+    const openai = createOpenAI({ baseURL: `${suite.gw.url}/v1`, apiKey: suite.gw.userKey });
+    const executed: unknown[] = [];
+    const lookup = tool({
+      description: 'Find an order',
+      inputSchema: jsonSchema<{ input: string }>({ type: 'object', properties: { input: { type: 'string' } }, required: ['input'] }),
+      execute: async (args) => {
+        executed.push(args);
+        return 'order 42: shipped';
+      },
+    });
+    const first = suite.upstream.requests.length;
+    const result = streamText({
+      model: api === 'Responses' ? openai(model) : openai.chat(model),
+      prompt: 'please call lookup_order for 42',
+      tools: { lookup_order: lookup },
+      stopWhen: stepCountIs(2),
+      maxRetries: 0,
+    });
+    const streamed = await collect(result.textStream);
+    const steps = await result.steps;
+    expect(steps[0]!.toolCalls.map((c) => c.toolName)).toEqual(['lookup_order']);
+    expect(executed).toEqual([{ input: 'please call lookup_order for 42' }]);
+    expect(steps[0]!.finishReason).toBe('tool-calls');
+    expect(steps[1]!.finishReason).toBe('stop');
+    expect(streamed.text).toContain('Airlock demo model here.');
+    expect((await result.totalUsage).inputTokens).toBeGreaterThan(0);
+    const sent = suite.upstream.requests.slice(first);
+    expect(sent.map((r) => r.path)).toEqual([path, path]);
+    // The tool's result went back upstream in the upstream's own terms.
+    const second = JSON.stringify(sent[1]!.body);
+    expect(second).toContain('order 42: shipped');
+    if (path === '/v1/messages') expect(second).toContain('"tool_result"');
+  });
+});
+
 describe('LangChain', () => {
   it('ChatOpenAI, invoke and stream', async () => {
     const model = new ChatOpenAI({ model: 'gpt-test', apiKey: suite.gw.userKey, configuration: { baseURL: `${suite.gw.url}/v1` }, maxRetries: 0 });
@@ -69,6 +113,17 @@ describe('LangChain', () => {
     for await (const chunk of await model.stream('streaming through langchain')) parts.push(String(chunk.content));
     expect(parts.join('')).toBe(reply('streaming through langchain'));
     expect(parts.filter(Boolean).length).toBeGreaterThan(3);
+  });
+
+  it('ChatOpenAI on the Responses API, served by an Anthropic model through translation', async () => {
+    const model = new ChatOpenAI({ model: 'claude-test', apiKey: suite.gw.userKey, configuration: { baseURL: `${suite.gw.url}/v1` }, useResponsesApi: true, maxRetries: 0 });
+    const message = await model.invoke('hello responses on claude');
+    expect(message.text).toBe(reply('hello responses on claude'));
+    expect(message.usage_metadata?.input_tokens).toBeGreaterThan(0);
+    expect(suite.upstream.requests.at(-1)!.path).toBe('/v1/messages');
+    const parts: string[] = [];
+    for await (const chunk of await model.stream('streaming responses on claude')) parts.push(chunk.text);
+    expect(parts.join('')).toBe(reply('streaming responses on claude'));
   });
 
   it('ChatAnthropic, invoke and stream, served by an OpenAI model through translation', async () => {

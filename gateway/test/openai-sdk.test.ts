@@ -170,6 +170,28 @@ describe('request headers', () => {
   });
 });
 
+describe('translation: what an Anthropic model cannot serve is refused clearly', () => {
+  it('n > 1 on Chat Completions', async () => {
+    const error = await client.chat.completions.create({ model: 'claude-test', n: 3, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ code: 'GW_ERR_UNSUPPORTED_TRANSLATION', param: 'n' });
+  });
+
+  it('previous_response_id on the Responses API (the gateway keeps no responses)', async () => {
+    const error = await client.responses.create({ model: 'claude-test', input: 'again', previous_response_id: 'resp_abc' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ code: 'GW_ERR_UNSUPPORTED_TRANSLATION', param: 'previous_response_id' });
+    expect((error as Error).message).toContain('send the whole conversation');
+  });
+
+  it('serves the Responses API on an Anthropic model, streamed, with store answered false', async () => {
+    const res = await client.responses.create({ model: 'claude-test', input: 'Say hi', store: true });
+    expect(res.output_text).toBe('Airlock demo model here. You said: Say hi');
+    expect((res as unknown as { store: boolean }).store).toBe(false);
+    expect(suite.upstream.requests.at(-1)!.path).toBe('/v1/messages');
+  });
+});
+
 describe('other OpenAI endpoints', () => {
   it('lists models', async () => {
     const ids = (await client.models.list()).data.map((m) => m.id);

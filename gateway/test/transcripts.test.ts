@@ -29,7 +29,7 @@ const MODEL = { 'openai.chat': 'gpt-test', 'openai.responses': 'gpt-test', 'anth
 const TRANSLATED: Record<Transcript['api'], readonly ClientApi[]> = {
   'openai.chat': ['anthropic.messages'],
   'openai.responses': [],
-  'anthropic.messages': ['openai.chat'],
+  'anthropic.messages': ['openai.chat', 'openai.responses'],
 };
 const STOP_KEY: Record<ClientApi, keyof StopWords> = { 'openai.chat': 'chat', 'anthropic.messages': 'messages', 'openai.responses': 'responses' };
 

@@ -54,7 +54,8 @@ export function readPrompt(body: Json): { all: string; lastUser: string; tools: 
 export function demoReply(body: Json): DemoReply {
   const { all, lastUser, tools } = readPrompt(body);
   const asked = /\bcall\s+([A-Za-z0-9_-]+)/.exec(lastUser)?.[1];
-  const lastIsToolResult = JSON.stringify(body.messages ?? '').includes('tool_result') || JSON.stringify(body.messages ?? '').includes('"role":"tool"');
+  const history = JSON.stringify(body.messages ?? body.input ?? '');
+  const lastIsToolResult = history.includes('tool_result') || history.includes('"role":"tool"') || history.includes('function_call_output');
   const toolCalls: DemoToolCall[] =
     asked && tools.includes(asked) && !lastIsToolResult
       ? [{ id: stableId('call_', all), name: asked, arguments: JSON.stringify({ input: lastUser }) }]

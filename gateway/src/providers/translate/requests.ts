@@ -10,7 +10,7 @@ type Json = Record<string, unknown>;
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
 /** Thinking budgets for OpenAI's `reasoning_effort` on an Anthropic model (Anthropic's minimum budget is 1024). */
-const THINKING_BUDGET: Readonly<Record<string, number>> = { low: 1024, medium: 4096, high: 16_384 };
+export const THINKING_BUDGET: Readonly<Record<string, number>> = { low: 1024, medium: 4096, high: 16_384 };
 
 const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
 
