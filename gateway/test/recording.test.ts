@@ -111,6 +111,16 @@ describe('usage is never recorded as free', () => {
     }
   }
 
+  /** Streams a recorded transcript through a plain SDK stream and returns the call's record. */
+  async function replayed(name: string, model: string, prompt: string): ReturnType<typeof recorded> {
+    upstream.behave({ kind: 'replay', transcript: loadTranscripts().find((t) => t.name === name)! }, 1);
+    const { data, response } = await client.chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: prompt }] }).withResponse();
+    for await (const _ of data) {
+      // drain
+    }
+    return recorded(response.headers.get('x-airlock-call-id')!);
+  }
+
   it('asks the upstream for usage on a plain SDK stream, records it, and keeps the usage chunk from the client', async () => {
     const { data, response } = await client.chat.completions
       .create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'count my tokens please' }] })
@@ -131,15 +141,7 @@ describe('usage is never recorded as free', () => {
   });
 
   it('counts the tokens with a tokenizer when the provider reports none, and marks them as estimated', async () => {
-    const transcript = loadTranscripts().find((t) => t.name === 'openai-compatible-chat-stream-without-usage')!;
-    upstream.behave({ kind: 'replay', transcript }, 1);
-    const { data, response } = await client.chat.completions
-      .create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'a question of about ten tokens in all, roughly' }] })
-      .withResponse();
-    for await (const _ of data) {
-      // drain
-    }
-    const { call, spans } = await recorded(response.headers.get('x-airlock-call-id')!);
+    const { call, spans } = await replayed('openai-compatible-chat-stream-without-usage', 'gpt-test', 'a question of about ten tokens in all, roughly');
     // "Sure, here is a short answer." is 8 tokens in o200k_base; the prompt 10, plus chat framing.
     expect(Number(call.output_tokens)).toBe(8);
     expect(Number(call.input_tokens)).toBe(10 + 4 + 3);
@@ -148,15 +150,7 @@ describe('usage is never recorded as free', () => {
   });
 
   it('records the final message_delta usage of an Anthropic stream, not message_start\'s', async () => {
-    const transcript = loadTranscripts().find((t) => t.name === 'anthropic-web-search-citations-stream')!;
-    upstream.behave({ kind: 'replay', transcript }, 1);
-    const { data, response } = await client.chat.completions
-      .create({ model: 'claude-test', stream: true, messages: [{ role: 'user', content: 'search' }] })
-      .withResponse();
-    for await (const _ of data) {
-      // drain
-    }
-    const { call } = await recorded(response.headers.get('x-airlock-call-id')!);
+    const { call } = await replayed('anthropic-web-search-citations-stream', 'claude-test', 'search');
     expect(Number(call.input_tokens)).toBe(31772);
     expect(Number(call.output_tokens)).toBe(412);
   });

@@ -51,11 +51,11 @@ export function observeEvent(format: ApiFormat, obs: Observation, event: SseEven
       if (response && typeof response.model === 'string') obs.servedModel = response.model;
       if (data.type === 'response.output_text.delta' || data.type === 'response.function_call_arguments.delta' || data.type === 'response.reasoning_summary_text.delta') {
         if (typeof data.delta === 'string') obs.output.push(data.delta);
-      } else if (data.type === 'response.completed' && response) {
-        obs.usage = usageFromOpenAI(response.usage);
-        obs.finishReason = responsesFinish(response);
-      } else if (data.type === 'response.incomplete') obs.finishReason = 'length';
-      else if (data.type === 'response.failed' || data.type === 'error') obs.finishReason = 'error';
+      } else if ((data.type === 'response.completed' || data.type === 'response.incomplete' || data.type === 'response.failed') && response) {
+        // Every terminal event carries the response with its usage: a cut-short answer was still generated.
+        if (response.usage) obs.usage = usageFromOpenAI(response.usage);
+        obs.finishReason = data.type === 'response.failed' ? 'error' : responsesFinish(response);
+      } else if (data.type === 'error') obs.finishReason = 'error';
       return;
     }
     case 'anthropic.messages': {
@@ -96,7 +96,9 @@ function chatDeltaText(delta: JsonObject, out: string[]): void {
 }
 
 function responsesFinish(response: JsonObject): FinishReason {
-  if (response.status === 'incomplete') return 'length';
+  if (response.status === 'incomplete') {
+    return (response.incomplete_details as JsonObject | null | undefined)?.reason === 'content_filter' ? 'content_filter' : 'length';
+  }
   const output = response.output as JsonObject[] | undefined;
   return output?.some((item) => item.type === 'function_call') ? 'tool_calls' : 'stop';
 }

@@ -12,7 +12,7 @@ export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 /** Thinking budgets for OpenAI's `reasoning_effort` on an Anthropic model (Anthropic's minimum budget is 1024). */
 export const THINKING_BUDGET: Readonly<Record<string, number>> = { low: 1024, medium: 4096, high: 16_384 };
 
-const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
+export const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -24,7 +24,8 @@ function textOf(content: unknown): string {
     .join('');
 }
 
-function parseArguments(args: unknown): unknown {
+/** A tool call's arguments as JSON; text that is not JSON is kept, under `_raw`, rather than lost. */
+export function parseArguments(args: unknown): unknown {
   if (typeof args !== 'string') return args ?? {};
   try {
     return JSON.parse(args);
@@ -46,7 +47,7 @@ function openaiPartToAnthropic(part: Json): Json | undefined {
 }
 
 /** Anthropic wants user/assistant turns to alternate; consecutive same-role turns are merged. */
-function pushTurn(messages: Json[], role: 'user' | 'assistant', blocks: Json[]): void {
+export function pushTurn(messages: Json[], role: 'user' | 'assistant', blocks: Json[]): void {
   if (!blocks.length) return;
   const last = messages[messages.length - 1];
   if (last && last.role === role) (last.content as Json[]).push(...blocks);

@@ -15,21 +15,10 @@ import { UnsupportedTranslationError } from '../errors.js';
 import { sseFrame, type SseEvent } from '../http/sse.js';
 import type { FinishReason, Usage } from '../provider.js';
 import { ANTHROPIC_STOP, anthropicFinalUsage, usageFromAnthropic } from '../vocabulary.js';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS, THINKING_BUDGET } from './requests.js';
+import { DEFAULT_ANTHROPIC_MAX_TOKENS, THINKING_BUDGET, asArray, parseArguments, pushTurn } from './requests.js';
 import type { StreamTranslator } from './streams.js';
 
 type Json = Record<string, unknown>;
-
-const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
-
-function parseArguments(args: unknown): unknown {
-  if (typeof args !== 'string') return args ?? {};
-  try {
-    return JSON.parse(args);
-  } catch {
-    return { _raw: args };
-  }
-}
 
 function refuse(field: string, why: string): never {
   throw new UnsupportedTranslationError(`\`${field}\` cannot be served by an Anthropic model through the gateway: ${why}`, field);
@@ -68,13 +57,6 @@ function toolResultContent(output: unknown): unknown {
   if (typeof output === 'string') return output;
   const blocks = contentBlocks(output);
   return blocks.length ? blocks : JSON.stringify(output ?? '');
-}
-
-function pushTurn(messages: Json[], role: 'user' | 'assistant', blocks: Json[]): void {
-  if (!blocks.length) return;
-  const last = messages[messages.length - 1];
-  if (last && last.role === role) (last.content as Json[]).push(...blocks);
-  else messages.push({ role, content: blocks });
 }
 
 /** Responses tools → Anthropic tools: functions, and web search as Anthropic's web search server tool. */
