@@ -6,7 +6,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTranscripts, type StopWords, type Transcript } from './fake-upstream/replay.js';
+import { frameEvents, loadTranscripts, type StopWords, type Transcript } from './fake-upstream/replay.js';
 import { readThroughSdk, sdkClients, type ClientApi, type SdkAnswer, type SdkClients, type SdkFailure } from './helpers/sdk-readers.js';
 import { useGatewayWithFakeUpstream } from './helpers/sdk-suite.js';
 
@@ -122,4 +122,38 @@ describe.each(transcripts)('$name', (t) => {
       expect((result as SdkFailure).error.message).toMatch(/upstream|connection|terminated|stream/i);
     });
   }
+});
+
+describe('same-format streams pass through byte for byte', () => {
+  async function rawStream(t: Transcript, body: Record<string, unknown>): Promise<string> {
+    suite.upstream.behave({ kind: 'replay', transcript: t }, 1);
+    const path = t.api === 'anthropic.messages' ? '/v1/messages' : t.api === 'openai.responses' ? '/v1/responses' : '/v1/chat/completions';
+    const res = await fetch(suite.gw.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${suite.gw.userKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL[t.api], stream: true, max_tokens: 100, ...body }),
+    });
+    expect(res.status).toBe(200);
+    return res.text();
+  }
+
+  it.each(transcripts.filter((t) => t.stream && t.status === 200 && !t.expect.midStreamError))('$name', async (t) => {
+    const upstreamBytes = frameEvents(t.events!);
+    if (t.api !== 'openai.chat') {
+      expect(await rawStream(t, t.api === 'openai.responses' ? { input: 'x' } : { messages: [{ role: 'user', content: 'x' }] })).toBe(upstreamBytes);
+      return;
+    }
+    const messages = [{ role: 'user', content: 'x' }];
+    expect(await rawStream(t, { messages, stream_options: { include_usage: true } })).toBe(upstreamBytes);
+    // Without include_usage the client gets the same bytes less the usage chunk the gateway asked for.
+    const withoutUsage = t.events!.filter((e) => !('data' in e && typeof e.data === 'object' && e.data !== null && 'usage' in e.data));
+    expect(await rawStream(t, { messages })).toBe(frameEvents(withoutUsage));
+  });
+
+  it('keeps the comments a provider sends to keep a stream alive', async () => {
+    const t = transcripts.find((x) => x.name === 'openrouter-chat-reasoning-midstream-error')!;
+    const text = await rawStream(t, { messages: [{ role: 'user', content: 'x' }] });
+    expect(text.startsWith(': OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n')).toBe(true);
+    expect(text).toContain('"native_finish_reason":"error"');
+  });
 });

@@ -26,11 +26,10 @@ export interface ReplyOptions {
   readonly request: Readonly<Json>;
   /** Rewrites a non-streaming body from the upstream's format into the client's. */
   readonly translateBody?: (body: Json) => Json;
-  /**
-   * Rewrites a stream from the upstream's format into the client's, or filters a passed-through one (the usage
-   * chunk the gateway asked for on the client's behalf).
-   */
+  /** Rewrites a stream from the upstream's format into the client's. */
   readonly translator?: () => StreamTranslator;
+  /** Filters a passed-through stream (the usage chunk the gateway asked for on the client's behalf). */
+  readonly filter?: (stream: Readable) => Readable;
   /** Work the stream waits for, alongside the upstream's first byte (a translator's prompt count). */
   readonly ready?: Promise<unknown>;
 }
@@ -68,7 +67,11 @@ export function streamedReply(reply: HttpReply, options: ReplyOptions): Upstream
   const firstByteAt = performance.now();
   // Observed as the upstream sent it (its usage and finish are the ones recorded), then translated or filtered.
   const observed = observeStream(options.upstreamFormat, reply.body, { model: options.model, firstByteAt, request: options.request });
-  const stream: Readable = options.translator ? translateStream(observed.stream, options.translator()) : observed.stream;
+  const stream: Readable = options.translator
+    ? translateStream(observed.stream, options.translator())
+    : options.filter
+      ? options.filter(observed.stream)
+      : observed.stream;
   const { outcome } = observed;
   return { headers: { ...SSE_HEADERS, ...passedResponseHeaders(reply.headers, options.upstreamFormat, options.format) }, stream, outcome };
 }

@@ -8,7 +8,7 @@ import { respond } from '../respond.js';
 import { chatToMessagesResponse } from '../translate/bodies.js';
 import { messagesToChatRequest } from '../translate/requests.js';
 import { ChatToMessagesStream } from '../translate/streams.js';
-import { UsageStrip, asksForUsage } from '../translate/usage-strip.js';
+import { asksForUsage, stripUsage } from '../translate/usage-strip.js';
 import { promptTokens } from '../tokens.js';
 import { withForwardedHeaders } from '../headers.js';
 import { OPENAI_PATHS, openaiHeaders } from './api.js';
@@ -24,10 +24,10 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
       const { deployment, format } = request;
       const translated = format === 'anthropic.messages';
       // Usage is always asked for on chat streams; the extra chunk is filtered out for a client that did not ask.
-      const stripUsage = !translated && request.stream && format === 'openai.chat' && !asksForUsage(request.body);
+      const hideUsage = !translated && request.stream && format === 'openai.chat' && !asksForUsage(request.body);
       const body = translated
         ? messagesToChatRequest(request.body, deployment.upstreamModel)
-        : stripUsage
+        : hideUsage
           ? { ...request.body, model: deployment.upstreamModel, stream_options: { ...(request.body.stream_options as object | undefined), include_usage: true } }
           : { ...request.body, model: deployment.upstreamModel };
       const upstreamFormat = translated ? 'openai.chat' : (format as keyof typeof OPENAI_PATHS);
@@ -56,8 +56,8 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
               translator: () => new ChatToMessagesStream(model, () => inputTokens),
               ...(ready ? { ready } : {}),
             }
-          : stripUsage
-            ? { translator: () => new UsageStrip() }
+          : hideUsage
+            ? { filter: stripUsage }
             : {}),
       });
     },
