@@ -157,3 +157,21 @@ describe('same-format streams pass through byte for byte', () => {
     expect(text).toContain('"native_finish_reason":"error"');
   });
 });
+
+describe('a connection dropped after the stop reason keeps it', () => {
+  it.each([
+    ['deepseek-chat-reasoning-length-stream', 'anthropic.messages', 'max_tokens'],
+    ['anthropic-max-tokens-stream', 'openai.chat', 'length'],
+  ] as const)('%s read as %s', async (name, api, stop) => {
+    const t = transcripts.find((x) => x.name === name)!;
+    const events = t.events!;
+    // Cut inside the event after the one that gave the stop reason.
+    const at = events.findIndex((e) => 'data' in e && JSON.stringify(e.data).match(/"(finish|stop)_reason":"(length|max_tokens)"/)) + 1;
+    const result = await replay(t, api, { dropAtByte: Buffer.byteLength(frameEvents(events.slice(0, at))) + 5 });
+    expect(isFailure(result), 'a cut stream must not look complete').toBe(true);
+    const { partial } = result as SdkFailure;
+    expect(partial.text).toBe(t.expect.text);
+    if (t.expect.reasoning) expect(partial.reasoning).toBe(t.expect.reasoning);
+    expect(partial.stop).toBe(stop);
+  });
+});

@@ -67,7 +67,9 @@ export function withForwardedHeaders(
     const value = client[name];
     if (value === undefined) return;
     out ??= { ...base };
-    out[name] = Array.isArray(value) ? value.join(',') : value;
+    const given = Array.isArray(value) ? value.join(',') : value;
+    // Betas the deployment's config turns on stay on beside the caller's.
+    out[name] = name === 'anthropic-beta' && base[name] ? [...new Set([...base[name].split(','), ...given.split(',')].map((b) => b.trim()))].join(',') : given;
   };
   if (sameFormatAnthropic) for (const name of ANTHROPIC_CLIENT_HEADERS) take(name);
   for (const name of deployment.forwardHeaders ?? []) take(name);

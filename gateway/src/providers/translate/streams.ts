@@ -14,6 +14,11 @@ export interface StreamTranslator {
   onEvent(event: SseEvent): string[];
   /** Frames to send when the upstream stream ends. */
   end(): string[];
+  /**
+   * Frames to send when the upstream connection breaks midway, before the caller's error event: what streamed
+   * is closed off, and a stop reason already given is reported (never a normal end).
+   */
+  interrupted?(): string[];
 }
 
 function parse(data: string): Json | undefined {
@@ -177,6 +182,12 @@ export class MessagesToChatStream implements StreamTranslator {
 
   end(): string[] {
     return this.#finished ? [] : this.#finishFrames();
+  }
+
+  interrupted(): string[] {
+    if (this.#finished || this.#finish === undefined) return [];
+    this.#finished = true;
+    return [this.#chunk({}, FINISH_TO_OPENAI[this.#finish])];
   }
 }
 
@@ -363,6 +374,14 @@ export class ChatToMessagesStream implements StreamTranslator {
     frames.push(...this.#closeBlock(), this.#messageDelta(), sseFrame({ type: 'message_stop' }, 'message_stop'));
     return frames;
   }
+
+  interrupted(): string[] {
+    if (this.#stopped || !this.#started) return [];
+    this.#stopped = true;
+    const frames = this.#closeBlock();
+    if (this.#finish !== undefined) frames.push(this.#messageDelta());
+    return frames;
+  }
 }
 
 /** Wraps an upstream SSE byte stream: every upstream event is translated and written out at once. */
@@ -382,7 +401,17 @@ export function translateStream(upstream: Readable, translator: StreamTranslator
       callback(error);
     },
   });
-  upstream.on('error', (error) => out.destroy(error));
+  upstream.on('error', (error) => {
+    const frames = translator.interrupted?.() ?? [];
+    if (frames.length) out.push(frames.join(''));
+    destroyOnceRead(out, error);
+  });
   upstream.pipe(out);
   return out;
+}
+
+/** Destroying a stream drops what it still holds: the last frames are read first. */
+function destroyOnceRead(stream: Readable, error: Error): void {
+  if (stream.readableLength === 0 || stream.destroyed) stream.destroy(error);
+  else stream.once('data', () => setImmediate(() => destroyOnceRead(stream, error)));
 }
