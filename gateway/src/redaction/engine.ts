@@ -2,7 +2,7 @@
  * Runs the recognisers of a tier over a text and resolves overlaps: where findings overlap, the one with the higher
  * score wins (ties: the longer one), except that a validated number (card, IBAN, SSN) is never taken for a phone.
  */
-import { apiKeyDetector } from './detectors/api-key.js';
+import { apiKeyDetector, credentialDetector } from './detectors/api-key.js';
 import { dateOfBirthDetector } from './detectors/date-of-birth.js';
 import { locationDetector } from './detectors/location.js';
 import { personDetector } from './detectors/person.js';
@@ -14,6 +14,7 @@ import { FULL_ONLY, type Detector, type EntityType, type Finding, type Tier } fr
 /** Order matters only for ties; validated types first. */
 export const DETECTORS: readonly Detector[] = [
   apiKeyDetector,
+  credentialDetector,
   emailDetector,
   ibanDetector,
   creditCardDetector,
@@ -26,7 +27,7 @@ export const DETECTORS: readonly Detector[] = [
   locationDetector,
 ];
 
-const PRIORITY: Partial<Record<EntityType, number>> = { API_KEY: 3, EMAIL: 2, IBAN: 2, CREDIT_CARD: 2, SSN: 2, IP_ADDRESS: 1, URL: 1, PHONE: 1, DATE_OF_BIRTH: 1 };
+const PRIORITY: Partial<Record<EntityType, number>> = { API_KEY: 3, CREDENTIAL: 3, EMAIL: 2, IBAN: 2, CREDIT_CARD: 2, SSN: 2, IP_ADDRESS: 1, URL: 1, PHONE: 1, DATE_OF_BIRTH: 1 };
 
 export interface DetectOptions {
   readonly tier?: Tier;

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { detect } from './engine.js';
-import type { EntityType, Finding, Tier } from './types.js';
+import { ENTITY_TYPES, type EntityType, type Finding, type Tier } from './types.js';
 
 export const MODES = ['mask', 'placeholder', 'hash', 'drop'] as const;
 export type Mode = (typeof MODES)[number];
@@ -73,7 +73,8 @@ export class Vault {
   }
 }
 
-export const PLACEHOLDER = /<(?:EMAIL|PHONE|CREDIT_CARD|IBAN|SSN|IP_ADDRESS|URL|API_KEY|PERSON|LOCATION|DATE_OF_BIRTH)_\d{1,6}>/g;
+/** A placeholder of any entity type, so a type added to the vocabulary is restored without another list to update. */
+export const PLACEHOLDER = new RegExp(`<(?:${ENTITY_TYPES.join('|')})_\\d{1,6}>`, 'g');
 
 function replacement(f: Finding, value: string, plan: RedactionPlan, vault: Vault): string {
   switch (plan.modes?.[f.type] ?? plan.mode) {

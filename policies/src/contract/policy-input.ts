@@ -13,6 +13,7 @@ export const ENTITY_TYPES = [
   'IP_ADDRESS',
   'URL',
   'API_KEY',
+  'CREDENTIAL',
   'PERSON',
   'LOCATION',
   'DATE_OF_BIRTH',

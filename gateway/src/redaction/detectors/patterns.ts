@@ -52,7 +52,8 @@ export const creditCardDetector: Detector = {
   },
 };
 
-const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
+/** Any case, grouped by blanks or hyphens or not at all; the checksum decides. */
+const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])/g;
 
 export const ibanDetector: Detector = {
   type: 'IBAN',
@@ -63,12 +64,13 @@ export const ibanDetector: Detector = {
       // The pattern may run into a following word; trim group by group until the checksum holds.
       let candidate = m[0];
       while (candidate.length >= 15) {
-        const iban = electronicFormatIBAN(candidate);
+        const iban = electronicFormatIBAN(candidate.toUpperCase());
         if (iban && isValidIBAN(iban)) {
           out.push({ type: 'IBAN', start: m.index, end: m.index + candidate.length, score: 0.99 });
           break;
         }
-        candidate = candidate.slice(0, candidate.lastIndexOf(' ') > 4 ? candidate.lastIndexOf(' ') : candidate.length - 1).trimEnd();
+        const gap = Math.max(candidate.lastIndexOf(' '), candidate.lastIndexOf('-'));
+        candidate = candidate.slice(0, gap > 4 ? gap : candidate.length - 1).replace(/[ -]+$/, '');
       }
     }
     return out;

@@ -11,8 +11,8 @@ import type { Detector, Finding } from '../types.js';
 /** Regions tried for numbers written without a country code, unless the caller names others. */
 export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN'];
 
-const PHONE = /(?<![\w+])\d{10,11}(?!\w|-\d)|(?<![\w+])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?|\b)(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w|-\d)|(?<![\w+])\(\d{2,4}\)\s?\d{3}[ .-]?\d{3,4}(?:\s?x\d{1,6})?(?!\w)/g;
-const PHONE_CONTEXT = /phone|tel\b|telephone|mobile|cell|call|fax|contact|number|reach|dial|whatsapp|sms|text me|office|home|work|landline/i;
+const PHONE = /(?<![\w+])\d{10,11}(?!\w|-\d)|(?<![\w+.-])\d{2,5}[ .-]\d{5,8}(?![\w.]|-\d)|(?<![\w+])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?|\b)(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w|-\d)|(?<![\w+])\(\d{2,4}\)\s?\d{3}[ .-]?\d{3,4}(?:\s?x\d{1,6})?(?!\w)/g;
+const PHONE_CONTEXT = /phone|tel\b|ring\b|telephone|mobile|cell|call|fax|contact|number|reach|dial|whatsapp|sms|text me|office|home|work|landline/i;
 
 function validSomewhere(raw: string, regions: readonly CountryCode[]): boolean {
   const national = raw.replace(/\s?(?:x|ext\.?|extension)\s?\d+$/i, '');
