@@ -143,7 +143,7 @@ export const ConfigFileSchema = z
       .object({
         enabled: z.boolean().default(true),
         tier: z.enum(['fast', 'full']).default('fast'),
-        entities: z.array(z.enum(ENTITY_TYPES)).default(['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY']),
+        entities: z.array(z.enum(ENTITY_TYPES)).default(['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY', 'CREDENTIAL']),
         mode: z.enum(MODES).default('placeholder'),
         modes: z.partialRecord(z.enum(ENTITY_TYPES), z.enum(MODES)).default({}),
         hash_secret_env: envName.optional(),
@@ -152,7 +152,7 @@ export const ConfigFileSchema = z
         on_unsafe_stream: z.enum(['block', 'pass']).default('block'),
       })
       .strict()
-      .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY'], mode: 'placeholder', modes: {}, output: false, on_unsafe_stream: 'block' })
+      .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY', 'CREDENTIAL'], mode: 'placeholder', modes: {}, output: false, on_unsafe_stream: 'block' })
       .describe('PII redaction of model calls until a policy decision says otherwise'),
     policy: z
       .object({

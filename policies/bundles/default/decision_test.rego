@@ -29,7 +29,7 @@ test_plain_call_is_allowed if {
 test_default_redaction_covers_core_types if {
 	d := airlock.decision with input as base_input
 	d.redact.mode == "placeholder"
-	{"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "SSN", "API_KEY"} == {e | some e in d.redact.entities}
+	{"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "SSN", "API_KEY", "CREDENTIAL"} == {e | some e in d.redact.entities}
 }
 
 test_labels_name_team if {

@@ -26,4 +26,22 @@ describe('personDetector', () => {
     expect(people('We use Python and React during the sprint.')).toEqual([]);
     expect(people('The office is in London NW1 6XE.')).not.toContain('London NW');
   });
+
+  it('finds names no list holds by form: capitalised words that are no common word, no place, no acronym', () => {
+    expect(people('The report was signed by Okechukwu Vantrebbel last week.')).toEqual(['Okechukwu Vantrebbel']);
+    expect(people('Please ask Zorathiel Quennmark about the invoice.')).toEqual(['Zorathiel Quennmark']);
+    expect(people('Tube Snake Boogie topped the Entertainment Weekly chart.')).toEqual([]);
+    expect(people('Our NASA API partners visited Norway.')).toEqual([]);
+  });
+
+  it('finds single unknown names by the words a person fits', () => {
+    expect(people("Then Thraxilda just had to leave, and Ruvenko's car broke down.")).toEqual(['Thraxilda', 'Ruvenko']);
+    expect(people('I had lunch with Quimbry yesterday.')).toEqual(['Quimbry']);
+  });
+
+  it('reads unknown names in texts without capitals from person context', () => {
+    expect(people('a tribute to velkorin dasheff, sadly she left')).toEqual(['velkorin dasheff']);
+    expect(people('the tribute to the grand old harbour was lovely')).toEqual([]);
+  });
 });
+

@@ -4,7 +4,7 @@
  * how name-like the run is and by the words around it, as Presidio's context enhancement does. A capitalised pair
  * that looks like nothing known still counts when the context names a person ("What's your name? …", "… said").
  */
-import { gazetteer, type Gazetteer } from '../gazetteer/index.js';
+import { gazetteer, isCommon, type Gazetteer } from '../gazetteer/index.js';
 import { matches } from '../context.js';
 import type { Detector, Finding } from '../types.js';
 import { adjacent, after, before, tokenize, type Token } from './tokens.js';
@@ -22,7 +22,7 @@ const NAMING = /(?:\bname(?: is| was|:|\?)?|\bnamed|\bcalled|\bi am|\bi'm|\buser
 /** Weaker context before a name: raises a run that already holds a known name. */
 const NEAR_NAME = /(?:\bby|\bwith|\bunder|\badd|\bmeet|\bask|\bcontact|\bclient|\bcustomer|\bmanager|\bdoctor|\bnurse|\bthanks|\bbut|\bme|\bhim|\bher|\bcc:?|\band)[\s:,]*$/;
 /** Context after a name: what a person does in a sentence. */
-const AFTER_NAME = /^(?:['’]s\b|,? (?:the|a|an) [a-z ]{0,30}(?:,|said|says)|,? (?:said|says|explained|listed|told|wrote|asked|replied|will|would|is|was|has|had|lives|lived|just|and (?:his|her))\b|\s*:\s*\\*["“]|\s+(?:concert|as a|points out|in an|employs)\b|!)/;
+const AFTER_NAME = /^(?:['’]s\b|,? (?:the|a|an) [a-z ]{0,30}(?:,|said|says)|,? (?:said|says|explained|listed|told|wrote|asked|replied|will|would|is|was|has|had|lives|lived|just|and (?:his|her)|(?:had )?given|(?:is|was) a)\b|\s*:\s*\\*["“]|\s+(?:concert|as a|points out|in an|employs)\b|!)/;
 
 type Kind = 'first' | 'last' | 'shape' | 'title';
 
@@ -34,8 +34,8 @@ function kindOf(t: Token, g: Gazetteer, titled: boolean): Kind | undefined {
   return titled ? 'title' : undefined;
 }
 
-/** An initial: "K." or a lone capital letter between two name words. */
-const isInitial = (text: string, t: Token): boolean => t.text.length === 1 && /\p{Lu}/u.test(t.text) || (t.text.length === 1 && text[t.end] === '.');
+/** An initial: "K." or a lone capital letter between two name words (not the pronoun "I"). */
+const isInitial = (text: string, t: Token): boolean => t.text.length === 1 && ((/\p{Lu}/u.test(t.text) && t.text !== 'I') || text[t.end] === '.');
 
 interface Run {
   readonly from: number;
@@ -86,6 +86,10 @@ interface Context {
   readonly titled: boolean;
   /** Opens a line of dialogue: `Jordan: "Who are you?"`. */
   readonly speaker: boolean;
+  /** Capitalised words that look like no place and no acronym. */
+  readonly shaped: boolean;
+  /** At the start of a sentence or line, where any word is capitalised. */
+  readonly initial: boolean;
 }
 
 function score(run: Run, tokens: readonly Token[], c: Context, g: Gazetteer): number {
@@ -96,13 +100,16 @@ function score(run: Run, tokens: readonly Token[], c: Context, g: Gazetteer): nu
     if (run.firstIsFirstName) return any ? 0.9 : 0.85;
     if (run.known >= 2) return any ? 0.85 : 0.7;
     if (run.known >= 1) return any ? 0.8 : 0.6;
-    return c.naming || c.titled ? 0.6 : 0;
+    if (c.naming || c.titled) return 0.7;
+    if (c.near) return 0.65;
+    return c.shaped ? (c.initial ? 0.5 : 0.55) : 0;
   }
   const place = g.places.has(head.lower) || g.countries.has(head.lower);
   if (c.titled || c.speaker) return 0.75;
   if (run.firstIsFirstName && any) return 0.65;
   if (c.naming && head.lower.length > 2 && !place) return 0.55;
   if (run.firstIsFirstName && head.lower.length > 3 && !place) return 0.5;
+  if (c.near && !place && !isCommon(head.lower, g)) return 0.55;
   return 0;
 }
 
@@ -127,17 +134,30 @@ export const personDetector: Detector = {
       const kind = kindOf(t, g, titled);
       const run = growRun(text, tokens, i, g);
       // An unknown word may still open a name that a known word or a surname shape completes ("Stefanía K. Oddgeirsdóttir").
-      if (!kind && !naming && !(run.to > run.from && run.known >= 1)) continue;
-      // Without capitals to go by, an unknown word needs a name to be asked for ("my name is …").
-      if (caseless && !kind && !speaker && !/name(?: is|:|\?)[\s:]*$|user:\s*$/.test(lead)) continue;
+      const place = (k: Token): boolean => g.places.has(k.lower) || g.countries.has(k.lower);
+      // Form alone: two or more capitalised words, none a place, none written in capitals only ("NASA", "ID").
+      const shaped =
+        run.to > run.from &&
+        tokens.slice(run.from, run.to + 1).every((k) => !place(k) && (k.text.length === 1 || (k.text !== k.text.toUpperCase() && !isCommon(k.lower, g))));
       const last = tokens[run.to]!;
+      // Context a person fits: "but Zhenya just has to", "I'm Oduya's daughter", "follow up with …".
+      const nearBefore = NEAR_NAME.test(lead);
+      const near = nearBefore || AFTER_NAME.test(after(text, last.end));
+      // An unknown word that could be a name: no common English word, no place, not an acronym.
+      const unknown = (k: Token): boolean => !place(k) && k.text !== k.text.toUpperCase() && !isCommon(k.lower, g);
+      const single = run.to === run.from && unknown(t) && t.lower.length > 2 && (near || naming);
+      if (!kind && !naming && !shaped && !single && !(run.to > run.from && run.known >= 1)) continue;
+      // Without capitals to go by, an unknown word needs a name to be asked for ("my name is …") or words a person
+      // fits, and every word of the run must look like no common word.
+      const runUnknown = tokens.slice(run.from, run.to + 1).every((k) => k.text.length === 1 || unknown(k) || g.first.has(k.lower) || g.last.has(k.lower));
+      if (caseless && !kind && !speaker && !/name(?: is|:|\?)[\s:]*$|user:\s*$/.test(lead) && !((naming || nearBefore) && runUnknown)) continue;
       const next = tokens[run.to + 1];
       if (next && ORG_WORDS.test(next.text) && adjacent(text, last, next)) {
         i = run.to + 1;
         continue;
       }
-      const near = NEAR_NAME.test(lead) || AFTER_NAME.test(after(text, last.end));
-      const s = score(run, tokens, { naming, near, titled, speaker }, g);
+      const initial = /(?:^|[.!?]\s+|\n\s*)$/.test(text.slice(Math.max(0, t.start - 4), t.start));
+      const s = score(run, tokens, { naming, near, titled, speaker, shaped, initial }, g);
       if (s > 0) out.push({ type: 'PERSON', start: t.start, end: last.end, score: s });
       i = run.to;
     }
