@@ -26,7 +26,8 @@ const KEY_NAME = /secret|token|api[_ -]?key|apikey|passw|pwd|client[_-]?id|tenan
 /** Key names that say the value is a password: a credential rather than an API key. */
 const PASSWORD_NAME = /passw|pwd|passphrase/i;
 const PASSWORD_FIELD = /\b[\w.-]*(?:passw(?:or)?d|pwd|passphrase)[\w.-]*["']?[ \t]*(?::=|=>|=|:|[ \t]is)[ \t]*["']?([^\s"'`,;]{6,})/gi;
-const PLACEHOLDER = /^\$\{|^\$[A-Z_]+$|^<|^x+$|^\*+$|example|changeme|placeholder|your[_-]|redacted/i;
+/** Values that stand for a secret rather than being one ("${TOKEN}", "<your-key>", "changeme"). */
+const PLACEHOLDER = /^\$\{|^\$[A-Z_]+$|^<|^x+$|^\*+$|^example|changeme|placeholder|^your[_-]|redacted/i;
 
 /** scheme://user:password@host: the user and the password. */
 const URI_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/([^\s:/@"'<>]+):([^\s@/"'<>]+)@/gi;

@@ -43,5 +43,11 @@ describe('personDetector', () => {
     expect(people('a tribute to velkorin dasheff, sadly she left')).toEqual(['velkorin dasheff']);
     expect(people('the tribute to the grand old harbour was lovely')).toEqual([]);
   });
+
+  it('finds names in other scripts: by form where the script has case, by context where it has none', () => {
+    expect(people('The contract was signed by Дмитрий Волховцев.')).toEqual(['Дмитрий Волховцев']);
+    expect(people('I had a call with 王秀英 yesterday.')).toEqual(['王秀英']);
+    expect(people('今日は雨です。')).toEqual([]);
+  });
 });
 

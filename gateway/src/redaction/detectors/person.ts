@@ -5,6 +5,7 @@
  * that looks like nothing known still counts when the context names a person ("What's your name? …", "… said").
  */
 import { gazetteer, isCommon, type Gazetteer } from '../gazetteer/index.js';
+import { nameModel, nameScore } from '../gazetteer/name-model.js';
 import { matches } from '../context.js';
 import type { Detector, Finding } from '../types.js';
 import { adjacent, after, before, tokenize, type Token } from './tokens.js';
@@ -22,9 +23,12 @@ const NAMING = /(?:\bname(?: is| was|:|\?)?|\bnamed|\bcalled|\bi am|\bi'm|\buser
 /** Weaker context before a name: raises a run that already holds a known name. */
 const NEAR_NAME = /(?:\bby|\bwith|\bunder|\badd|\bmeet|\bask|\bcontact|\bclient|\bcustomer|\bmanager|\bdoctor|\bnurse|\bthanks|\bbut|\bme|\bhim|\bher|\bcc:?|\band)[\s:,]*$/;
 /** Context after a name: what a person does in a sentence. */
-const AFTER_NAME = /^(?:['’]s\b|,? (?:the|a|an) [a-z ]{0,30}(?:,|said|says)|,? (?:said|says|explained|listed|told|wrote|asked|replied|will|would|is|was|has|had|lives|lived|just|and (?:his|her)|(?:had )?given|(?:is|was) a)\b|\s*:\s*\\*["“]|\s+(?:concert|as a|points out|in an|employs)\b|!)/;
+const AFTER_NAME = /^(?:\\?['’]s\b|,? (?:the|a|an) [a-z ]{0,30}(?:,|said|says)|,? (?:said|says|explained|listed|told|wrote|asked|replied|will|would|is|was|has|had|lives|lived|just|and (?:his|her)|(?:had )?given|(?:is|was) a)\b|\s*:\s*\\*["“]|\s+(?:concert|as a|points out|in an|employs)\b|!)/;
 
 type Kind = 'first' | 'last' | 'shape' | 'title';
+
+/** Below this mean log-odds the name model takes a word for a brand or a word, not a name ("Nautilytics", "Shopify"). */
+const NOT_A_NAME = -0.75;
 
 function kindOf(t: Token, g: Gazetteer, titled: boolean): Kind | undefined {
   if (t.stop || t.lower.length < 2 || !t.capital) return undefined;
@@ -88,6 +92,8 @@ interface Context {
   readonly speaker: boolean;
   /** Capitalised words that look like no place and no acronym. */
   readonly shaped: boolean;
+  /** One word that could be a name, in a person's context. */
+  readonly single: boolean;
   /** At the start of a sentence or line, where any word is capitalised. */
   readonly initial: boolean;
 }
@@ -109,7 +115,7 @@ function score(run: Run, tokens: readonly Token[], c: Context, g: Gazetteer): nu
   if (run.firstIsFirstName && any) return 0.65;
   if (c.naming && head.lower.length > 2 && !place) return 0.55;
   if (run.firstIsFirstName && head.lower.length > 3 && !place) return 0.5;
-  if (c.near && !place && !isCommon(head.lower, g)) return 0.55;
+  if (c.single) return 0.55;
   return 0;
 }
 
@@ -118,6 +124,7 @@ export const personDetector: Detector = {
   detect(text) {
     if (!/\p{L}/u.test(text)) return [];
     const g = gazetteer();
+    const model = nameModel();
     const tokens = tokenize(text);
     const caseless = !/\p{Lu}/u.test(text);
     const firms = firmSpans(text, caseless);
@@ -133,23 +140,31 @@ export const personDetector: Detector = {
       const naming = NAMING.test(lead) || speaker;
       const kind = kindOf(t, g, titled);
       const run = growRun(text, tokens, i, g);
-      // An unknown word may still open a name that a known word or a surname shape completes ("Stefanía K. Oddgeirsdóttir").
-      const place = (k: Token): boolean => g.places.has(k.lower) || g.countries.has(k.lower);
-      // Form alone: two or more capitalised words, none a place, none written in capitals only ("NASA", "ID").
-      const shaped =
-        run.to > run.from &&
-        tokens.slice(run.from, run.to + 1).every((k) => !place(k) && (k.text.length === 1 || (k.text !== k.text.toUpperCase() && !isCommon(k.lower, g))));
       const last = tokens[run.to]!;
+      // Cheap checks first: a run with no listed name, no naming context and a common word or an acronym in it is no
+      // name, and needs none of the context patterns below.
+      const words = tokens.slice(run.from, run.to + 1);
+      const couldBe = (k: Token): boolean => k.text.length === 1 || g.first.has(k.lower) || g.last.has(k.lower) || (!g.countries.has(k.lower) && (k.uncased || k.text !== k.text.toUpperCase()) && !isCommon(k.lower, g));
+      if (!kind && !naming && !titled && run.known === 0 && !words.every(couldBe)) continue;
       // Context a person fits: "but Zhenya just has to", "I'm Oduya's daughter", "follow up with …".
       const nearBefore = NEAR_NAME.test(lead);
       const near = nearBefore || AFTER_NAME.test(after(text, last.end));
-      // An unknown word that could be a name: no common English word, no place, not an acronym.
-      const unknown = (k: Token): boolean => !place(k) && k.text !== k.text.toUpperCase() && !isCommon(k.lower, g);
-      const single = run.to === run.from && unknown(t) && t.lower.length > 2 && (near || naming);
+      // Many names are places somewhere too (Mary, Holloway, David): with a person's context only a country is a place.
+      const place = (k: Token): boolean => g.countries.has(k.lower) || (g.places.has(k.lower) && !(naming || near || titled));
+      // An unknown word that could be a name: no common English word, no place, not an acronym, name-like in form.
+      const unknown = (k: Token): boolean => !place(k) && (k.uncased || k.text !== k.text.toUpperCase()) && !isCommon(k.lower, g) && nameScore(model, k.lower) > NOT_A_NAME;
+      // Form alone: two or more capitalised words, each a listed name or an unknown word that could be one.
+      // An unknown word may also open a name that a known word or a surname shape completes ("Stefanía K. Oddgeirsdóttir").
+      // Words of a script without case are names only by context: in such a text, every word looks capitalised.
+      const shaped =
+        run.to > run.from &&
+        !t.uncased &&
+        words.every((k) => k.text.length === 1 || (!place(k) && (g.first.has(k.lower) || g.last.has(k.lower))) || unknown(k));
+      const single = run.to === run.from && unknown(t) && (t.lower.length > 2 || t.uncased) && (near || naming);
       if (!kind && !naming && !shaped && !single && !(run.to > run.from && run.known >= 1)) continue;
       // Without capitals to go by, an unknown word needs a name to be asked for ("my name is …") or words a person
       // fits, and every word of the run must look like no common word.
-      const runUnknown = tokens.slice(run.from, run.to + 1).every((k) => k.text.length === 1 || unknown(k) || g.first.has(k.lower) || g.last.has(k.lower));
+      const runUnknown = words.every((k) => k.text.length === 1 || unknown(k) || g.first.has(k.lower) || g.last.has(k.lower));
       if (caseless && !kind && !speaker && !/name(?: is|:|\?)[\s:]*$|user:\s*$/.test(lead) && !((naming || nearBefore) && runUnknown)) continue;
       const next = tokens[run.to + 1];
       if (next && ORG_WORDS.test(next.text) && adjacent(text, last, next)) {
@@ -157,7 +172,7 @@ export const personDetector: Detector = {
         continue;
       }
       const initial = /(?:^|[.!?]\s+|\n\s*)$/.test(text.slice(Math.max(0, t.start - 4), t.start));
-      const s = score(run, tokens, { naming, near, titled, speaker, shaped, initial }, g);
+      const s = score(run, tokens, { naming, near, titled, speaker, shaped, single, initial }, g);
       if (s > 0) out.push({ type: 'PERSON', start: t.start, end: last.end, score: s });
       i = run.to;
     }

@@ -13,10 +13,13 @@ export interface Token {
   readonly end: number;
   /** Starts with a capital, or the text has no capitals at all and this is not a common word. */
   readonly capital: boolean;
+  /** Written in a script without letter case (Han, kana, Hangul, Arabic, Hebrew, Thai, Devanagari, …). */
+  readonly uncased: boolean;
   readonly stop: boolean;
 }
 
 const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
+const UNCASED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Tamil}\p{Script=Ethiopic}]/u;
 
 export function tokenize(text: string): Token[] {
   const caseless = !/\p{Lu}/u.test(text);
@@ -25,8 +28,10 @@ export function tokenize(text: string): Token[] {
     const word = m[0].replace(/['’]s$/i, '').replace(/['’-]+$/, '');
     const lower = word.toLowerCase();
     const stop = STOPWORDS.has(lower);
-    const capital = caseless ? !stop : /^\p{Lu}/u.test(word);
-    tokens.push({ text: word, lower, start: m.index, end: m.index + word.length, capital, stop });
+    const uncased = UNCASED.test(word);
+    // A script without case says nothing by capitals either: its words may be names, as in a text without capitals.
+    const capital = caseless || uncased ? !stop : /^\p{Lu}/u.test(word);
+    tokens.push({ text: word, lower, start: m.index, end: m.index + word.length, capital, stop, uncased });
   }
   return tokens;
 }

@@ -109,3 +109,16 @@ export function leaveOut(names: Iterable<string>): void {
     g.last.delete(n);
   }
 }
+
+/**
+ * What the name model learns from: single-word first and last names, against common English words and the words of
+ * place names that are no name (a word in both lists says nothing about form).
+ */
+export function trainingWords(g: Gazetteer): { names: string[]; others: string[] } {
+  const names = new Set([...g.first, ...g.last].filter((w) => /^\p{L}+$/u.test(w)));
+  const others = new Set<string>();
+  for (const w of g.common) if (/^\p{L}+$/u.test(w) && !names.has(w)) others.add(w);
+  for (const p of g.places) for (const w of p.split(' ')) if (/^\p{L}{3,}$/u.test(w) && !names.has(w)) others.add(w);
+  return { names: [...names], others: [...others] };
+}
+

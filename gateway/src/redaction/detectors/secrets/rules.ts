@@ -60,16 +60,27 @@ const OURS: readonly RawRule[] = [
   { id: 'sendgrid-api-key', regex: '\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])', keywords: ['sg.'] },
   { id: 'vault-service-token-any-length', regex: '\\b(hv[sbr]\\.[A-Za-z0-9_-]{24,})(?![A-Za-z0-9_-])', keywords: ['hv'] },
   { id: 'grafana-cloud-token-any-length', regex: '\\b(gl(?:c|sa)_[A-Za-z0-9_+/=-]{24,})(?![A-Za-z0-9_-])', keywords: ['glc_', 'glsa_'] },
-  { id: 'databricks-token-any-length', regex: '\\b(dapi[a-f0-9]{32,40}(?:-\\d)?)(?![A-Za-z0-9_-])', keywords: ['dapi'] },
+  { id: 'databricks-token-any-case', regex: '\\b(dapi[a-fA-F0-9]{32}(?:-\\d+)?)(?![A-Za-z0-9_-])', keywords: ['dapi'] },
+  { id: 'aws-access-key-id', regex: '\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9_-])', keywords: ['a3t', 'akia', 'asia', 'abia', 'acca'] },
+  { id: 'github-app-installation-token', regex: '\\b(gh[su]_\\d+_[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,})', keywords: ['ghs_', 'ghu_'] },
+  { id: 'figma-token', regex: '\\b(fig[dou]_[A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])', keywords: ['fig'] },
+  { id: 'tailscale-key', regex: '\\b(tskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{8,}-[A-Za-z0-9]{16,})(?![A-Za-z0-9_-])', keywords: ['tskey-'] },
   { id: 'shopify-token', regex: '\\b(shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,})(?![A-Za-z0-9_-])', keywords: ['shp'] },
   { id: 'airlock-virtual-key', regex: '\\b(alk_[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])', keywords: ['alk_'] },
 ];
 
+/** Values whose key name says what they are, beyond gitleaks' list: AWS account and secret keys, Azure ids. */
+const OURS_SEMI_GENERIC: readonly RawSemiGeneric[] = [
+  { id: 'aws-account-id', identifiers: 'aws_?account_?id', secret: '\\d{4}-?\\d{4}-?\\d{4}' },
+  { id: 'aws-secret-access-key', identifiers: 'aws_?secret_?access_?key|aws_?secret', secret: '[A-Za-z0-9/+=]{40}' },
+];
+
 /**
  * gitleaks rules that ours replace: secretlint, whose fixtures show what users paste, takes a Stripe key of fewer than
- * 24 characters for no key at all.
+ * 24 characters for no key at all, and reports AWS's documentation key (gitleaks allows it) — redacting a sample
+ * key costs nothing, missing a real one that happens to end in EXAMPLE would.
  */
-const SUPERSEDED = new Set(['stripe-access-token']);
+const SUPERSEDED = new Set(['stripe-access-token', 'aws-access-token']);
 
 /**
  * Go RE2 to JavaScript: inline case flags become the whole pattern's `i` flag (looser only in letter case), `(?s:.)`
@@ -124,14 +135,14 @@ export function secretRules(): Loaded {
     } else inside.push(rule);
   }
   const byIdentifier = new Map<string, SemiGenericRule[]>();
-  for (const raw of data.semiGeneric) {
+  for (const raw of [...OURS_SEMI_GENERIC, ...data.semiGeneric]) {
     const rule: SemiGenericRule = { id: raw.id, secret: new RegExp(`^(${raw.secret})${TERMINATOR}`, 'i'), entropy: raw.entropy ?? 0 };
     byIdentifier.set(raw.identifiers, [...(byIdentifier.get(raw.identifiers) ?? []), rule]);
   }
   const identifiers = [...byIdentifier.keys()];
   // One group per rule's identifiers, inner groups made non-capturing, so the group that matched names the rules.
   const identifier = new RegExp(identifiers.map((k) => `(${k.replace(/\((?!\?)/g, '(?:')})`).join('|'), 'g');
-  loaded = { byPrefix, inside, identifier, identifiers, byIdentifier, count: OURS.length + data.rules.length + data.semiGeneric.length };
+  loaded = { byPrefix, inside, identifier, identifiers, byIdentifier, count: OURS.length + OURS_SEMI_GENERIC.length + data.rules.length + data.semiGeneric.length };
   return loaded;
 }
 
