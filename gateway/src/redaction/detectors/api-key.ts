@@ -15,6 +15,7 @@ import { secretRules, semiGenericRulesFor, type TokenRule } from './secrets/rule
 const RUN = /[A-Za-z0-9_][A-Za-z0-9_.+/~-]{9,}={0,3}/g;
 /** Runs that are plain words ("responsibilities") are not secrets: a secret has a digit, a symbol or inner capitals. */
 const SECRET_SHAPED = /[\d_.~/+-]|[a-z][A-Z]/;
+const DIGITS_ONLY = /^[\d.+/-]+$/;
 
 /**
  * The key name before a value: a word or a short phrase, an assignment (`=`, `:`, `:=`, `=>`, `,`, or "is"), quotes
@@ -85,17 +86,20 @@ function scan(text: string): Finding[] {
     if (!SECRET_SHAPED.test(run) && run.length < 30) continue;
     const start = m.index;
     const end = start + run.length;
-    const lower = run.toLowerCase();
-    const offset = Math.max(0, start - 1);
-    // A rule may read past the run (`_authToken=…`, `_gitlab_session=…`): the window reaches a little beyond it.
-    const window = text.slice(offset, end + 160);
-    const candidates = rules.byPrefix.get(lower.slice(0, 2));
-    const token =
-      (candidates && tokenMatch(candidates, window, offset, start, end)) ??
-      tokenMatch(rules.inside.filter((r) => r.keywords.some((k) => lower.includes(k))), window, offset, start, end);
-    if (token) {
-      push('API_KEY', token[0], token[1], 0.95);
-      continue;
+    // Digits and separators only (a card, a date, a phone number) are a secret only by their key name.
+    if (!DIGITS_ONLY.test(run)) {
+      const candidates = rules.byPrefix.get(run.slice(0, 2).toLowerCase());
+      const inside = rules.insideKeyword.test(run) ? rules.inside.filter((r) => r.keywords.some((k) => run.toLowerCase().includes(k))) : undefined;
+      if (candidates || inside) {
+        const offset = Math.max(0, start - 1);
+        // A rule may read past the run (`_authToken=…`, `_gitlab_session=…`): the window reaches a little beyond it.
+        const window = text.slice(offset, end + 160);
+        const token = (candidates && tokenMatch(candidates, window, offset, start, end)) ?? (inside && tokenMatch(inside, window, offset, start, end));
+        if (token) {
+          push('API_KEY', token[0], token[1], 0.95);
+          continue;
+        }
+      }
     }
     if (!assigned(text, start)) continue;
     const key = KEY_BEFORE.exec(text.slice(Math.max(0, start - 80), start));

@@ -38,6 +38,11 @@ function kindOf(t: Token, g: Gazetteer, titled: boolean): Kind | undefined {
   return titled ? 'title' : undefined;
 }
 
+/** A listed name, an initial, or a word that is no common English word, no country and no acronym. */
+function couldBeName(k: Token, g: Gazetteer): boolean {
+  return k.text.length === 1 || g.first.has(k.lower) || g.last.has(k.lower) || (!g.countries.has(k.lower) && (k.uncased || k.text !== k.text.toUpperCase()) && !isCommon(k.lower, g));
+}
+
 /** An initial: "K." or a lone capital letter between two name words (not the pronoun "I"). */
 const isInitial = (text: string, t: Token): boolean => t.text.length === 1 && ((/\p{Lu}/u.test(t.text) && t.text !== 'I') || text[t.end] === '.');
 
@@ -144,8 +149,7 @@ export const personDetector: Detector = {
       // Cheap checks first: a run with no listed name, no naming context and a common word or an acronym in it is no
       // name, and needs none of the context patterns below.
       const words = tokens.slice(run.from, run.to + 1);
-      const couldBe = (k: Token): boolean => k.text.length === 1 || g.first.has(k.lower) || g.last.has(k.lower) || (!g.countries.has(k.lower) && (k.uncased || k.text !== k.text.toUpperCase()) && !isCommon(k.lower, g));
-      if (!kind && !naming && !titled && run.known === 0 && !words.every(couldBe)) continue;
+      if (!kind && !naming && !titled && run.known === 0 && !words.every((k) => couldBeName(k, g))) continue;
       // Context a person fits: "but Zhenya just has to", "I'm Oduya's daughter", "follow up with …".
       const nearBefore = NEAR_NAME.test(lead);
       const near = nearBefore || AFTER_NAME.test(after(text, last.end));

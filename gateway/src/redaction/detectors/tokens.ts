@@ -28,7 +28,8 @@ export function tokenize(text: string): Token[] {
     const word = m[0].replace(/['’]s$/i, '').replace(/['’-]+$/, '');
     const lower = word.toLowerCase();
     const stop = STOPWORDS.has(lower);
-    const uncased = UNCASED.test(word);
+    // Every script without case lies above U+0590: Latin, Greek and Cyrillic words skip the test.
+    const uncased = word.charCodeAt(0) >= 0x590 && UNCASED.test(word);
     // A script without case says nothing by capitals either: its words may be names, as in a text without capitals.
     const capital = caseless || uncased ? !stop : /^\p{Lu}/u.test(word);
     tokens.push({ text: word, lower, start: m.index, end: m.index + word.length, capital, stop, uncased });

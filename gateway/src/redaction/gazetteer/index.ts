@@ -31,8 +31,11 @@ export function isCommon(word: string, g: Gazetteer): boolean {
   const c = g.common;
   if (c.has(word)) return true;
   if (word.length < 5) return false;
-  const stems = [word.slice(0, -1), word.slice(0, -2), word.slice(0, -3) + 'y', word.slice(0, -2) + 'e', word.slice(0, -3), word.slice(0, -3) + 'e'];
-  return /(?:s|es|ies|ed|d|ing|ly)$/.test(word) && stems.some((s) => s.length > 2 && c.has(s));
+  const last = word[word.length - 1];
+  if (last === 's') return c.has(word.slice(0, -1)) || (word.endsWith('es') && c.has(word.slice(0, -2))) || (word.endsWith('ies') && c.has(word.slice(0, -3) + 'y'));
+  if (last === 'd') return c.has(word.slice(0, -1)) || c.has(word.slice(0, -2));
+  if (word.endsWith('ing')) return c.has(word.slice(0, -3)) || c.has(word.slice(0, -3) + 'e');
+  return word.endsWith('ly') && c.has(word.slice(0, -2));
 }
 
 const COUNTRY_LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'sv', 'da', 'nb', 'fi', 'cs', 'hu', 'el', 'tr', 'ru'];

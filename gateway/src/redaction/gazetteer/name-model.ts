@@ -46,8 +46,23 @@ export function trainNameModel(names: Iterable<string>, others: Iterable<string>
   return { weights };
 }
 
+/** Scores by word, per model: prompts repeat words, and an n-gram walk costs more than a lookup. */
+const scores = new WeakMap<NameModel, Map<string, number>>();
+const CACHED_WORDS = 50_000;
+
 /** Mean log-odds per n-gram that a (lower-case) word is a personal name: above 0 reads as a name. */
 export function nameScore(model: NameModel, word: string): number {
+  let cache = scores.get(model);
+  if (!cache) scores.set(model, (cache = new Map()));
+  let score = cache.get(word);
+  if (score === undefined) {
+    if (cache.size >= CACHED_WORDS) cache.clear();
+    cache.set(word, (score = walk(model, word)));
+  }
+  return score;
+}
+
+function walk(model: NameModel, word: string): number {
   let sum = 0;
   let n = 0;
   grams(word, (g) => {

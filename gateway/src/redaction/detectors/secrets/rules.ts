@@ -103,8 +103,9 @@ const TERMINATOR = '(?:[\\x60\'"\\s;]|\\\\[nr]|$)';
 interface Loaded {
   /** Rules by the first two lower-case characters of a keyword that opens the token. */
   readonly byPrefix: ReadonlyMap<string, readonly TokenRule[]>;
-  /** Rules whose keyword sits inside the token (Azure's `Q~`, OpenAI's `T3BlbkFJ`, …). */
+  /** Rules whose keyword sits inside the token (Azure's `Q~`, OpenAI's `T3BlbkFJ`, …), and one test for all their keywords. */
   readonly inside: readonly TokenRule[];
+  readonly insideKeyword: RegExp;
   /** One pattern of every semi-generic identifier, for a key name; and the rules by identifier. */
   readonly identifier: RegExp;
   readonly identifiers: readonly string[];
@@ -142,7 +143,8 @@ export function secretRules(): Loaded {
   const identifiers = [...byIdentifier.keys()];
   // One group per rule's identifiers, inner groups made non-capturing, so the group that matched names the rules.
   const identifier = new RegExp(identifiers.map((k) => `(${k.replace(/\((?!\?)/g, '(?:')})`).join('|'), 'g');
-  loaded = { byPrefix, inside, identifier, identifiers, byIdentifier, count: OURS.length + OURS_SEMI_GENERIC.length + data.rules.length + data.semiGeneric.length };
+  const insideKeyword = new RegExp(inside.flatMap((r) => r.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  loaded = { byPrefix, inside, insideKeyword, identifier, identifiers, byIdentifier, count: OURS.length + OURS_SEMI_GENERIC.length + data.rules.length + data.semiGeneric.length };
   return loaded;
 }
 
