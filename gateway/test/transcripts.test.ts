@@ -175,3 +175,40 @@ describe('a connection dropped after the stop reason keeps it', () => {
     expect(partial.stop).toBe(stop);
   });
 });
+
+describe('a JSON-schema answer from an Anthropic model', () => {
+  const schema = { type: 'object', properties: { city: { type: 'string' }, population: { type: 'number' } }, required: ['city', 'population'] };
+  const asks = {
+    'openai.chat': { response_format: { type: 'json_schema', json_schema: { name: 'city', schema, strict: true } } },
+    'openai.responses': { text: { format: { type: 'json_schema', name: 'city', schema, strict: true } } },
+  } as const;
+
+  it.each(['openai.chat', 'openai.responses'] as const)('is asked as a forced tool and read back as the text (%s)', async (api) => {
+    const t = transcripts.find((x) => x.name === 'anthropic-json-answer-stream')!;
+    for (const stream of [true, false]) {
+      const buffered = { ...t, stream: false, events: undefined, body: undefined };
+      suite.upstream.behave({ kind: 'replay', transcript: stream ? t : { ...buffered, body: jsonAnswerMessage() } }, 1);
+      const result = await readThroughSdk(clients, api, 'claude-test', stream, asks[api]);
+      if (isFailure(result)) throw result.error;
+      expect(JSON.parse(result.text)).toEqual({ city: 'Paris', population: 2048472 });
+      expect(result.tools).toEqual([]);
+      expect(result.stop).toBe(api === 'openai.chat' ? 'stop' : 'completed');
+      const sent = suite.upstream.requests.at(-1)!.body;
+      expect(sent.tool_choice).toEqual({ type: 'tool', name: 'json_answer' });
+      expect(sent.tools).toEqual([expect.objectContaining({ name: 'json_answer', input_schema: schema })]);
+    }
+  });
+});
+
+function jsonAnswerMessage(): unknown {
+  return {
+    id: 'msg_01JsonAnsw3rBuff',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5-20250929',
+    content: [{ type: 'tool_use', id: 'toolu_01JsonAnsw3rB', name: 'json_answer', input: { city: 'Paris', population: 2048472 } }],
+    stop_reason: 'tool_use',
+    stop_sequence: null,
+    usage: { input_tokens: 310, output_tokens: 28 },
+  };
+}

@@ -39,6 +39,9 @@ export const FINISH_TO_ANTHROPIC: Record<FinishReason, string> = {
   cancelled: 'end_turn',
 };
 
+/** The tool through which a JSON-schema answer is asked of an Anthropic model, which has no `response_format`. */
+export const JSON_ANSWER_TOOL = 'json_answer';
+
 export const EMPTY_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
 const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);

@@ -8,7 +8,7 @@ import type { HttpCall, HttpClient } from '../http/client.js';
 import type { ApiFormat, ProviderAdapter, UpstreamRequest, UpstreamResponse } from '../provider.js';
 import { respond, type ReplyOptions } from '../respond.js';
 import { messagesToChatResponse } from '../translate/bodies.js';
-import { chatToMessagesRequest } from '../translate/requests.js';
+import { chatToMessagesRequest, jsonAnswerSchema } from '../translate/requests.js';
 import { MessagesToResponsesStream, messagesToResponsesResponse, responsesToMessagesRequest } from '../translate/responses.js';
 import { MessagesToChatStream } from '../translate/streams.js';
 import { asksForUsage } from '../translate/usage-strip.js';
@@ -26,8 +26,8 @@ const TRANSLATIONS: Partial<Record<ApiFormat, Translation>> = {
   'openai.chat': {
     toMessages: chatToMessagesRequest,
     replies: (model, request) => ({
-      translateBody: (b) => messagesToChatResponse(b, model),
-      translator: () => new MessagesToChatStream(model, asksForUsage(request)),
+      translateBody: (b) => messagesToChatResponse(b, model, jsonAnswerSchema(request) !== undefined),
+      translator: () => new MessagesToChatStream(model, asksForUsage(request), jsonAnswerSchema(request) !== undefined),
     }),
   },
   'openai.responses': {

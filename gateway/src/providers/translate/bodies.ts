@@ -3,14 +3,14 @@
  * mapping as the stream translators (streams.ts): thinking ↔ `reasoning_content`, refusals ↔ `stop_reason:
  * "refusal"`, citations → `url_citation` annotations, server-tool blocks left out (they are not client tool calls).
  */
-import { ANTHROPIC_STOP, FINISH_TO_ANTHROPIC, FINISH_TO_OPENAI, OPENAI_FINISH, usageFromAnthropic, usageFromOpenAI } from '../vocabulary.js';
-import { ANTHROPIC_REASONING_FORMAT, anthropicUsage, chatUsage, urlCitations } from './streams.js';
+import { ANTHROPIC_STOP, FINISH_TO_ANTHROPIC, JSON_ANSWER_TOOL, FINISH_TO_OPENAI, OPENAI_FINISH, usageFromAnthropic, usageFromOpenAI } from '../vocabulary.js';
+import { ANTHROPIC_REASONING_FORMAT, anthropicUsage, answerFinish, chatUsage, urlCitations } from './streams.js';
 
 type Json = Record<string, unknown>;
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-export function messagesToChatResponse(msg: Json, clientModel: string): Json {
+export function messagesToChatResponse(msg: Json, clientModel: string, jsonAnswer = false): Json {
   const blocks = (msg.content as Json[] | undefined) ?? [];
   let text = '';
   let reasoning = '';
@@ -27,12 +27,14 @@ export function messagesToChatResponse(msg: Json, clientModel: string): Json {
       details.push({ type: 'reasoning.text', text: b.thinking, signature: b.signature, format: ANTHROPIC_REASONING_FORMAT, index: details.length });
     } else if (b.type === 'redacted_thinking') {
       details.push({ type: 'reasoning.encrypted', data: b.data, format: ANTHROPIC_REASONING_FORMAT, index: details.length });
+    } else if (b.type === 'tool_use' && jsonAnswer && b.name === JSON_ANSWER_TOOL) {
+      text += JSON.stringify(b.input ?? {});
     } else if (b.type === 'tool_use') {
       toolCalls.push({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } });
     }
   }
   const usage = usageFromAnthropic(msg.usage);
-  const finish = ANTHROPIC_STOP[String(msg.stop_reason)] ?? 'stop';
+  const finish = answerFinish(ANTHROPIC_STOP[String(msg.stop_reason)] ?? 'stop', jsonAnswer);
   return {
     id: `chatcmpl-${String(msg.id ?? '').replace(/^msg_/, '')}`,
     object: 'chat.completion',

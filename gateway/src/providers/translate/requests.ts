@@ -3,6 +3,7 @@
  * parts, tools and tool results, tool choice, sampling and stop parameters.
  */
 import { UnsupportedTranslationError } from '../errors.js';
+import { JSON_ANSWER_TOOL } from '../vocabulary.js';
 import { thinkingBlocks } from './bodies.js';
 
 type Json = Record<string, unknown>;
@@ -54,6 +55,30 @@ export function pushTurn(messages: Json[], role: 'user' | 'assistant', blocks: J
   else messages.push({ role, content: blocks });
 }
 
+/** The JSON schema a Chat Completions or Responses request wants its answer in, if any. */
+export function jsonAnswerSchema(body: Readonly<Json>): Json | undefined {
+  const chat = body.response_format as Json | undefined;
+  const responses = (body.text as Json | undefined)?.format as Json | undefined;
+  const format = chat?.type === 'json_schema' ? ((chat.json_schema as Json | undefined) ?? {}) : responses?.type === 'json_schema' ? responses : undefined;
+  return format ? ((format.schema as Json | undefined) ?? { type: 'object' }) : undefined;
+}
+
+/**
+ * Structured output the one way Anthropic enforces a schema: a tool the model must call, whose input is the
+ * answer (the reply translators give it back as the answer's text). A plain JSON-object request can only be asked.
+ */
+export function askForStructuredAnswer(body: Readonly<Json>, out: Json, system: string[]): void {
+  const schema = jsonAnswerSchema(body);
+  if (schema) {
+    out.tools = [...((out.tools as Json[] | undefined) ?? []), { name: JSON_ANSWER_TOOL, description: 'Give your answer as the input of this tool.', input_schema: schema }];
+    out.tool_choice = { type: 'tool', name: JSON_ANSWER_TOOL };
+    // Anthropic refuses a forced tool while thinking.
+    delete out.thinking;
+  } else if ((body.response_format as Json | undefined)?.type === 'json_object' || ((body.text as Json | undefined)?.format as Json | undefined)?.type === 'json_object') {
+    system.push('Answer with a single JSON object and nothing else.');
+  }
+}
+
 export function chatToMessagesRequest(body: Json, upstreamModel: string): Json {
   if (typeof body.n === 'number' && body.n > 1) {
     throw new UnsupportedTranslationError(`\`n: ${body.n}\` cannot be served by an Anthropic model, which gives one answer per call: send n separate requests.`, 'n');
@@ -102,7 +127,6 @@ export function chatToMessagesRequest(body: Json, upstreamModel: string): Json {
     messages,
     max_tokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
   };
-  if (system.length) out.system = system.join('\n\n');
   const budget = typeof body.reasoning_effort === 'string' ? THINKING_BUDGET[body.reasoning_effort] : undefined;
   // The budget counts toward max_tokens, as OpenAI's reasoning tokens count toward max_completion_tokens.
   const thinking = budget !== undefined && Number(out.max_tokens) > 1024 ? Math.min(budget, Number(out.max_tokens) - 1) : undefined;
@@ -124,6 +148,8 @@ export function chatToMessagesRequest(body: Json, upstreamModel: string): Json {
   else if (choice === 'none') out.tool_choice = { type: 'none' };
   else if (choice && typeof choice === 'object') out.tool_choice = { type: 'tool', name: ((choice as Json).function as Json)?.name };
   if (out.tool_choice && body.parallel_tool_calls === false) (out.tool_choice as Json).disable_parallel_tool_use = true;
+  askForStructuredAnswer(body, out, system);
+  if (system.length) out.system = system.join('\n\n');
   return out;
 }
 

@@ -14,9 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { UnsupportedTranslationError } from '../errors.js';
 import { sseFrame, type SseEvent } from '../http/sse.js';
 import type { FinishReason, Usage } from '../provider.js';
-import { ANTHROPIC_STOP, anthropicFinalUsage, usageFromAnthropic } from '../vocabulary.js';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS, THINKING_BUDGET, asArray, parseArguments, pushTurn } from './requests.js';
-import type { StreamTranslator } from './streams.js';
+import { ANTHROPIC_STOP, JSON_ANSWER_TOOL, anthropicFinalUsage, usageFromAnthropic } from '../vocabulary.js';
+import { DEFAULT_ANTHROPIC_MAX_TOKENS, THINKING_BUDGET, askForStructuredAnswer, asArray, jsonAnswerSchema, parseArguments, pushTurn } from './requests.js';
+import { answerFinish, type StreamTranslator } from './streams.js';
 
 type Json = Record<string, unknown>;
 
@@ -119,7 +119,6 @@ export function responsesToMessagesRequest(body: Json, upstreamModel: string): J
   }
   const maxTokens = Number(body.max_output_tokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS);
   const out: Json = { model: upstreamModel, messages, max_tokens: maxTokens };
-  if (system.length) out.system = system.join('\n\n');
   const effort = (body.reasoning as Json | undefined)?.effort;
   const budget = typeof effort === 'string' ? THINKING_BUDGET[effort] : undefined;
   if (budget !== undefined && maxTokens > 1024) out.thinking = { type: 'enabled', budget_tokens: Math.min(budget, maxTokens - 1) };
@@ -136,6 +135,8 @@ export function responsesToMessagesRequest(body: Json, upstreamModel: string): J
   else if (choice === 'none') out.tool_choice = { type: 'none' };
   else if (choice && typeof choice === 'object' && choice.type === 'function') out.tool_choice = { type: 'tool', name: choice.name };
   if (body.parallel_tool_calls === false && t.length) out.tool_choice = { ...((out.tool_choice as Json | undefined) ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  askForStructuredAnswer(body, out, system);
+  if (system.length) out.system = system.join('\n\n');
   return out;
 }
 
@@ -243,7 +244,13 @@ function webSearchItem(block: Json, input: unknown): Json {
 
 export function messagesToResponsesResponse(msg: Json, clientModel: string, request: Json): Json {
   const out = new OutputBuilder();
+  const jsonAnswer = jsonAnswerSchema(request) !== undefined;
   for (const b of (msg.content as Json[] | undefined) ?? []) {
+    if (jsonAnswer && b.type === 'tool_use' && b.name === JSON_ANSWER_TOOL) {
+      const { part } = out.text();
+      part.text = String(part.text) + JSON.stringify(b.input ?? {});
+      continue;
+    }
     switch (b.type) {
       case 'text': {
         const { part } = out.text();
@@ -270,7 +277,7 @@ export function messagesToResponsesResponse(msg: Json, clientModel: string, requ
     }
   }
   out.closeText();
-  const finish = ANTHROPIC_STOP[String(msg.stop_reason)] ?? 'stop';
+  const finish = answerFinish(ANTHROPIC_STOP[String(msg.stop_reason)] ?? 'stop', jsonAnswer);
   return responseObject(`resp_${String(msg.id ?? newId('msg')).replace(/^msg_/, '')}`, typeof msg.model === 'string' ? msg.model : clientModel, request, {
     ...statusOf(finish),
     output: out.items,
@@ -280,6 +287,7 @@ export function messagesToResponsesResponse(msg: Json, clientModel: string, requ
 
 type OpenBlock =
   | { kind: 'text'; from: number; cites: Json[] }
+  | { kind: 'json' }
   | { kind: 'thinking'; item: Json; text: string; signature: string }
   | { kind: 'tool'; item: Json; args: string }
   | { kind: 'search'; block: Json; args: string }
@@ -294,11 +302,14 @@ export class MessagesToResponsesStream implements StreamTranslator {
   #usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
   #finish: FinishReason | undefined;
   #done = false;
+  readonly #jsonAnswer: boolean;
 
   constructor(
     private readonly model: string,
     private readonly request: Json,
-  ) {}
+  ) {
+    this.#jsonAnswer = jsonAnswerSchema(request) !== undefined;
+  }
 
   #event(type: string, data: Json): string {
     return sseFrame({ type, ...data, sequence_number: this.#seq++ }, type);
@@ -332,7 +343,7 @@ export class MessagesToResponsesStream implements StreamTranslator {
         return this.#blockStop(Number(data.index));
       case 'message_delta': {
         const delta = data.delta as Json | undefined;
-        if (typeof delta?.stop_reason === 'string') this.#finish = ANTHROPIC_STOP[delta.stop_reason] ?? 'stop';
+        if (typeof delta?.stop_reason === 'string') this.#finish = answerFinish(ANTHROPIC_STOP[delta.stop_reason] ?? 'stop', this.#jsonAnswer);
         this.#usage = anthropicFinalUsage(this.#usage, data.usage);
         return [];
       }
@@ -400,6 +411,10 @@ export class MessagesToResponsesStream implements StreamTranslator {
         return frames;
       }
       case 'tool_use': {
+        if (this.#jsonAnswer && block.name === JSON_ANSWER_TOOL) {
+          this.#blocks.set(index, { kind: 'json' });
+          return this.#text('');
+        }
         const item = { id: newId('fc'), type: 'function_call', status: 'in_progress', arguments: '', call_id: block.id, name: block.name };
         this.#blocks.set(index, { kind: 'tool', item, args: '' });
         return this.#addItem(item);
@@ -421,6 +436,7 @@ export class MessagesToResponsesStream implements StreamTranslator {
       if (delta.type === 'citations_delta') open.cites.push(delta.citation as Json);
       return [];
     }
+    if (open.kind === 'json') return delta.type === 'input_json_delta' ? this.#text(String(delta.partial_json ?? '')) : [];
     if (open.kind === 'thinking') {
       if (delta.type === 'thinking_delta') {
         const piece = String(delta.thinking ?? '');

@@ -4,7 +4,7 @@
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { SseParser, sseFrame, type SseEvent } from '../http/sse.js';
-import { ANTHROPIC_STOP, anthropicFinalUsage, FINISH_TO_ANTHROPIC, FINISH_TO_OPENAI, OPENAI_FINISH, usageFromAnthropic, usageFromOpenAI } from '../vocabulary.js';
+import { ANTHROPIC_STOP, JSON_ANSWER_TOOL, anthropicFinalUsage, FINISH_TO_ANTHROPIC, FINISH_TO_OPENAI, OPENAI_FINISH, usageFromAnthropic, usageFromOpenAI } from '../vocabulary.js';
 import type { FinishReason, Usage } from '../provider.js';
 
 type Json = Record<string, unknown>;
@@ -30,8 +30,8 @@ function parse(data: string): Json | undefined {
   }
 }
 
-/** Anthropic content block kinds as a Chat Completions client sees them. */
-type BlockKind = 'text' | 'thinking' | 'tool' | 'dropped';
+/** Anthropic content block kinds as a Chat Completions client sees them (`json`: a structured answer, given as text). */
+type BlockKind = 'text' | 'thinking' | 'tool' | 'json' | 'dropped';
 
 /**
  * Anthropic Messages events → OpenAI chat.completion.chunk frames.
@@ -57,7 +57,12 @@ export class MessagesToChatStream implements StreamTranslator {
   #citations = new Map<number, { start: number; cites: Json[] }>();
   #finished = false;
 
-  constructor(model: string, private readonly includeUsage: boolean) {
+  /** `jsonAnswer`: the request asked for a JSON-schema answer, which comes as the JSON_ANSWER_TOOL's input. */
+  constructor(
+    model: string,
+    private readonly includeUsage: boolean,
+    private readonly jsonAnswer = false,
+  ) {
     this.#model = model;
   }
 
@@ -96,7 +101,7 @@ export class MessagesToChatStream implements StreamTranslator {
       }
       case 'message_delta': {
         const delta = data.delta as Json;
-        if (typeof delta?.stop_reason === 'string') this.#finish = ANTHROPIC_STOP[delta.stop_reason] ?? 'stop';
+        if (typeof delta?.stop_reason === 'string') this.#finish = answerFinish(ANTHROPIC_STOP[delta.stop_reason] ?? 'stop', this.jsonAnswer);
         this.#usage = anthropicFinalUsage(this.#usage, data.usage);
         return [];
       }
@@ -116,6 +121,10 @@ export class MessagesToChatStream implements StreamTranslator {
   #blockStart(index: number, block: Json | undefined): string[] {
     switch (block?.type) {
       case 'tool_use': {
+        if (this.jsonAnswer && block.name === JSON_ANSWER_TOOL) {
+          this.#kinds.set(index, 'json');
+          return [];
+        }
         this.#kinds.set(index, 'tool');
         const toolIndex = ++this.#toolIndex;
         this.#toolOfBlock.set(index, toolIndex);
@@ -154,6 +163,11 @@ export class MessagesToChatStream implements StreamTranslator {
         return [];
       }
       case 'input_json_delta': {
+        if (kind === 'json') {
+          const text = String(delta.partial_json ?? '');
+          this.#textLength += text.length;
+          return text ? [this.#chunk({ content: text })] : [];
+        }
         const toolIndex = this.#toolOfBlock.get(index);
         if (toolIndex === undefined || !delta.partial_json) return [];
         return [this.#chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] })];
@@ -214,6 +228,11 @@ export function urlCitations(cites: readonly Json[], start: number, end: number)
   return cites
     .filter((c) => typeof c?.url === 'string')
     .map((c) => ({ type: 'url_citation', url_citation: { url: c.url, title: c.title ?? '', start_index: start, end_index: end } }));
+}
+
+/** A structured answer's forced tool call is the answer, not a call for the client to make. */
+export function answerFinish(finish: FinishReason, jsonAnswer: boolean): FinishReason {
+  return jsonAnswer && finish === 'tool_calls' ? 'stop' : finish;
 }
 
 /** The `format` OpenRouter gives Anthropic reasoning in `reasoning_details`. */
