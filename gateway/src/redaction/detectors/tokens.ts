@@ -21,7 +21,16 @@ export interface Token {
 const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
 const UNCASED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Tamil}\p{Script=Ethiopic}]/u;
 
-export function tokenize(text: string): Token[] {
+/** PERSON and LOCATION read the same text one after the other: the second gets the first's tokens. */
+let last: { text: string; tokens: readonly Token[] } | undefined;
+
+export function tokenize(text: string): readonly Token[] {
+  if (last?.text === text) return last.tokens;
+  last = { text, tokens: words(text) };
+  return last.tokens;
+}
+
+function words(text: string): Token[] {
   const caseless = !/\p{Lu}/u.test(text);
   const tokens: Token[] = [];
   for (const m of matches(text, WORD)) {
