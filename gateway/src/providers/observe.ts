@@ -160,7 +160,12 @@ export async function completeObservation(
 ): Promise<Omit<Observation, 'output'> & { usageEstimated?: true }> {
   const { output, ...rest } = obs;
   if (!request || obs.usage.inputTokens || obs.usage.outputTokens) return rest;
-  return { ...rest, usage: await estimateUsage(request, output.join('')), usageEstimated: true };
+  try {
+    return { ...rest, usage: await estimateUsage(request, output.join('')), usageEstimated: true };
+  } catch {
+    // Without a count the call is recorded as the upstream reported it; the answer was delivered either way.
+    return rest;
+  }
 }
 
 const LF = 0x0a;

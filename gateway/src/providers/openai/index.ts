@@ -44,7 +44,8 @@ export function createOpenAIAdapter(http: HttpClient): ProviderAdapter {
       const model = String(request.body.model ?? deployment.upstreamModel);
       // An Anthropic client reads the prompt's size from message_start, before OpenAI reports it: counted meanwhile.
       let inputTokens = 0;
-      const ready = translated && request.stream ? promptTokens(request.body).then((n) => (inputTokens = n)) : undefined;
+      // A count that fails leaves 0 there; it never fails the call.
+      const ready = translated && request.stream ? promptTokens(request.body).then((n) => (inputTokens = n), () => 0) : undefined;
       return respond(http, call, request.stream, {
         format,
         upstreamFormat,
