@@ -14,6 +14,14 @@ export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
 /** ClickHouse codes for exhausted resources: MEMORY_LIMIT_EXCEEDED, TIMEOUT_EXCEEDED, TOO_MANY_SIMULTANEOUS_QUERIES. */
 const RESOURCE_CODES = new Set([241, 159, 202]);
 
+/**
+ * Codes that say the store cannot take writes now, whatever the rows hold: UNKNOWN_TABLE, UNKNOWN_DATABASE,
+ * SOCKET_TIMEOUT, NETWORK_ERROR, ABORTED, TABLE_IS_READ_ONLY, TOO_MANY_PARTS, READONLY, TOO_FEW_LIVE_REPLICAS,
+ * UNKNOWN_STATUS_OF_INSERT, QUERY_WAS_CANCELLED, ACCESS_DENIED, AUTHENTICATION_FAILED, KEEPER_EXCEPTION. A batch
+ * refused with one of them waits; any other refusal is about the data, and the writer isolates the rows at fault.
+ */
+const NOT_WRITABLE_CODES = new Set([60, 81, 209, 210, 236, 242, 252, 164, 285, 319, 394, 497, 516, 999]);
+
 export class StoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,
@@ -28,6 +36,11 @@ export class StoreError extends Error {
   /** Whether a write may succeed later (the server is unreachable or busy), as opposed to a bad query. */
   get retryable(): boolean {
     return this.code === 'CH_ERR_UNAVAILABLE' || this.code === 'CH_ERR_RESOURCE';
+  }
+
+  /** Whether ClickHouse refused an insert for what the rows hold (as opposed to not taking writes at all). */
+  get refusedData(): boolean {
+    return this.code === 'CH_ERR_QUERY' && !(this.clickhouseCode !== undefined && NOT_WRITABLE_CODES.has(this.clickhouseCode));
   }
 }
 

@@ -10,21 +10,26 @@ import { openServer, type ServerOptions } from './adapters/server.js';
 import { AuditLog } from './audit/audit-log.js';
 import { migrate, type Retention } from './migrate.js';
 import { PriceTable } from './pricing.js';
-import { CallRowSchema, SpanRowSchema, BodyRowSchema, type BodyRow, type CallRow, type SpanRow } from './records.js';
+import type { BodyRow, CallRow, SpanRow } from './records.js';
 import { CallsRepository } from './repositories/calls.js';
 import { KeysRepository } from './repositories/keys.js';
 import { MetricsRepository } from './repositories/metrics.js';
 import { StoreError } from './errors.js';
 import { TABLES } from './tables.js';
-import { BatchWriter } from './writer/batch-writer.js';
+import { BatchWriter, type DeadLetter } from './writer/batch-writer.js';
 
 export type StoreOptions = (
   | { readonly kind: 'embedded'; readonly path: string }
   | ({ readonly kind: 'server'; readonly cluster?: string } & ServerOptions)
 ) & {
   readonly retention?: Retention;
-  /** Where batches wait while ClickHouse is unreachable (default: beside the data, or ./data/spool.jsonl). */
-  readonly spoolPath?: string;
+  /**
+   * The write-ahead directory: every row is logged here before the gateway answers, and waits here while
+   * ClickHouse is unreachable (default: `wal` beside the embedded data, or ./data/wal).
+   */
+  readonly walDir?: string;
+  /** How often the write-ahead file is forced to disk, bounding what a machine crash loses (0: before every answer). */
+  readonly fsyncMs?: number;
   readonly maxBatchRows?: number;
   readonly flushIntervalMs?: number;
   readonly retryIntervalMs?: number;
@@ -72,11 +77,23 @@ export interface TraceStore {
   readonly metrics: MetricsRepository;
   readonly keys: KeysRepository;
   readonly prices: PriceTable;
-  /** Queues a call, its spans and its redacted bodies for writing; never waits, never throws. */
+  /**
+   * Queues a call, its spans and its redacted bodies for writing; never waits, never throws, whatever the rows
+   * hold (a row that had to be made fit lists the altered fields under `airlock.altered`).
+   */
   record(call: CallRow, spans: readonly SpanRow[], body?: BodyRow): void;
   /** Queues spans that belong to no gateway call (an agent's own, from OTLP). */
   recordSpans(spans: readonly SpanRow[]): void;
+  /**
+   * Resolves once everything recorded so far is in the write-ahead file: an answer sent after it is never lost to
+   * a kill of this process. Undefined when nothing is waiting, so the common path costs no promise.
+   */
+  committed(): Promise<void> | undefined;
   close(): Promise<void>;
+}
+
+function rowId(row: Record<string, unknown>): string {
+  return String(row.call_id || row.span_id || row.seq || row.line || '').slice(0, 100);
 }
 
 export async function openStore(options: StoreOptions): Promise<TraceStore> {
@@ -87,17 +104,39 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
     await db.close();
     throw error;
   }
-  const spoolPath = options.spoolPath ?? (options.kind === 'embedded' ? join(options.path, '..', 'spool.jsonl') : join('data', 'spool.jsonl'));
+  const walDir = options.walDir ?? (options.kind === 'embedded' ? join(options.path, '..', 'wal') : join('data', 'wal'));
+  // The audit log exists only after the writer has replayed the backlog; dead letters found before are audited then.
+  let audit: AuditLog | undefined;
+  const early: DeadLetter[] = [];
+  const auditDeadLetter = (letter: DeadLetter): void => {
+    if (!audit) return void early.push(letter);
+    // A refused audit entry about a refused row would loop; the file and the metric still have it.
+    if (letter.table === TABLES.auditLog && letter.rows.every((r) => r.action === 'store.dead_letter')) return;
+    const tenants = new Set(letter.rows.map((r) => (typeof r.tenant === 'string' ? r.tenant : '')));
+    for (const tenant of tenants) {
+      const rows = letter.rows.filter((r) => (typeof r.tenant === 'string' ? r.tenant : '') === tenant);
+      audit.append({
+        tenant,
+        actor: 'airlock',
+        action: 'store.dead_letter',
+        subject: letter.table,
+        details: { rows: rows.length, ids: rows.slice(0, 20).map(rowId), code: letter.error.clickhouseCode ?? null, error: letter.error.message.slice(0, 300) },
+      });
+    }
+  };
   const writer = new BatchWriter(db, {
-    spoolPath,
+    walDir,
+    ...(options.fsyncMs !== undefined ? { fsyncMs: options.fsyncMs } : {}),
+    onDeadLetter: auditDeadLetter,
     ...(options.maxBatchRows ? { maxRows: options.maxBatchRows } : {}),
     ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryIntervalMs ? { retryIntervalMs: options.retryIntervalMs } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   await writer.start();
-  const audit = new AuditLog(db, writer);
+  audit = new AuditLog(db, writer);
   await audit.open();
+  for (const letter of early.splice(0)) auditDeadLetter(letter);
   return {
     db,
     writer,
@@ -107,13 +146,15 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
     keys: new KeysRepository(db),
     prices: PriceTable.load(),
     record(call, spans, body) {
-      writer.enqueue(TABLES.calls, CallRowSchema.parse(call));
-      for (const span of spans) writer.enqueue(TABLES.spans, SpanRowSchema.parse(span));
-      if (body) writer.enqueue(TABLES.callBodies, BodyRowSchema.parse(body));
+      // The bodies table has no map of its own: the call says which of its body fields had to change.
+      const bodyAltered = body ? writer.enqueue(TABLES.callBodies, body) : undefined;
+      writer.enqueue(TABLES.calls, call, bodyAltered?.map((f) => `${TABLES.callBodies}.${f}`));
+      for (const span of spans) writer.enqueue(TABLES.spans, span);
     },
     recordSpans(spans) {
-      for (const span of spans) writer.enqueue(TABLES.spans, SpanRowSchema.parse(span));
+      for (const span of spans) writer.enqueue(TABLES.spans, span);
     },
+    committed: () => writer.commit(),
     async close() {
       await writer.close();
       await db.close();

@@ -150,5 +150,5 @@ describe('server adapter against a real ClickHouse HTTP endpoint', () => {
     await server.kill();
     await rm(serverDir, { recursive: true, force: true });
   });
-  storeSuite('server (@clickhouse/client)', (dir) => ({ kind: 'server', url: process.env.AIRLOCK_TEST_CLICKHOUSE_URL ?? server.url, spoolPath: join(dir, 'spool.jsonl') }));
+  storeSuite('server (@clickhouse/client)', (dir) => ({ kind: 'server', url: process.env.AIRLOCK_TEST_CLICKHOUSE_URL ?? server.url, walDir: join(dir, 'wal') }));
 });

@@ -27,9 +27,9 @@ afterAll(async () => {
 });
 
 describe('BatchWriter with a ClickHouse server that dies mid-load', () => {
-  it('spools while the server is down and replays in order when it is back: none missing, none doubled', async () => {
+  it('keeps a backlog while the server is down and replays in order when it is back: none missing, none doubled', async () => {
     const errors: string[] = [];
-    const writer = new BatchWriter(db, { spoolPath: join(dir, 'spool.jsonl'), maxRows: 200, flushIntervalMs: 20, retryIntervalMs: 150, onError: (e) => errors.push(e.message) });
+    const writer = new BatchWriter(db, { walDir: join(dir, 'wal'), maxRows: 200, flushIntervalMs: 20, retryIntervalMs: 150, onError: (e) => errors.push(e.message) });
     await writer.start();
     let n = 0;
     const load = async (ms: number): Promise<void> => {
@@ -50,7 +50,7 @@ describe('BatchWriter with a ClickHouse server that dies mid-load', () => {
     await writer.close();
     expect(writer.degraded).toBe(false);
     expect(errors.length).toBeGreaterThan(0);
-    expect(writer.stats.spooled).toBeGreaterThan(0);
+    expect(writer.stats.backlogged).toBeGreaterThan(0);
     const [row] = await db.query<{ rows: string | number; distinct: string | number }>('SELECT count() AS rows, uniqExact(call_id) AS distinct FROM calls FINAL');
     expect({ rows: Number(row!.rows), distinct: Number(row!.distinct) }).toEqual({ rows: n, distinct: n });
   });
@@ -60,7 +60,7 @@ describe('opening the store while the server is still starting', () => {
   it('waits for the server to answer, reporting each retry, then opens', async () => {
     await server.kill();
     const waits: string[] = [];
-    const opening = openStore({ kind: 'server', url: server.url, requestTimeoutMs: 1_000, spoolPath: join(dir, 'start-spool.jsonl'), onError: (e) => waits.push(e.message) });
+    const opening = openStore({ kind: 'server', url: server.url, requestTimeoutMs: 1_000, walDir: join(dir, 'start-wal'), onError: (e) => waits.push(e.message) });
     await new Promise((r) => setTimeout(r, 1_000));
     await server.restart();
     const store = await opening;
@@ -72,7 +72,7 @@ describe('opening the store while the server is still starting', () => {
   it('gives up after startWaitMs with the store error', async () => {
     await server.kill();
     try {
-      await expect(openStore({ kind: 'server', url: server.url, requestTimeoutMs: 500, startWaitMs: 600, spoolPath: join(dir, 'gone-spool.jsonl') })).rejects.toMatchObject({ code: 'CH_ERR_UNAVAILABLE' });
+      await expect(openStore({ kind: 'server', url: server.url, requestTimeoutMs: 500, startWaitMs: 600, walDir: join(dir, 'gone-wal') })).rejects.toMatchObject({ code: 'CH_ERR_UNAVAILABLE' });
     } finally {
       await server.restart();
     }

@@ -87,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const store = options.store !== undefined ? options.store : config.store ? await openStore({ ...config.store, onError: (e) => app.log.warn({ err: e }, 'trace store write failed') }) : null;
   const keyStore = options.keyStore ?? (store ? new ClickHouseKeyStore(store.keys) : new FileKeyStore(config.keysFile));
   const router = new Router();
-  const metrics = createGatewayMetrics(router);
+  const metrics = createGatewayMetrics(router, store);
   for (const model of new Set(config.models.values())) router.register(model);
   /** Every reload, by an admin or by the file watcher, accepted or refused, is an administrative act on the record. */
   const auditReload = (r: ReloadResult): void => {

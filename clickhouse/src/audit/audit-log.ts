@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseAdapter } from '../adapter.js';
 import { TABLES, chTime } from '../tables.js';
 import type { BatchWriter } from '../writer/batch-writer.js';
+import { ALTERED_KEY, safeJson, sanitizeText } from '../writer/sanitize.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -56,24 +57,37 @@ export class AuditLog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Continues the chain from the last stored entry. */
+  /**
+   * Continues the chain from the last entry: the last stored one, or a later one still in the writer's backlog
+   * (ClickHouse was unreachable when the previous process ended), so a sequence number is never given twice.
+   */
   async open(): Promise<void> {
     const [last] = await this.db.query<{ seq: number | string; hash: string }>(`SELECT seq, hash FROM ${TABLES.auditLog} FINAL ORDER BY seq DESC LIMIT 1`);
     if (last) {
       this.#seq = Number(last.seq);
       this.#head = last.hash;
     }
+    for (const row of await this.writer.backlog(TABLES.auditLog)) {
+      if (Number(row.seq) > this.#seq && typeof row.hash === 'string') {
+        this.#seq = Number(row.seq);
+        this.#head = row.hash;
+      }
+    }
   }
 
+  /** Never throws, whatever the input holds: fields are made fit before hashing, so the hash covers what is stored. */
   append(input: AuditEntryInput): AuditEntry {
+    let details = safeJson(input.details ?? {});
+    const { row: f, altered } = sanitizeText({ tenant: input.tenant, actor: input.actor, action: input.action, subject: input.subject });
+    if (altered) details = safeJson({ details: JSON.parse(details) as unknown, [ALTERED_KEY]: altered });
     const base = {
       seq: ++this.#seq,
       at: chTime(this.now()),
-      tenant: input.tenant,
-      actor: input.actor,
-      action: input.action,
-      subject: input.subject,
-      details: JSON.stringify(input.details ?? {}),
+      tenant: f.tenant,
+      actor: f.actor,
+      action: f.action,
+      subject: f.subject,
+      details,
       prev_hash: this.#head,
     };
     const entry: AuditEntry = { ...base, hash: entryHash(base) };

@@ -1,6 +1,6 @@
 /**
  * Analytics for the console: KPIs over time, the per-step bottleneck view, and the step-to-step process map.
- * These scan many rows, so they read without FINAL: a call counted twice can only come from a replayed spool batch
+ * These scan many rows, so they read without FINAL: a call counted twice can only come from a replayed backlog row
  * not yet merged, which background merges remove.
  */
 import { z } from 'zod';

@@ -159,14 +159,19 @@ export function resolveConfig(
 
   let store: StoreOptions | null = null;
   const retention = { metadataDays: file.retention.metadata_days, bodyDays: file.retention.body_days };
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(options.baseDir, p));
+  const durability = (s: { wal_dir?: string | undefined; fsync_ms?: number | undefined }) => ({
+    ...(s.wal_dir ? { walDir: at(s.wal_dir) } : {}),
+    ...(s.fsync_ms !== undefined ? { fsyncMs: s.fsync_ms } : {}),
+  });
   if (file.store.kind === 'embedded') {
-    const path = isAbsolute(file.store.path) ? file.store.path : resolve(options.baseDir, file.store.path);
-    store = { kind: 'embedded', path, retention };
+    const path = at(file.store.path);
+    store = { kind: 'embedded', path, retention, ...durability(file.store) };
   } else if (file.store.kind === 'server') {
     const s = file.store;
     const password = s.password_env ? options.env[s.password_env] : undefined;
     if (s.password_env && password === undefined) problems.push(`store.password_env: environment variable ${s.password_env} is not set`);
-    store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.start_wait_ms !== undefined ? { startWaitMs: s.start_wait_ms } : {}), retention };
+    store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.start_wait_ms !== undefined ? { startWaitMs: s.start_wait_ms } : {}), retention, walDir: at(s.wal_dir ?? 'data/wal'), ...durability(s) };
   }
 
   const r = file.redaction;

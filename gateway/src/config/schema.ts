@@ -7,6 +7,14 @@ import { ENTITY_TYPES } from '../redaction/types.js';
 import { MODES } from '../redaction/modes.js';
 import { STRATEGIES } from '../routing/strategy.js';
 
+/** Where each call is logged before it is answered, and how often that log is forced to disk (see README). */
+const durability = {
+  /** Default: `wal` beside the embedded data directory, or data/wal for a server. */
+  wal_dir: z.string().optional(),
+  /** At most this many ms of answered calls are lost to a machine crash (a process kill loses none); 0 syncs before every answer. */
+  fsync_ms: z.number().int().nonnegative().max(60_000).optional(),
+};
+
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -122,7 +130,7 @@ export const ConfigFileSchema = z
       .default({ file: 'data/keys.json', tenant: 'default' }),
     store: z
       .discriminatedUnion('kind', [
-        z.object({ kind: z.literal('embedded'), path: z.string().default('data/clickhouse') }).strict(),
+        z.object({ kind: z.literal('embedded'), path: z.string().default('data/clickhouse'), ...durability }).strict(),
         z
           .object({
             kind: z.literal('server'),
@@ -133,6 +141,7 @@ export const ConfigFileSchema = z
             cluster: z.string().regex(/^[A-Za-z0-9_]+$/).optional(),
             /** How long start-up waits for a server that is not answering yet. */
             start_wait_ms: z.number().int().nonnegative().optional(),
+            ...durability,
           })
           .strict(),
         z.object({ kind: z.literal('none') }).strict(),

@@ -1,8 +1,17 @@
 /**
  * The gateway's own metrics, exposed at GET /metrics in Prometheus' text format.
  */
+import type { TraceStore } from '@airlock/clickhouse';
 import type { AttemptRecord, Router } from '../routing/router.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './registry.js';
+
+const STORE_OUTCOMES = [
+  ['written', 'written'],
+  ['replayed', 'replayed'],
+  ['backlogged', 'backlogged'],
+  ['dead_lettered', 'deadLettered'],
+  ['skipped_present', 'skippedPresent'],
+] as const;
 
 const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -17,7 +26,7 @@ export interface GatewayMetrics {
 /** Stage times run from microseconds (a header read) to minutes (an upstream that takes its time). */
 const STAGE_BUCKETS_S = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120];
 
-export function createGatewayMetrics(router: Router): GatewayMetrics {
+export function createGatewayMetrics(router: Router, store: TraceStore | null = null): GatewayMetrics {
   const registry = new MetricsRegistry();
   const requests = registry.register(new Counter('airlock_requests_total', 'Calls answered, by API and HTTP status', ['api', 'status']));
   const attempts = registry.register(new Counter('airlock_upstream_attempts_total', 'Upstream attempts, by model, deployment and result', ['model', 'deployment', 'result']));
@@ -37,6 +46,16 @@ export function createGatewayMetrics(router: Router): GatewayMetrics {
       for (const d of router.health()) if (d.latencyEwmaMs !== null) g.set({ deployment: d.id }, d.latencyEwmaMs);
     }),
   );
+  if (store) {
+    const stats = store.writer.stats;
+    registry.register(
+      new Gauge('airlock_store_rows', 'Rows the trace store handled since start, by outcome (dead_lettered: refused by ClickHouse for their data, kept in the dead-letter file)', ['outcome'], (g) => {
+        for (const [outcome, stat] of STORE_OUTCOMES) g.set({ outcome }, stats[stat]);
+      }),
+    );
+    registry.register(new Gauge('airlock_store_fields_altered', 'Recorded fields made fit for their column (lone surrogates, NaN, bad dates…)', [], (g) => g.set({}, stats.altered)));
+    registry.register(new Gauge('airlock_store_degraded', '1 while recorded rows wait in the write-ahead backlog for ClickHouse', [], (g) => g.set({}, store.writer.degraded ? 1 : 0)));
+  }
   return { registry, requests, attempts, attemptLatency, stageSeconds };
 }
 

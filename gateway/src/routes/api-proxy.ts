@@ -17,7 +17,7 @@ function describe(request: FastifyRequest): CallInit {
 export async function registerApiProxy(app: FastifyInstance, options: RouteDeps): Promise<void> {
   // Bodies of any type are forwarded as they came.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  const handler = ingress(options.api, describe);
+  const handler = ingress(options.api, describe, options.deps.store);
   app.all('/api/:system/*', handler);
   app.all('/api/:system', handler);
 }

@@ -4,6 +4,7 @@
  * pipeline when the call is over. Nothing else sends a call's answer.
  */
 import { pipeline as pipe } from 'node:stream';
+import type { TraceStore } from '@airlock/clickhouse';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallSignal } from '../contracts/call-signal.js';
 import { renderError, type GatewayError } from '../errors.js';
@@ -62,13 +63,30 @@ async function* guardStream(source: AsyncIterable<unknown>, ctx: CallContext): A
   }
 }
 
-function sendError(reply: FastifyReply, ctx: CallContext, error: unknown): void {
-  const ge = failCall(ctx, error);
-  ctx.pipeline?.end(ctx);
-  reply.code(ge.status).headers({ ...ge.headers, ...callHeaders(ctx) }).send(renderError(ge, ctx.shape));
+/** The stream ends (and the caller's SDK sees the answer complete) only once `beforeEnd` has resolved. */
+async function* endingAfter(source: AsyncIterable<unknown>, beforeEnd: () => Promise<void>): AsyncGenerator<unknown> {
+  yield* source;
+  await beforeEnd();
 }
 
-function sendAnswer(reply: FastifyReply, ctx: CallContext, answer: Answer): void {
+/**
+ * Ends the call, then waits until its record (and every audit entry so far) is in the store's write-ahead file:
+ * no answer goes out for a call that a kill of this process could lose. A promise only when something is waited for.
+ */
+function endRecorded(ctx: CallContext, store: TraceStore | null): void | Promise<void> {
+  ctx.pipeline?.end(ctx);
+  return store?.committed();
+}
+
+function sendError(reply: FastifyReply, ctx: CallContext, error: unknown, store: TraceStore | null): void | Promise<void> {
+  const ge = failCall(ctx, error);
+  const send = (): void => void reply.code(ge.status).headers({ ...ge.headers, ...callHeaders(ctx) }).send(renderError(ge, ctx.shape));
+  const recorded = endRecorded(ctx, store);
+  if (recorded) return recorded.then(send);
+  send();
+}
+
+function sendAnswer(reply: FastifyReply, ctx: CallContext, answer: Answer, store: TraceStore | null): void | Promise<void> {
   const pipeline = ctx.pipeline!;
   pipeline.settled(ctx);
   ctx.response = answer;
@@ -82,28 +100,34 @@ function sendAnswer(reply: FastifyReply, ctx: CallContext, answer: Answer): void
   const status = answer.status ?? 200;
   if (!answer.stream) {
     reply.code(status).headers(answer.headers).headers(callHeaders(ctx));
-    reply.raw.once('close', () => void settled.then(() => pipeline.end(ctx)));
-    reply.send(answer.body);
-    return;
+    const send = (): void => void reply.send(answer.body);
+    return settled.then(() => {
+      const recorded = endRecorded(ctx, store);
+      if (recorded) return recorded.then(send);
+      send();
+    });
   }
   reply.hijack();
   reply.raw.writeHead(status, { ...answer.headers, ...callHeaders(ctx), connection: 'keep-alive' });
   reply.raw.flushHeaders();
+  let ended: Promise<void> | undefined;
+  const end = (): Promise<void> => (ended ??= settled.then(() => endRecorded(ctx, store)));
   // A model stream is SSE in the caller's format and ends with an error event on failure; an API call's body is
   // the system's own bytes, cut on failure.
-  const source = ctx.api === 'http' ? answer.stream : guardStream(answer.stream, ctx);
+  const source = endingAfter(ctx.api === 'http' ? answer.stream : guardStream(answer.stream, ctx), end);
   pipe(source, reply.raw, (error) => {
     if (error && !ctx.signal.aborted) failCall(ctx, error);
     if (ctx.signal.aborted && !ctx.error) ctx.error = { code: 'client_abort', message: 'client closed the connection', status: 499 };
-    void settled.then(() => pipeline.end(ctx));
+    void end();
   });
 }
 
 /**
  * The Fastify handler for a route whose calls run through `pipeline`. It answers before it returns (or before its
- * promise settles), so it returns nothing: Fastify sends nothing more for a reply that has gone.
+ * promise settles), so it returns nothing: Fastify sends nothing more for a reply that has gone. Every answer
+ * waits for the call's record to reach the store's write-ahead file (`store`), a group write per event-loop turn.
  */
-export function ingress(pipeline: Pipeline, describe: (request: FastifyRequest) => CallInit) {
+export function ingress(pipeline: Pipeline, describe: (request: FastifyRequest) => CallInit, store: TraceStore | null) {
   return function handleCall(request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
     const init = describe(request);
     const ctx = createCallContext({ api: init.api, shape: init.shape, http: init.http, headers: request.headers, signal: clientAbortSignal(reply), rawBody: request.body });
@@ -111,16 +135,12 @@ export function ingress(pipeline: Pipeline, describe: (request: FastifyRequest) 
     try {
       answer = pipeline.run(ctx);
     } catch (error) {
-      sendError(reply, ctx, error);
-      return;
+      return sendError(reply, ctx, error, store);
     }
-    if (!isPending(answer)) {
-      sendAnswer(reply, ctx, answer);
-      return;
-    }
+    if (!isPending(answer)) return sendAnswer(reply, ctx, answer, store);
     return answer.then(
-      (a) => void sendAnswer(reply, ctx, a),
-      (error: unknown) => void sendError(reply, ctx, error),
+      (a) => sendAnswer(reply, ctx, a, store),
+      (error: unknown) => sendError(reply, ctx, error, store),
     );
   };
 }

@@ -10,7 +10,7 @@ import { ingestTraces } from './traces.js';
 /** A model route: every call on it is the same kind, so its description is one constant. */
 function modelRoute(options: RouteDeps, api: ApiFormat) {
   const init: CallInit = { api, shape: api === 'anthropic.messages' ? 'anthropic' : 'openai', http: null };
-  return ingress(options.model, () => init);
+  return ingress(options.model, () => init, options.deps.store);
 }
 
 export async function registerV1Routes(app: FastifyInstance, options: RouteDeps): Promise<void> {
