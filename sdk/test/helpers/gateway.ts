@@ -37,13 +37,21 @@ export async function startGateway(): Promise<TestGateway> {
   };
 }
 
-/** Polls until `read` returns something truthy: the store writes in batches, so records appear shortly after. */
+/**
+ * Polls until `read` returns something truthy: the store writes in batches, so records appear shortly after (and
+ * a read may fail, e.g. 404, until the first batch is written; the last failure is rethrown at the deadline).
+ */
 export async function eventually<T>(read: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the store');
+    let failure: unknown;
+    try {
+      const value = await read();
+      if (value) return value;
+    } catch (error) {
+      failure = error;
+    }
+    if (Date.now() > deadline) throw failure ?? new Error('timed out waiting for the store');
     await new Promise((r) => setTimeout(r, 200));
   }
 }
