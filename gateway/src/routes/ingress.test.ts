@@ -24,7 +24,7 @@ async function serve(answer: (ctx: Parameters<Stage['run']>[0]) => StageResult, 
   ];
   const pipeline = new Pipeline('t', stages, new Histogram('h', 'h', ['stage'], [1]), new Sealer({ key: undefined, file: '/nonexistent' }));
   app = Fastify();
-  app.post('/call', ingress(pipeline, () => init));
+  app.post('/call', ingress(pipeline, () => init, null));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/call`;
   return { ended, post: (body: object = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-airlock-run': 'r1' }, body: JSON.stringify(body) }) };
