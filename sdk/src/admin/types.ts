@@ -75,9 +75,10 @@ export interface Span {
 
 export interface CallDetail {
   readonly call: Call;
+  /** The call's own spans (its trace may hold more: see `traces.get`). */
   readonly spans: readonly Span[];
-  readonly bodies?: unknown;
-  readonly [key: string]: unknown;
+  /** The prompt and answer as recorded: already redacted, never the raw text. Null when bodies are not kept. */
+  readonly body: { readonly request_text: string; readonly response_text: string } | null;
 }
 
 export interface RangeQuery {
@@ -104,19 +105,27 @@ export interface KpiRow {
   readonly cost_micros: number | string;
 }
 
+/** One workflow step across runs: the bottleneck view. */
 export interface StepRow {
   readonly workflow: string;
   readonly step: string;
   readonly calls: number | string;
-  readonly [metric: string]: unknown;
+  readonly p50_ms: number;
+  readonly p95_ms: number;
+  /** Time since the previous call of the same run ended: waiting, not working. */
+  readonly avg_wait_ms: number;
+  readonly p95_wait_ms: number;
+  readonly error_rate: number;
 }
 
+/** Step → next step within runs (directly-follows): the process map's edges. */
 export interface TransitionRow {
   readonly workflow: string;
   readonly from_step: string;
   readonly to_step: string;
   readonly count: number | string;
-  readonly [metric: string]: unknown;
+  readonly avg_ms: number;
+  readonly p95_ms: number;
 }
 
 export interface KeyInfo {

@@ -1,0 +1,2 @@
+export declare const consoleDir: string;
+export declare function ensureBuild(): void;

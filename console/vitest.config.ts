@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+// Browser tests: one real gateway, one production build of the console, one headless Chromium per file.
+export default defineProject({
+  test: {
+    name: 'console',
+    pool: 'forks',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    // The first run on a fresh clone builds the console (next build), which takes a minute or two on 2 cores.
+    hookTimeout: 600_000,
+  },
+});
