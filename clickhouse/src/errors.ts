@@ -8,6 +8,8 @@ export const STORE_ERROR_CODES = {
   CH_ERR_LOCKED: 'CH_ERR_LOCKED',
   CH_ERR_MIGRATION: 'CH_ERR_MIGRATION',
   CH_ERR_AUDIT_BROKEN: 'CH_ERR_AUDIT_BROKEN',
+  /** A key or checkpoint given to the store is unusable. */
+  CH_ERR_CONFIG: 'CH_ERR_CONFIG',
 } as const;
 export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
 

@@ -8,7 +8,11 @@ export { CallRowSchema, SpanRowSchema, BodyRowSchema, type CallRow, type SpanRow
 export { CallFiltersSchema, CallsRepository, toChTime, type CallFilters, type CallView } from './repositories/calls.js';
 export { MetricsRepository, KpiQuerySchema, type KpiQuery, type RangeQuery } from './repositories/metrics.js';
 export { KeysRepository, type StoredKey } from './repositories/keys.js';
-export { AuditLog, exportAudit, entryHash, GENESIS_HASH, type AuditEntry, type AuditEntryInput, type VerifyResult } from './audit/audit-log.js';
+export { AuditLog, exportAudit, type AuditLogOptions, type VerifyOptions } from './audit/audit-log.js';
+export { entryHash, GENESIS_HASH, type AuditEntry, type AuditEntryInput } from './audit/entry.js';
+export { AuditKeys, parsePublicKey, keyId, type AuditKeyOptions } from './audit/keys.js';
+export { CheckpointFile, CheckpointSchema, parseCheckpoints, signCheckpoint, checkpointMessage, type Checkpoint, type CheckpointLine } from './audit/checkpoints.js';
+export { verifyTrail, type VerifyResult, type VerifyInput } from './audit/verify.js';
 export { BatchWriter, type BatchWriterOptions, type WriterStats } from './writer/batch-writer.js';
 export { TABLES, chTime, chTimeMicros, type TableName } from './tables.js';
-export { openStore, DEFAULT_START_WAIT_MS, type StoreOptions, type TraceStore } from './store.js';
+export { openStore, DEFAULT_START_WAIT_MS, DEFAULT_CHECKPOINT_INTERVAL_MS, type StoreOptions, type StoreAuditOptions, type TraceStore } from './store.js';

@@ -2,12 +2,14 @@
  * The trace store as the gateway uses it: one adapter, migrated on open, with a batch writer, the audit log and
  * the named queries on top.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseAdapter } from './adapter.js';
 import { openEmbedded } from './adapters/embedded.js';
 import { openServer, type ServerOptions } from './adapters/server.js';
 import { AuditLog } from './audit/audit-log.js';
+import { CheckpointFile, type Checkpoint } from './audit/checkpoints.js';
+import { AuditKeys } from './audit/keys.js';
 import { migrate, type Retention } from './migrate.js';
 import { PriceTable } from './pricing.js';
 import type { BodyRow, CallRow, SpanRow } from './records.js';
@@ -36,7 +38,29 @@ export type StoreOptions = (
   readonly onError?: (error: Error) => void;
   /** How long start-up keeps trying a server that does not answer yet (default DEFAULT_START_WAIT_MS). */
   readonly startWaitMs?: number;
+  readonly audit?: StoreAuditOptions;
 };
+
+/**
+ * Where the audit keys and checkpoints live: outside the store. Files default to the directory that holds the
+ * write-ahead directory (beside the embedded data, or ./data for a server); key files that do not exist are
+ * generated, mode 0600.
+ */
+export interface StoreAuditOptions {
+  /** The HMAC key itself (AIRLOCK_AUDIT_KEY); else read from, or generated in, hmacKeyFile. */
+  readonly hmacKey?: string;
+  readonly hmacKeyFile?: string;
+  /** The Ed25519 private key in PEM (AIRLOCK_AUDIT_SIGNING_KEY); else read from, or generated in, signingKeyFile. */
+  readonly signingKey?: string;
+  readonly signingKeyFile?: string;
+  /** The append-only JSON-lines file of signed checkpoints. */
+  readonly checkpointFile?: string;
+  /** How often a checkpoint is written for each tenant whose trail moved (default 60 s; 0: only at close). */
+  readonly checkpointIntervalMs?: number;
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => void;
+}
+
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 
 /**
  * A compose file or an orchestrator starts the gateway and ClickHouse together, so an unreachable server at start
@@ -134,13 +158,46 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
     ...(options.onError ? { onError: options.onError } : {}),
   });
   await writer.start();
-  audit = new AuditLog(db, writer);
-  await audit.open();
+  // The gateway's local state (write-ahead file, audit keys, checkpoints) lives together, outside the store.
+  const auditDir = dirname(walDir);
+  const a = options.audit ?? {};
+  let trail: AuditLog;
+  try {
+    const keys = AuditKeys.load(
+      {
+        ...(a.hmacKey !== undefined ? { hmacKey: a.hmacKey } : {}),
+        ...(a.signingKey !== undefined ? { signingKey: a.signingKey } : {}),
+        hmacKeyFile: a.hmacKeyFile ?? join(auditDir, 'audit.key'),
+        signingKeyFile: a.signingKeyFile ?? join(auditDir, 'audit-signing.key'),
+      },
+      (message) => options.onError?.(new StoreError('CH_ERR_CONFIG', message)),
+    );
+    trail = new AuditLog(db, writer, {
+      keys,
+      checkpoints: new CheckpointFile(a.checkpointFile ?? join(auditDir, 'audit-checkpoints.jsonl')),
+      ...(a.onCheckpoint ? { onCheckpoint: a.onCheckpoint } : {}),
+    });
+    await trail.open();
+  } catch (error) {
+    await writer.close();
+    await db.close();
+    throw error;
+  }
+  audit = trail;
   for (const letter of early.splice(0)) auditDeadLetter(letter);
+  const checkpoint = (): void => {
+    try {
+      trail.checkpoint();
+    } catch (error) {
+      options.onError?.(error as Error);
+    }
+  };
+  const interval = a.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+  const checkpointTimer = interval > 0 ? setInterval(checkpoint, interval).unref() : undefined;
   return {
     db,
     writer,
-    audit,
+    audit: trail,
     calls: new CallsRepository(db),
     metrics: new MetricsRepository(db),
     keys: new KeysRepository(db),
@@ -156,7 +213,10 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
     },
     committed: () => writer.commit(),
     async close() {
+      clearInterval(checkpointTimer);
       await writer.close();
+      // The last checkpoint covers everything this process appended, so a trail cut back while it is down shows.
+      checkpoint();
       await db.close();
     },
   };

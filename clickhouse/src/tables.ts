@@ -2,7 +2,7 @@ export const TABLES = {
   calls: 'calls',
   callBodies: 'call_bodies',
   spans: 'spans',
-  auditLog: 'audit_log',
+  auditLog: 'audit_trail',
   apiKeys: 'api_keys',
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
@@ -22,7 +22,7 @@ export const ROW_IDENTITY: Readonly<Partial<Record<string, RowIdentity>>> = {
   [TABLES.calls]: { keys: ['tenant', 'call_id'], probe: 'call_id', probeType: 'String', time: 'received_at' },
   [TABLES.callBodies]: { keys: ['tenant', 'call_id'], probe: 'call_id', probeType: 'String', time: 'received_at' },
   [TABLES.spans]: { keys: ['trace_id', 'span_id'], probe: 'span_id', probeType: 'String', time: 'start_time' },
-  [TABLES.auditLog]: { keys: ['seq'], probe: 'seq', probeType: 'UInt64' },
+  [TABLES.auditLog]: { keys: ['tenant', 'seq'], probe: 'seq', probeType: 'UInt64', time: 'at' },
 };
 
 /** ClickHouse's DateTime64 text form, in UTC: `2026-11-24 21:15:00.123`. */

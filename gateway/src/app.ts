@@ -84,7 +84,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     forceCloseConnections: true,
   });
   const providers = options.providers ?? createProviders();
-  const store = options.store !== undefined ? options.store : config.store ? await openStore({ ...config.store, onError: (e) => app.log.warn({ err: e }, 'trace store write failed') }) : null;
+  const store = options.store !== undefined ? options.store : config.store
+        ? await openStore({
+            ...config.store,
+            onError: (e) => app.log.warn({ err: e }, 'trace store write failed'),
+            // Each signed checkpoint also goes to the log, so a log shipper carries it out of this machine.
+            audit: { ...config.store.audit, onCheckpoint: (checkpoint) => app.log.info({ audit_checkpoint: checkpoint }, 'audit checkpoint') },
+          })
+        : null;
   const keyStore = options.keyStore ?? (store ? new ClickHouseKeyStore(store.keys) : new FileKeyStore(config.keysFile));
   const router = new Router();
   const metrics = createGatewayMetrics(router, store);

@@ -173,7 +173,7 @@ describe('keys in ClickHouse with an audit trail', () => {
     const actions = jsonl.trim().split('\n').map((l) => (JSON.parse(l) as { action: string; subject: string }));
     expect(actions.filter((a) => a.subject === id).map((a) => a.action)).toEqual(['key.created', 'key.revoked']);
     const csv = await (await admin('/admin/audit/export?format=csv')).text();
-    expect(csv.split('\n')[0]).toBe('seq,at,tenant,actor,action,subject,details,prev_hash,hash');
+    expect(csv.split('\n')[0]).toBe('tenant,seq,at,actor,action,subject,details,prev_hash,hash,mac');
   });
 });
 

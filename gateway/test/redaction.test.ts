@@ -82,7 +82,7 @@ describe('redaction on the way out, restoration on the way back', () => {
     await store.writer.flush();
     const [counts] = await store.db.query<{ n: string }>("SELECT count() AS n FROM calls WHERE pii_counts['SSN'] > 0");
     expect(Number(counts!.n)).toBeGreaterThanOrEqual(2);
-    for (const table of ['calls', 'spans', 'call_bodies', 'audit_log']) {
+    for (const table of ['calls', 'spans', 'call_bodies', 'audit_trail']) {
       const rows = await store.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
       const dump = JSON.stringify(rows);
       expect(dump, table).not.toContain(SSN);

@@ -1,77 +1,91 @@
 /**
- * The tamper-evident audit trail. Each entry stores the SHA-256 of the previous entry's hash and its own fields, so
- * changing, removing or inserting any entry breaks every link after it. Entries are appended through one chain head
- * per process; the gateway process owns the embedded store, so there is one writer.
+ * The tamper-evident audit trail: one hash chain per tenant, each entry sealed with an HMAC under a key the store
+ * never holds, and signed checkpoints of each chain's head written outside the store. Entries are appended through
+ * one head per tenant in this process; the gateway process owns the trail, so there is one writer.
+ *
+ * Sequence numbers are per tenant, so a tenant's trail can be verified and exported whole without reading (or
+ * revealing the volume of) any other tenant's. They resume after the highest number known anywhere: the store, and
+ * the latest checkpoint, so entries lost before they were stored leave a gap that verification names rather than
+ * numbers that are given twice.
  */
-import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { ClickHouseAdapter } from '../adapter.js';
 import { TABLES, chTime } from '../tables.js';
 import type { BatchWriter } from '../writer/batch-writer.js';
 import { ALTERED_KEY, safeJson, sanitizeText } from '../writer/sanitize.js';
+import { CheckpointFile, checkpointFault, signCheckpoint, type Checkpoint, type CheckpointLine } from './checkpoints.js';
+import { GENESIS_HASH, entryHash, type AuditEntry, type AuditEntryInput } from './entry.js';
+import type { AuditKeys } from './keys.js';
+import { verifyTrail, type VerifyResult } from './verify.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface AuditEntryInput {
-  readonly tenant: string;
-  readonly actor: string;
-  /** e.g. `key.created`, `key.revoked`, `policy.reloaded`, `policy.decision`, `approval.decided`. */
-  readonly action: string;
-  readonly subject: string;
-  readonly details?: Readonly<Record<string, unknown>>;
+export interface AuditLogOptions {
+  readonly keys: AuditKeys;
+  readonly checkpoints: CheckpointFile;
+  /** Called with every checkpoint written, so it can be logged and shipped. */
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => void;
+  readonly now?: () => number;
 }
 
-export interface AuditEntry {
+export interface VerifyOptions {
+  /** Checkpoints to compare with (default: this gateway's checkpoint file). */
+  readonly checkpoints?: readonly CheckpointLine[];
+  /** The key those checkpoints must be signed with (default: this gateway's). */
+  readonly publicKey?: KeyObject;
+}
+
+interface Head {
   readonly seq: number;
-  readonly at: string;
-  readonly tenant: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly subject: string;
-  readonly details: string;
-  readonly prev_hash: string;
   readonly hash: string;
 }
 
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([e.seq, e.at, e.tenant, e.actor, e.action, e.subject, e.details, e.prev_hash]))
-    .digest('hex');
-}
-
-export interface VerifyResult {
-  readonly ok: boolean;
-  readonly entries: number;
-  /** The first entry whose link is broken, and why. */
-  readonly firstBroken?: { readonly seq: number; readonly reason: string };
-}
-
-const COLUMNS = 'seq, toString(at) AS at, tenant, actor, action, subject, details, prev_hash, hash';
+const COLUMNS = 'tenant, seq, toString(at) AS at, actor, action, subject, details, prev_hash, hash, mac';
 
 export class AuditLog {
-  #seq = 0;
-  #head = GENESIS_HASH;
+  readonly #heads = new Map<string, Head>();
+  /** The head each tenant's latest checkpoint signed: a tenant is checkpointed again only once it moved on. */
+  readonly #signed = new Map<string, Head>();
+  /**
+   * Tenants this process appended to. Only their heads are signed: a head merely found in the store is not the
+   * gateway's to vouch for (the store may have been altered while it was down).
+   */
+  readonly #appended = new Set<string>();
+  readonly #now: () => number;
 
   constructor(
     private readonly db: ClickHouseAdapter,
     private readonly writer: BatchWriter,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: AuditLogOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  get keys(): AuditKeys {
+    return this.options.keys;
+  }
 
   /**
-   * Continues the chain from the last entry: the last stored one, or a later one still in the writer's backlog
-   * (ClickHouse was unreachable when the previous process ended), so a sequence number is never given twice.
+   * Continues each tenant's chain from the newest entry known: in the store, in the writer's backlog (written ahead
+   * but not yet stored when the previous process ended), or signed in a checkpoint.
    */
   async open(): Promise<void> {
-    const [last] = await this.db.query<{ seq: number | string; hash: string }>(`SELECT seq, hash FROM ${TABLES.auditLog} FINAL ORDER BY seq DESC LIMIT 1`);
-    if (last) {
-      this.#seq = Number(last.seq);
-      this.#head = last.hash;
-    }
+    const stored = await this.db.query<{ tenant: string; last_seq: number | string; last_hash: string }>(
+      `SELECT tenant, max(seq) AS last_seq, argMax(hash, seq) AS last_hash FROM ${TABLES.auditLog} FINAL GROUP BY tenant`,
+    );
+    for (const r of stored) this.#heads.set(r.tenant, { seq: Number(r.last_seq), hash: r.last_hash });
     for (const row of await this.writer.backlog(TABLES.auditLog)) {
-      if (Number(row.seq) > this.#seq && typeof row.hash === 'string') {
-        this.#seq = Number(row.seq);
-        this.#head = row.hash;
-      }
+      if (typeof row.tenant !== 'string' || typeof row.hash !== 'string') continue;
+      const head = this.#heads.get(row.tenant);
+      if (!head || Number(row.seq) > head.seq) this.#heads.set(row.tenant, { seq: Number(row.seq), hash: row.hash });
+    }
+    for (const line of this.options.checkpoints.read()) {
+      if (!('checkpoint' in line) || checkpointFault(this.keys.publicKey, line.checkpoint)) continue;
+      const c = line.checkpoint;
+      const signed = this.#signed.get(c.tenant);
+      if (!signed || c.seq >= signed.seq) this.#signed.set(c.tenant, { seq: c.seq, hash: c.head });
+    }
+    for (const [tenant, signed] of this.#signed) {
+      const head = this.#heads.get(tenant);
+      if (!head || signed.seq >= head.seq) this.#heads.set(tenant, signed);
     }
   }
 
@@ -80,64 +94,77 @@ export class AuditLog {
     let details = safeJson(input.details ?? {});
     const { row: f, altered } = sanitizeText({ tenant: input.tenant, actor: input.actor, action: input.action, subject: input.subject });
     if (altered) details = safeJson({ details: JSON.parse(details) as unknown, [ALTERED_KEY]: altered });
+    const head = this.#heads.get(f.tenant) ?? { seq: 0, hash: GENESIS_HASH };
     const base = {
-      seq: ++this.#seq,
-      at: chTime(this.now()),
       tenant: f.tenant,
+      seq: head.seq + 1,
+      at: chTime(this.#now()),
       actor: f.actor,
       action: f.action,
       subject: f.subject,
       details,
-      prev_hash: this.#head,
+      prev_hash: head.hash,
     };
-    const entry: AuditEntry = { ...base, hash: entryHash(base) };
-    this.#head = entry.hash;
+    const hash = entryHash(base);
+    const entry: AuditEntry = { ...base, hash, mac: this.keys.seal(hash) };
+    this.#heads.set(f.tenant, { seq: entry.seq, hash });
+    this.#appended.add(f.tenant);
     this.writer.enqueue(TABLES.auditLog, { ...entry });
     return entry;
   }
 
-  /** One tenant's entries in a time range, oldest first: no reader sees another tenant's. */
-  async entries(tenant: string, range: { from?: string; to?: string } = {}): Promise<AuditEntry[]> {
-    return this.#read({ ...range, tenant });
+  /** The newest entry appended to a tenant's trail by this process (or found at open). */
+  head(tenant: string): Head | undefined {
+    return this.#heads.get(tenant);
   }
 
-  async #read(filter: { tenant?: string; from?: string; to?: string }): Promise<AuditEntry[]> {
+  /** Signs a checkpoint of every tenant whose trail this process moved since its last one; writes them to the file and hands each to onCheckpoint. */
+  checkpoint(): Checkpoint[] {
+    const at = this.#now();
+    const made: Checkpoint[] = [];
+    for (const tenant of this.#appended) {
+      const head = this.#heads.get(tenant)!;
+      const signed = this.#signed.get(tenant);
+      if (signed && signed.seq === head.seq && signed.hash === head.hash) continue;
+      made.push(signCheckpoint(this.keys, { tenant, seq: head.seq, head: head.hash }, at));
+      this.#signed.set(tenant, head);
+    }
+    this.options.checkpoints.append(made);
+    for (const c of made) this.options.onCheckpoint?.(c);
+    return made;
+  }
+
+  /** One tenant's checkpoints from the checkpoint file, oldest first. */
+  checkpoints(tenant: string): Checkpoint[] {
+    return this.options.checkpoints
+      .read()
+      .flatMap((l) => ('checkpoint' in l && l.checkpoint.tenant === tenant ? [l.checkpoint] : []));
+  }
+
+  /** One tenant's entries in a time range, ordered by sequence number: no reader sees another tenant's. */
+  async entries(tenant: string, range: { from?: string; to?: string } = {}): Promise<AuditEntry[]> {
     const rows = await this.db.query<AuditEntry & { seq: number | string }>(
       `SELECT ${COLUMNS} FROM ${TABLES.auditLog} FINAL
-       WHERE at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}${filter.tenant === undefined ? '' : ' AND tenant = {tenant:String}'}
+       WHERE tenant = {tenant:String} AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}
        ORDER BY seq SETTINGS prefer_column_name_to_alias = 1`,
-      { from: filter.from ?? '1970-01-01 00:00:00.000', to: filter.to ?? '2999-01-01 00:00:00.000', ...(filter.tenant === undefined ? {} : { tenant: filter.tenant }) },
+      { tenant, from: range.from ?? '1970-01-01 00:00:00.000', to: range.to ?? '2999-01-01 00:00:00.000' },
     );
     return rows.map((r) => ({ ...r, seq: Number(r.seq), at: String(r.at).padEnd(23, '0').slice(0, 23) }));
   }
 
-  /**
-   * Walks the chain in order and names the first broken link that a tenant may see. The chain runs through every
-   * tenant's entries, so all are checked, but only the tenant's own are counted or named: a break in another
-   * tenant's entry is reported at the tenant's next entry, since every link after it is in doubt.
-   */
-  async verify(tenant: string): Promise<VerifyResult> {
-    const all = await this.#read({});
-    const own = all.filter((e) => e.tenant === tenant).length;
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    let broken: string | undefined;
-    for (const e of all) {
-      if (!broken) {
-        if (e.seq !== expectedSeq) broken = `expected entry ${expectedSeq} here (an entry is missing or was inserted)`;
-        else if (e.prev_hash !== prev) broken = 'prev_hash does not match the previous entry';
-        else if (entryHash(e) !== e.hash) broken = 'the entry was changed after it was written';
-        if (broken && e.tenant !== tenant) broken = 'the chain is broken before this entry';
-      }
-      if (broken && e.tenant === tenant) return { ok: false, entries: own, firstBroken: { seq: e.seq, reason: broken } };
-      prev = e.hash;
-      expectedSeq = e.seq + 1;
-    }
-    return broken ? { ok: false, entries: own, firstBroken: { seq: expectedSeq, reason: 'the chain is broken after the last entry of this tenant' } } : { ok: true, entries: own };
+  /** Checks a tenant's whole trail: sequence, chain, seals and checkpoints; names the first broken point. */
+  async verify(tenant: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+    return verifyTrail({
+      tenant,
+      entries: await this.entries(tenant),
+      seal: this.keys.canSeal ? (hash) => this.keys.seal(hash) : null,
+      checkpoints: options.checkpoints ?? this.options.checkpoints.read(),
+      publicKey: options.publicKey ?? this.keys.publicKey,
+    });
   }
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'tenant', 'actor', 'action', 'subject', 'details', 'prev_hash', 'hash'] as const;
+const CSV_COLUMNS = ['tenant', 'seq', 'at', 'actor', 'action', 'subject', 'details', 'prev_hash', 'hash', 'mac'] as const;
 
 function csvCell(v: unknown): string {
   const s = String(v);

@@ -1,4 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { openStore } from '@airlock/clickhouse';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -58,10 +59,49 @@ describe('airlock CLI', () => {
 
     const verified = io(dir, env);
     expect(await main(['audit', 'verify'], verified.io)).toBe(0);
-    expect(verified.out()).toBe('audit trail intact: 2 entries\n');
+    // Each CLI run that appended (keys create, revoke) signed a checkpoint on closing the store.
+    expect(verified.out()).toMatch(/^audit trail of tenant default intact: 2 entries, HMAC seals checked\n  2 checkpoints match \(latest: entry 2, signed 20\d\d-[^)]+\); 0 entries are newer than it\n$/);
     const exported = io(dir, env);
     expect(await main(['audit', 'export', '--format', 'csv'], exported.io)).toBe(0);
     expect(exported.out().trim().split('\n').map((l) => l.split(',')[4])).toEqual(['action', 'key.created', 'key.revoked']);
+  });
+
+  it('audit verify names a trail cut back in the store, against its own or shipped checkpoints and public key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-cli-audit-'));
+    const env = { AIRLOCK_URL: 'http://127.0.0.1:9' };
+    for (const user of ['a', 'b', 'c']) expect(await main(['keys', 'create', '--team', 't', '--user', user], io(dir, env).io)).toBe(0);
+    const shipped = io(dir, env);
+    expect(await main(['audit', 'checkpoints'], shipped.io)).toBe(0);
+    expect(shipped.out().trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([1, 2, 3]);
+    await writeFile(join(dir, 'shipped.jsonl'), shipped.out());
+    const pub = io(dir, env);
+    expect(await main(['audit', 'public-key'], pub.io)).toBe(0);
+    expect(pub.out()).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+    await writeFile(join(dir, 'audit.pub'), pub.out());
+
+    // Someone with write access to ClickHouse removes the newest entry and the gateway's own checkpoint file.
+    const config = await loadConfig(undefined, { env, cwd: dir });
+    const store = await openStore(config.store!);
+    await store.db.command("DELETE FROM audit_trail WHERE seq = 3");
+    await store.close();
+    await rm(join(dir, 'data', 'audit-checkpoints.jsonl'));
+
+    const own = io(dir, env);
+    expect(await main(['audit', 'verify'], own.io)).toBe(0);
+    expect(own.out()).toContain('no checkpoint covers this trail yet');
+    const checked = io(dir, env);
+    expect(await main(['audit', 'verify', '--checkpoints', 'shipped.jsonl', '--public-key', 'audit.pub'], checked.io)).toBe(1);
+    expect(checked.out()).toMatch(/^audit trail of tenant default BROKEN at entry 3: the trail ends at entry 2, but the checkpoint signed at .* covers entries up to 3/);
+    const asJson = io(dir, env);
+    expect(await main(['audit', 'verify', '--checkpoints', 'shipped.jsonl', '--json'], asJson.io)).toBe(1);
+    expect(JSON.parse(asJson.out())).toMatchObject({ ok: false, entries: 2, firstBroken: { seq: 3 } });
+
+    // A shipped checkpoint edited to hide the cut no longer verifies.
+    const edited = shipped.out().replace('"seq":3', '"seq":2');
+    await writeFile(join(dir, 'edited.jsonl'), edited);
+    const forged = io(dir, env);
+    expect(await main(['audit', 'verify', '--checkpoints', 'edited.jsonl', '--public-key', 'audit.pub'], forged.io)).toBe(1);
+    expect(forged.out()).toMatch(/BROKEN at entry 2: the checkpoint on line 3 .* has an invalid signature/);
   });
 
   it('with a gateway running, goes through its admin API (the gateway owns the store)', async () => {
@@ -79,7 +119,7 @@ describe('airlock CLI', () => {
       expect((JSON.parse(listed.out()) as { id: string }[]).map((k) => k.id)).toContain(id);
       const verified = io(dir, { ...env, AIRLOCK_URL: url });
       expect(await main(['audit', 'verify'], verified.io)).toBe(0);
-      expect(verified.out()).toBe('audit trail intact: 1 entry\n');
+      expect(verified.out()).toMatch(/^audit trail of tenant default intact: 1 entry, HMAC seals checked\n  no checkpoint covers this trail yet/);
     } finally {
       await app.close();
     }

@@ -174,6 +174,25 @@ export function resolveConfig(
     store = { kind: 'server', url: s.url, database: s.database, username: s.username, ...(password ? { password } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.start_wait_ms !== undefined ? { startWaitMs: s.start_wait_ms } : {}), retention, walDir: at(s.wal_dir ?? 'data/wal'), ...durability(s) };
   }
 
+  if (store) {
+    const a = file.audit;
+    const at = (path: string | undefined): string | undefined => (path === undefined ? undefined : resolve(options.baseDir, path));
+    const [keyFile, signingKeyFile, checkpointFile] = [at(a.key_file), at(a.signing_key_file), at(a.checkpoint_file)];
+    const hmacKey = options.env.AIRLOCK_AUDIT_KEY || undefined;
+    const signingKey = options.env.AIRLOCK_AUDIT_SIGNING_KEY || undefined;
+    store = {
+      ...store,
+      audit: {
+        ...(hmacKey ? { hmacKey } : {}),
+        ...(signingKey ? { signingKey } : {}),
+        ...(keyFile ? { hmacKeyFile: keyFile } : {}),
+        ...(signingKeyFile ? { signingKeyFile } : {}),
+        ...(checkpointFile ? { checkpointFile } : {}),
+        checkpointIntervalMs: Math.round(a.checkpoint_interval_s * 1000),
+      },
+    };
+  }
+
   const r = file.redaction;
   const usesHash = r.mode === 'hash' || Object.values(r.modes).includes('hash');
   const hashSecret = r.hash_secret_env ? options.env[r.hash_secret_env] : undefined;

@@ -148,6 +148,20 @@ export const ConfigFileSchema = z
       ])
       .default({ kind: 'embedded', path: 'data/clickhouse' })
       .describe('Where calls, spans and the audit trail are recorded; `none` records nothing'),
+    audit: z
+      .object({
+        /** The HMAC key file, used when AIRLOCK_AUDIT_KEY is not set; generated (mode 0600) when missing. */
+        key_file: z.string().optional(),
+        /** The Ed25519 signing key file (PKCS#8 PEM), used when AIRLOCK_AUDIT_SIGNING_KEY is not set; generated when missing. */
+        signing_key_file: z.string().optional(),
+        /** The append-only JSON-lines file the signed checkpoints go to. */
+        checkpoint_file: z.string().optional(),
+        /** Seconds between checkpoints (each tenant whose trail moved gets one); 0: only at shutdown. */
+        checkpoint_interval_s: z.number().nonnegative().default(60),
+      })
+      .strict()
+      .default({ checkpoint_interval_s: 60 })
+      .describe('Where the audit keys and signed checkpoints live: outside the store (default: beside the embedded data, or ./data)'),
     redaction: z
       .object({
         enabled: z.boolean().default(true),

@@ -4,7 +4,7 @@
  * the caller's tenant, or in the one a superadmin names with `x-airlock-tenant` (or `?tenant=`); each such crossing
  * is audited in the target tenant's trail. Another tenant's ids answer 404, exactly as ids that do not exist.
  */
-import { CallFiltersSchema, KpiQuerySchema, exportAudit, toChTime } from '@airlock/clickhouse';
+import { CallFiltersSchema, KpiQuerySchema, exportAudit, parseCheckpoints, parsePublicKey, toChTime } from '@airlock/clickhouse';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -41,7 +41,18 @@ const RangeSchema = z.object({ from: z.string().optional(), to: z.string().optio
 const NewKeySchema = z
   .object({ team: z.string().min(1), user: z.string().min(1), roles: z.array(z.string().min(1)).default(['user']), tenant: z.string().optional() })
   .strict();
+/** The text of a checkpoint file, as `airlock audit verify --checkpoints FILE` sends it. */
+const MAX_CHECKPOINTS_BYTES = 64 * 1024 * 1024;
+const AuditVerifySchema = z.object({ checkpoints: z.string(), public_key: z.string().optional() }).strict();
 const AuditExportSchema = z.object({ from: z.string().optional(), to: z.string().optional(), format: z.enum(['csv', 'jsonl']).default('jsonl') }).strict();
+
+function parseKey(pem: string) {
+  try {
+    return parsePublicKey(pem);
+  } catch (error) {
+    throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: \`public_key\`: ${(error as Error).message}`, { param: 'public_key' });
+  }
+}
 
 /** The query without `tenant`, which names the acting tenant and is no filter of any route. */
 function queryOf(request: FastifyRequest): Record<string, unknown> {
@@ -215,6 +226,17 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   app.get('/admin/audit/verify', audit, async (request) => {
     await store().writer.flush();
     return store().audit.verify(tenantOf(request));
+  });
+  // Checkpoints kept elsewhere (and the key they were signed with) are checked against the trail as it is now.
+  app.post('/admin/audit/verify', { ...audit, bodyLimit: MAX_CHECKPOINTS_BYTES }, async (request) => {
+    const body = parse(AuditVerifySchema, request.body ?? {});
+    const publicKey = body.public_key === undefined ? undefined : parseKey(body.public_key);
+    await store().writer.flush();
+    return store().audit.verify(tenantOf(request), { checkpoints: parseCheckpoints(body.checkpoints), ...(publicKey ? { publicKey } : {}) });
+  });
+  app.get('/admin/audit/checkpoints', audit, async (request) => {
+    const trail = store().audit;
+    return { tenant: tenantOf(request), key_id: trail.keys.keyId, public_key: trail.keys.publicKeyPem, checkpoints: trail.checkpoints(tenantOf(request)) };
   });
   app.get('/admin/audit/export', audit, async (request, reply) => {
     const q = parse(AuditExportSchema, queryOf(request));
