@@ -122,10 +122,16 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
       const key = await store.keys.insert({ id: 'key_a', hash: 'a'.repeat(64), prefix: 'alk_abcd', tenant: 'acme', team: 't', user: 'u', roles: ['user'] });
       expect(key.revoked_at).toBeNull();
       expect((await store.keys.findByHash('a'.repeat(64)))?.id).toBe('key_a');
-      expect(await store.keys.revoke('key_a')).toBe(true);
-      const listed = await store.keys.list();
-      expect(listed.find((k) => k.id === 'key_a')?.revoked_at).not.toBeNull();
-      expect(await store.keys.revoke('nope')).toBe(false);
+      await store.keys.insert({ id: 'key_b', hash: 'b'.repeat(64), prefix: 'alk_bcde', tenant: 'globex', team: 't', user: 'u', roles: ['admin'] });
+      // A tenant neither lists nor revokes another tenant's key: to it, that key does not exist.
+      expect(await store.keys.revoke('globex', 'key_a')).toBe(false);
+      expect((await store.keys.list('globex')).map((k) => k.id)).toEqual(['key_b']);
+      expect(await store.keys.revoke('acme', 'key_a')).toBe(true);
+      const listed = await store.keys.list('acme');
+      expect(listed.map((k) => k.id)).toEqual(['key_a']);
+      expect(listed[0]!.revoked_at).not.toBeNull();
+      expect((await store.keys.list('globex'))[0]!.revoked_at).toBeNull();
+      expect(await store.keys.revoke('acme', 'nope')).toBe(false);
     });
   });
 }

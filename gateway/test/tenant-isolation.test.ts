@@ -162,7 +162,26 @@ const MATRIX: Record<string, Probe> = {
   'GET /admin/audit/verify': {
     ...AUDITORS,
     request: () => ({ method: 'GET', path: '/admin/audit/verify' }),
-    check: (b) => expect(b).toMatchObject({ ok: true }),
+    check: (b, f) => expect(b).toMatchObject({ ok: true, tenant: f.tenant }),
+  },
+  'POST /admin/audit/verify': {
+    roles: ['admin', 'compliance'],
+    scope: 'tenant',
+    status: 200,
+    foreign: 'none',
+    request: () => ({ method: 'POST', path: '/admin/audit/verify', body: { checkpoints: '' } }),
+    check: (b, f) => expect(b).toMatchObject({ ok: true, tenant: f.tenant }),
+  },
+  'GET /admin/audit/checkpoints': {
+    roles: ['admin', 'compliance'],
+    scope: 'tenant',
+    status: 200,
+    foreign: 'none',
+    request: () => ({ method: 'GET', path: '/admin/audit/checkpoints' }),
+    check: (b, f) => {
+      expect(b.tenant).toBe(f.tenant);
+      for (const c of b.checkpoints as { tenant: string }[]) expect(c.tenant).toBe(f.tenant);
+    },
   },
   'GET /admin/audit/export': {
     ...AUDITORS,

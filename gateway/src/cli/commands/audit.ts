@@ -45,7 +45,7 @@ function describe(result: VerifyResult): string {
   const lines = [
     `${where} intact: ${n(result.entries, 'entry', 'entries')}${result.sealed ? ', HMAC seals checked' : ', HMAC seals NOT checked (no audit key)'}`,
     cp.latest
-      ? `  ${n(cp.checked, 'checkpoint', 'checkpoints')} match (latest: entry ${cp.latest.seq}, signed ${cp.latest.at}); ${n(cp.unanchored, 'entry is', 'entries are')} newer than it`
+      ? `  ${n(cp.checked, 'checkpoint matches', 'checkpoints match')} (latest: entry ${cp.latest.seq}, signed ${cp.latest.at}); ${n(cp.unanchored, 'entry is', 'entries are')} newer than it`
       : '  no checkpoint covers this trail yet: the removal of its newest entries could not be detected',
   ];
   return lines.join('\n') + '\n';
