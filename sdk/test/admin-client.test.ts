@@ -54,7 +54,11 @@ describe('admin client', () => {
     expect((await admin.policies.get()).revision).toBeTruthy();
     const evaluated = await admin.policies.evaluate({ input: { call: { model: 'demo-1' } } });
     expect(evaluated).toHaveProperty('decision');
-    expect(await admin.audit.verify()).toBeTruthy();
+    expect(await admin.audit.verify()).toMatchObject({ ok: true, sealed: true });
+    const { public_key, checkpoints } = await admin.audit.checkpoints();
+    expect(public_key).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    const shipped = checkpoints.map((c) => JSON.stringify(c) + '\n').join('');
+    expect(await admin.audit.verify({ checkpoints: shipped, public_key })).toMatchObject({ ok: true });
     const jsonl = await admin.audit.export({ format: 'jsonl' });
     expect(typeof jsonl).toBe('string');
     expect(jsonl).toContain(created.id);

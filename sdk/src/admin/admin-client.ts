@@ -4,7 +4,7 @@
  */
 import { request } from '../core/request.js';
 import type { NormalizedOptions } from '../core/options.js';
-import type { Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
+import type { AuditCheckpoint, AuditVerifyResult, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
 
 export const ADMIN_ROUTES = [
   'GET /admin/me',
@@ -24,6 +24,8 @@ export const ADMIN_ROUTES = [
   'POST /admin/policies/reload',
   'POST /admin/policies/evaluate',
   'GET /admin/audit/verify',
+  'POST /admin/audit/verify',
+  'GET /admin/audit/checkpoints',
   'GET /admin/audit/export',
 ] as const;
 
@@ -63,7 +65,13 @@ export interface AdminClient {
     }>;
   };
   readonly audit: {
-    verify(): Promise<Record<string, unknown>>;
+    /**
+     * Checks the trail against the gateway's own checkpoints, or against `checkpoints` kept elsewhere (the text of
+     * a checkpoint file) and the PEM `public_key` they must be signed with.
+     */
+    verify(against?: { checkpoints: string; public_key?: string }): Promise<AuditVerifyResult>;
+    /** The signed checkpoints and the public key that verifies them. */
+    checkpoints(): Promise<{ tenant: string; key_id: string; public_key: string; checkpoints: AuditCheckpoint[] }>;
     /** The entries as CSV or JSON lines, exactly as the gateway exports them. */
     export(query?: { from?: string; to?: string; format?: 'csv' | 'jsonl' }): Promise<string>;
   };
@@ -101,7 +109,8 @@ export function createAdminClient(options: NormalizedOptions): AdminClient {
       evaluate: (body) => post('/admin/policies/evaluate', body),
     },
     audit: {
-      verify: () => get('/admin/audit/verify'),
+      verify: (against) => (against ? post('/admin/audit/verify', against) : get('/admin/audit/verify')),
+      checkpoints: () => get('/admin/audit/checkpoints'),
       export: (query) => text('/admin/audit/export', query as Query),
     },
   };

@@ -149,3 +149,27 @@ export interface Deployment {
   readonly id: string;
   readonly [field: string]: unknown;
 }
+
+/** What the gateway's audit verification found in the caller's tenant's trail. */
+export interface AuditVerifyResult {
+  readonly ok: boolean;
+  readonly tenant: string;
+  readonly entries: number;
+  readonly head: { readonly seq: number; readonly hash: string } | null;
+  /** Whether the HMAC seals were checked. */
+  readonly sealed: boolean;
+  readonly checkpoints: { readonly checked: number; readonly latest: { readonly seq: number; readonly at: string } | null; readonly unanchored: number };
+  /** The first broken entry and why. */
+  readonly firstBroken?: { readonly seq: number; readonly reason: string };
+}
+
+/** A signed statement of a tenant's trail head (Ed25519 over tenant, seq, head and time). */
+export interface AuditCheckpoint {
+  readonly v: 1;
+  readonly tenant: string;
+  readonly seq: number;
+  readonly head: string;
+  readonly at: string;
+  readonly key_id: string;
+  readonly sig: string;
+}
