@@ -11,6 +11,7 @@ import { createAuthenticator } from './auth/principal.js';
 import type { GatewayConfig } from './config/load.js';
 import { GatewayError, renderError, type ErrorShape } from './errors.js';
 import { Sealer } from './crypto/sealed.js';
+import { limitJsonDepth } from './json-body.js';
 import type { StageDeps } from './pipeline/deps.js';
 import { Forwarder } from './pipeline/forward.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -125,6 +126,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const resumer = new Resumer(new Map([pipelines.model, pipelines.api].map((p) => [p.name, p])), deps);
   const adminRoutes: AdminRoute[] = [];
   app.decorate('airlock', { keys: keyStore, store, adminRoutes, resume: (record: unknown) => resumer.resume(record) });
+  limitJsonDepth(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const ge = toGatewayError(error);

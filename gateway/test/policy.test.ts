@@ -316,11 +316,18 @@ describe('operations', () => {
 
   it('fails closed: an engine error denies the call', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'airlock-bad-bundle-'));
-    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": [], "x": 1 / count(input.nothing)}\n');
+    await writeFile(join(dir, 'policy.rego'), 'package airlock\n\ndecision := {"allow": true, "deny": [], "x": 1 / (count(input.principal.roles) - count(input.principal.roles))}\n');
     const gw2 = await startGateway({ ...models(upstream), policy: { bundle: dir, watch: false } });
     const error = await new OpenAI({ baseURL: `${gw2.url}/v1`, apiKey: gw2.userKey, maxRetries: 0 }).chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
-    expect((error as Error).message).toContain('policy evaluation failed');
+    expect((error as Error).message).toContain('policy evaluation failed: eval_builtin_error: div: divide by zero');
+    // The caller gets the reason, never the bundle's file and line.
+    expect((error as Error).message).not.toContain('policy.rego');
+    expect((error as Error).message).not.toContain(dir);
+    // An admin evaluating the same bundle gets a 422 with the location, not a 500.
+    const evaluated = await fetch(`${gw2.url}/admin/policies/evaluate`, { method: 'POST', headers: { authorization: `Bearer ${gw2.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ input: { principal: { roles: [] } } }) });
+    expect(evaluated.status).toBe(422);
+    expect(((await evaluated.json()) as { error: { message: string } }).error.message).toMatch(/policy\.rego:3: eval_builtin_error/);
     await gw2.close();
   });
 

@@ -18,24 +18,31 @@ function parseArgs(args: unknown): unknown {
   }
 }
 
-/** Tool calls present in the request (assistant turns), in any of the formats. */
+const objects = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)) : []);
+const nameOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * Tool calls present in the request (assistant turns), in any of the formats. Read defensively: a field the API
+ * does not have (and so its schema did not check) may hold anything.
+ */
 export function toolCallsOf(body: Json): { name: string; arguments: unknown }[] {
   const out: { name: string; arguments: unknown }[] = [];
-  const messages = Array.isArray(body.messages) ? (body.messages as Json[]) : [];
-  for (const m of messages) {
-    for (const c of (m.tool_calls as Json[] | undefined) ?? []) {
+  for (const m of objects(body.messages)) {
+    for (const c of objects(m.tool_calls)) {
       const fn = c.function as Json | undefined;
-      if (fn) out.push({ name: String(fn.name ?? ''), arguments: parseArgs(fn.arguments) });
+      if (fn && typeof fn === 'object') out.push({ name: nameOf(fn.name), arguments: parseArgs(fn.arguments) });
     }
-    if (Array.isArray(m.content)) for (const b of m.content as Json[]) if (b.type === 'tool_use') out.push({ name: String(b.name ?? ''), arguments: b.input ?? {} });
+    for (const b of objects(m.content)) if (b.type === 'tool_use') out.push({ name: nameOf(b.name), arguments: b.input ?? {} });
   }
-  const items = Array.isArray(body.input) ? (body.input as Json[]) : [];
-  for (const it of items) if (it.type === 'function_call') out.push({ name: String(it.name ?? ''), arguments: parseArgs(it.arguments) });
+  for (const it of objects(body.input)) if (it.type === 'function_call') out.push({ name: nameOf(it.name), arguments: parseArgs(it.arguments) });
   return out;
 }
 
 function toolNames(body: Json): string[] {
-  return ((body.tools as Json[] | undefined) ?? []).map((t) => String((t.function as Json | undefined)?.name ?? t.name ?? ''));
+  return objects(body.tools).map((t) => {
+    const fn = t.function as Json | null | undefined;
+    return nameOf(fn && typeof fn === 'object' ? fn.name : t.name);
+  });
 }
 
 type PolicyDeployments = PolicyInput['call']['deployments'];

@@ -6,7 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { PolicyDecisionSchema, type PolicyDecision } from '@airlock/policies';
+import { PolicyDecisionSchema, isEvalError, type PolicyDecision } from '@airlock/policies';
 import { GatewayError } from '../errors.js';
 import type { EntityType } from '../redaction/index.js';
 import type { CallContext } from './call-context.js';
@@ -30,10 +30,12 @@ function evaluate(ctx: CallContext, deps: PolicyDeps): { decision: PolicyDecisio
     return { decision: parsed.data, inputHash, ms: performance.now() - t0 };
   } catch (error) {
     const message = (error as Error).message;
+    // The caller learns what failed, never where: the bundle's file and line go to the trace (policy.error) only.
+    const reason = isEvalError(error) ? `${error.code}: ${error.detail}` : message;
     const failOpen = bundle.failOpen || deps.config.policy?.failOpen === true;
     const decision: PolicyDecision = failOpen
       ? { allow: true, deny: [], hold: null, redact: null, route: null, labels: { 'policy.fail_open': 'true' } }
-      : { allow: false, deny: [`policy evaluation failed: ${message}`], hold: null, redact: null, route: null, labels: {} };
+      : { allow: false, deny: [`policy evaluation failed: ${reason}`], hold: null, redact: null, route: null, labels: {} };
     return { decision, inputHash, ms: performance.now() - t0, error: message };
   }
 }

@@ -46,8 +46,8 @@ const SpanSchema = z
     parentSpanId: z.union([hexId(8), z.literal('')]).optional(),
     name: z.string(),
     kind: z.union([z.number().int().min(0).max(5), z.enum(KINDS.map((k) => `SPAN_KIND_${k}`) as [string, ...string[]])]).optional(),
-    startTimeUnixNano: z.union([z.string().regex(/^\d+$/), z.number()]),
-    endTimeUnixNano: z.union([z.string().regex(/^\d+$/), z.number()]),
+    startTimeUnixNano: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]),
+    endTimeUnixNano: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]),
     attributes: AttributesSchema,
     status: z.object({ code: z.union([z.number().int().min(0).max(2), z.string()]).optional(), message: z.string().optional() }).loose().optional(),
   })

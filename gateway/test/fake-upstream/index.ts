@@ -153,9 +153,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       return;
     }
     if (body.stream !== true) {
+      const reply = JSON.stringify(jsonReply(path, body, behavior.kind === 'ok' ? behavior.text : undefined));
       record.completed = true;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(jsonReply(path, body, behavior.kind === 'ok' ? behavior.text : undefined)));
+      res.end(reply);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -176,7 +177,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+    // A body the fake cannot make sense of is refused as a real provider refuses it: 400 in its own error shape.
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(errorBody((req.url ?? '/').split('?')[0]!, 400, `fake upstream cannot process this request: ${(error as Error).message}`)));
+    });
   });
   server.on('connection', (s) => {
     sockets.add(s);

@@ -219,8 +219,13 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
       }
     }
     const t0 = performance.now();
-    const { value, fired } = engine.explain(body.input, { strict: true, maxSteps: 200_000 });
-    return { decision: value ?? null, engine: engine.kind, revision, engine_ms: performance.now() - t0, explanation: fired };
+    try {
+      const { value, fired } = engine.explain(body.input, { strict: true, maxSteps: 200_000 });
+      return { decision: value ?? null, engine: engine.kind, revision, engine_ms: performance.now() - t0, explanation: fired };
+    } catch (error) {
+      // The bundle failed on this input (a runtime error, the step limit): an answer about the policy, with its location.
+      return reply.code(422).send({ error: { message: `policy evaluation failed: ${(error as Error).message}`, type: 'invalid_request_error', code: 'GW_ERR_INVALID_REQUEST', param: 'input' }, revision });
+    }
   });
 
   app.get('/admin/audit/verify', audit, async (request) => {
