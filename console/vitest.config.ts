@@ -2,6 +2,9 @@ import { defineProject } from 'vitest/config';
 
 // Browser tests: one real gateway, one production build of the console, one headless Chromium per file.
 export default defineProject({
+  // The SDK as source, as the rest of the repo reads it: its built dist/ exists only once the console is built.
+  resolve: { conditions: ['airlock-source'] },
+  ssr: { resolve: { conditions: ['airlock-source'] } },
   test: {
     name: 'console',
     pool: 'forks',
