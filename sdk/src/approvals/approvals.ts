@@ -2,7 +2,7 @@
  * Held calls, from the caller's side: the status of an approval and, once it ran, its result. `wait` polls
  * `GET /v1/approvals/:id` with backoff until the approval reaches an end state.
  */
-import { request } from '../core/request.js';
+import { request, sleep } from '../core/request.js';
 import type { NormalizedOptions } from '../core/options.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 
@@ -41,12 +41,6 @@ export interface ApprovalsClient {
   wait(id: string, options?: WaitOptions): Promise<Approval>;
 }
 
-const delay = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
-
 export function createApprovalsClient(options: NormalizedOptions): ApprovalsClient {
   const get = async (id: string, opts: { signal?: AbortSignal } = {}): Promise<Approval> =>
     (await request<Approval>(options, { path: `/v1/approvals/${encodeURIComponent(id)}`, ...(opts.signal ? { signal: opts.signal } : {}) })).data;
@@ -61,7 +55,7 @@ export function createApprovalsClient(options: NormalizedOptions): ApprovalsClie
         for (let interval = opts.intervalMs ?? 500; ; interval = Math.min(interval * 1.5, MAX_POLL_MS)) {
           const approval = await get(id, { signal });
           if (FINAL_APPROVAL_STATUSES.has(approval.status)) return approval;
-          await delay(interval, signal);
+          await sleep(interval, signal);
         }
       } catch (error) {
         throw signal.aborted ? signal.reason : error;

@@ -35,7 +35,8 @@ export function buildURL(base: string, path: string, query?: RequestOptions['que
   return url.toString();
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
