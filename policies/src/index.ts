@@ -35,6 +35,8 @@ export interface EvaluateOptions {
   readonly signal?: AbortSignal;
   readonly nowNs?: bigint;
   readonly print?: (line: string) => void;
+  /** What opa.runtime() returns (OPA's runtime information: env, version, …); `{}` when absent. */
+  readonly runtime?: unknown;
 }
 
 /** A rule that contributed to a result: where it is and how often its body succeeded. */
@@ -84,7 +86,8 @@ export class Engine {
     // Explanations list every rule that fired, so they evaluate everything afresh.
     const memo = onRuleFired ? undefined : this.#memo(data);
     const { strict, maxSteps, signal, nowNs, print } = opts;
-    return new Evaluation(this.policy, { builtins: this.#builtins, memo, input, data, strict, maxSteps, signal, nowNs, print, onRuleFired });
+    const runtime = asValue(opts.runtime);
+    return new Evaluation(this.policy, { builtins: this.#builtins, memo, input, data, strict, maxSteps, signal, nowNs, print, runtime, onRuleFired });
   }
 
   /** Only documents that are objects are shared: a JSON document is converted afresh on every evaluation anyway. */

@@ -25,6 +25,8 @@ import { builtins as uuid } from './uuid.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
 import { builtins as tracing } from './tracing.js';
+import { builtins as opa } from './opa.js';
+import { builtins as http } from './http.js';
 import type { BuiltinDef } from './types.js';
 
-export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph, uri, crypto, jwt, providers, graphql, semver, uuid, bits, casts, tracing];
+export const BUILTIN_MODULES: readonly (readonly BuiltinDef[])[] = [comparison, numbers, aggregates, strings, collections, glob, encoding, units, regex, net, json, time, graph, uri, crypto, jwt, providers, graphql, semver, uuid, bits, casts, tracing, opa, http];

@@ -6,17 +6,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { BuiltinError, OperandTypeError, operandTypeError } from './errors.js';
 import { goMarshal } from './gojson.js';
+import { REQUIRED_REQUEST_KEYS, checkRequestKeys } from './http.js';
 import type { BuiltinDef } from './types.js';
 import { formatValue, isNumber, isObject, RObject, RSet, type Value } from '../values.js';
 
-/** Keys http.send accepts; sign_req validates its request operand the same way. */
-const HTTP_SEND_KEYS = new Set([
-  'method', 'url', 'body', 'enable_redirect', 'force_json_decode', 'force_yaml_decode', 'headers', 'raw_body', 'tls_use_system_certs',
-  'tls_ca_cert', 'tls_ca_cert_file', 'tls_ca_cert_env_variable', 'tls_client_cert', 'tls_client_cert_file', 'tls_client_cert_env_variable',
-  'tls_client_key', 'tls_client_key_file', 'tls_client_key_env_variable', 'tls_insecure_skip_verify', 'tls_server_name', 'timeout', 'cache',
-  'force_cache', 'force_cache_duration_seconds', 'raise_error', 'caching_mode', 'max_retry_attempts', 'cache_ignored_headers',
-]);
-const REQUIRED_REQUEST_KEYS = ['method', 'url'];
 const REQUIRED_AWS_KEYS = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service'];
 /** Headers a proxy may rewrite, so they stay out of the signature (as in the AWS SDKs). */
 const IGNORED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id']);
@@ -120,10 +113,7 @@ function signReq(args: readonly Value[]): Value {
   const ns = typeof time === 'bigint' ? time : Number.isInteger(time) ? BigInt(time) : null;
   if (ns === null || ns < INT64_MIN || ns > INT64_MAX) throw operandError(3, 'could not convert time_ns value into a unix timestamp');
 
-  const unknown = req.keys().filter((k) => typeof k !== 'string' || !HTTP_SEND_KEYS.has(k));
-  if (unknown.length) throw operandError(1, `invalid request parameters(s): ${formatValue(new RSet(unknown))}`);
-  const missingReq = REQUIRED_REQUEST_KEYS.filter((k) => !req.has(k));
-  if (missingReq.length) throw operandError(1, `missing required request parameters(s): ${setText(missingReq)}`);
+  checkRequestKeys(req);
 
   const headers = req.get('headers') ?? new RObject();
   if (!isObject(headers)) throw operandTypeError(0, 'object', headers);

@@ -3,18 +3,21 @@
  * on first use, and each use is reported: a value computed with them is the query's own, never shared.
  */
 import type { BuiltinContext } from '../builtins/types.js';
+import type { Value } from '../values.js';
 
 export interface QueryContextOptions {
   readonly nowNs?: bigint | undefined;
   readonly sharedCache?: Map<string, unknown> | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly print?: ((line: string) => void) | undefined;
+  readonly runtime?: Value | undefined;
 }
 
 export class QueryContext implements BuiltinContext {
   readonly sharedCache: Map<string, unknown>;
   readonly signal: AbortSignal | undefined;
   readonly print: ((line: string) => void) | undefined;
+  readonly runtime: Value | undefined;
   readonly #onImpure: () => void;
   readonly #fixedNs: bigint | undefined;
   #nowNs: bigint | undefined;
@@ -26,6 +29,7 @@ export class QueryContext implements BuiltinContext {
     this.sharedCache = opts.sharedCache ?? new Map();
     this.signal = opts.signal;
     this.print = opts.print;
+    this.runtime = opts.runtime;
     this.#onImpure = onImpure;
   }
 

@@ -31,6 +31,7 @@ export interface EvalOptions {
   readonly nowNs?: bigint;
   readonly builtins: ReadonlyMap<string, BuiltinDef>;
   readonly print?: (line: string) => void;
+  readonly runtime?: Value;
   /** Told of every rule body that succeeded (for explanations); absent means no cost. */
   readonly onRuleFired?: (rule: Rule) => void;
   /** Stable rule and function values shared by the evaluations over this `data` (see stable.ts). */

@@ -8,6 +8,11 @@ const doc = (source: string, path: string[], opts: { input?: unknown; data?: unk
   Engine.compile([{ file: 't.rego', source: `package t\n\n${source}` }]).document(['t', ...path], opts);
 
 describe('evaluator', () => {
+  it('evaluates a mocked call\'s operands under the mocks in force, then the replacement without any', () => {
+    const e = Engine.compile([{ file: 't.rego', source: 'package t\n\nmock_send(_) := {"body": {"jwt": "j"}}\nmock_verify("j", _) := [true, {}, {"owner": "ann"}]\nclaims := http.send({"method": "GET", "url": "u"}).body\nowner := p if [true, _, p] = io.jwt.decode_verify(claims.jwt, {})\nq := x if x := owner with http.send as mock_send with io.jwt.decode_verify as mock_verify\n' }]);
+    expect(e.document(['t', 'q'])).toEqual({ owner: 'ann' });
+  });
+
   it('lets names declared by some shadow rules of the same name', () => {
     expect(doc('r := "rule"\nxs := {x | some r in ["a", "b"]; x := r}', ['xs'])).toEqual(['a', 'b']);
     expect(doc('r := 5\nys := [y | some r; y := [10, 20][r]]\nz := r if { some r; [7][r] }', ['ys'])).toEqual([10, 20]);

@@ -70,7 +70,7 @@ export class Evaluation extends DirectEval {
     let sites = RESOLVED_CALLS.get(opts.builtins);
     if (!sites) RESOLVED_CALLS.set(opts.builtins, (sites = new WeakMap()));
     this.#sites = sites;
-    this.#ctx = new QueryContext({ nowNs: opts.nowNs, signal: opts.signal, print: opts.print, sharedCache: sharedCache(policy) }, () => this.impurity++);
+    this.#ctx = new QueryContext({ nowNs: opts.nowNs, signal: opts.signal, print: opts.print, runtime: opts.runtime, sharedCache: sharedCache(policy) }, () => this.impurity++);
   }
 
   /** Every solution of a query body: the bindings of its named variables. */
@@ -106,14 +106,20 @@ export class Evaluation extends DirectEval {
     const mock = this.mocks.size ? this.mocks.get(t.name) : undefined;
     if (mock) {
       if ('value' in mock) return this.terms(t.args, env, scope, () => k(mock.value));
-      // The replacement runs with no function mocks at all (OPA pushes an empty frame): it calls the real functions.
-      const saved = this.mocks;
-      this.mocks = new Map();
-      try {
-        return this.call({ ...t, name: mock.fn }, env, mock.scope, k);
-      } finally {
-        this.mocks = saved;
-      }
+      // The operands are evaluated under the mocks in force; the replacement then runs with no function mocks at
+      // all (OPA pushes an empty frame): it calls the real functions.
+      const target = this.#resolve(t, scope);
+      const [inputs, output] = target.kind === 'print' ? [t.args, undefined] : [target.inputs, target.output];
+      return this.terms(inputs, env, scope, (args) => {
+        const saved = this.mocks;
+        this.mocks = new Map();
+        try {
+          const operands = args.map((value, i): Term => ({ type: 'scalar', value, loc: inputs[i]!.loc }));
+          this.call({ ...t, name: mock.fn, args: output ? [...operands, output] : operands }, env, mock.scope, k);
+        } finally {
+          this.mocks = saved;
+        }
+      });
     }
     const target = this.#resolve(t, scope);
     switch (target.kind) {

@@ -40,6 +40,8 @@ export interface RunOptions extends CompileOptions {
   /** Only tests whose full name (`data.pkg.test_x`) matches this regular expression. */
   readonly run?: string;
   readonly maxSteps?: number;
+  /** What opa.runtime() returns; `opa test` gives the process environment as `env`. */
+  readonly runtime?: unknown;
 }
 
 /** The index in a rule's path (after its package) of its test name, or -1 when it is no test. */
@@ -113,7 +115,7 @@ export function runTests(sources: readonly { file: string; source: string }[], o
       }
       const t0 = performance.now();
       try {
-        const value = engine.document(path, { data: options.data, maxSteps: options.maxSteps, print: (line) => base.output.push(line) });
+        const value = engine.document(path, { data: options.data, maxSteps: options.maxSteps, runtime: options.runtime, print: (line) => base.output.push(line) });
         const durationNs = Math.round((performance.now() - t0) * 1e6);
         if (rule.kind === 'object' && !rule.multi && isJSONObject(value)) {
           const subs = subResults(value);

@@ -68,7 +68,7 @@ export const policyCommand: Command = {
         let results;
         try {
           const { modules, data } = await load(rest, bundle, ignore);
-          results = runTests(modules, { v0Compatible, data, run: values.run });
+          results = runTests(modules, { v0Compatible, data, run: values.run, runtime: { env: io.env } });
         } catch (error) {
           io.stderr.write(`${(error as Error).message}\n`);
           return 1;
