@@ -54,6 +54,7 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
       expect(one?.spans).toHaveLength(1);
       expect(one?.body).toMatchObject({ request_text: 'prompt <EMAIL_1> 2' });
       expect(await store.calls.get('globex', 'c2')).toBeNull();
+      expect(await store.calls.trace('globex', one!.call.trace_id as string)).toEqual([]);
     });
 
     it('serves runs in order and the bottleneck and process-map views', async () => {
@@ -70,6 +71,10 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
       }
       await store.writer.flush();
       expect((await store.calls.run('acme', 'r1')).map((c) => c.step)).toEqual(['extract', 'classify', 'approve']);
+      // Another tenant sees none of acme's run, steps or transitions.
+      expect(await store.calls.run('globex', 'r1')).toEqual([]);
+      expect(await store.metrics.steps('globex', { workflow: 'invoice' })).toEqual([]);
+      expect(await store.metrics.transitions('globex', { workflow: 'invoice' })).toEqual([]);
       const byStep = Object.fromEntries((await store.metrics.steps('acme', { workflow: 'invoice' })).map((s) => [s.step as string, s]));
       expect(Number(byStep.approve!.calls)).toBe(2);
       expect(Number(byStep.approve!.p50_ms)).toBe(3000);
