@@ -152,6 +152,7 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
     walDir,
     ...(options.fsyncMs !== undefined ? { fsyncMs: options.fsyncMs } : {}),
     onDeadLetter: auditDeadLetter,
+    ...(options.retention ? { retention: options.retention } : {}),
     ...(options.maxBatchRows ? { maxRows: options.maxBatchRows } : {}),
     ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryIntervalMs ? { retryIntervalMs: options.retryIntervalMs } : {}),

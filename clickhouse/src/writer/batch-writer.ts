@@ -12,6 +12,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseAdapter } from '../adapter.js';
 import { StoreError, classifyClickHouseError } from '../errors.js';
+import type { Retention } from '../migrate.js';
 import { ROW_IDENTITY, chTime } from '../tables.js';
 import { markAltered, sanitizeRow } from './sanitize.js';
 import { WriteAheadLog, type WalRow } from './wal.js';
@@ -25,6 +26,8 @@ export interface BatchWriterOptions {
   /** See WalOptions.fsyncMs. */
   readonly fsyncMs?: number;
   readonly deadLetterPath?: string;
+  /** The tables' retention: a row timed before it would be dropped by ClickHouse on insert (see sanitize.ts). */
+  readonly retention?: Retention;
   readonly onError?: (error: Error) => void;
   /** Rows ClickHouse refused for their data, now in the dead-letter file. */
   readonly onDeadLetter?: (letter: DeadLetter) => void;
@@ -105,7 +108,7 @@ export class BatchWriter {
    * names fields of a related row (a call's bodies) the row should list as altered too.
    */
   enqueue(table: string, input: object, alsoAltered?: readonly string[]): readonly string[] | undefined {
-    const { row, altered } = sanitizeRow(table, input);
+    const { row, altered } = sanitizeRow(table, input, this.options.retention ? { retention: this.options.retention } : {});
     if (altered) this.stats.altered += altered.length;
     if (alsoAltered?.length) markAltered(table, row, alsoAltered);
     this.#wal.append(table, row);

@@ -3,8 +3,13 @@
  * a date ClickHouse cannot read, an object where a string belongs, JSON nested too deep to stringify) can make
  * ClickHouse refuse a batch. Never throws. A row that had to be altered lists the altered fields, so the record
  * says it is not byte-for-byte what the gateway saw.
+ *
+ * Times must also fall inside the table's retention (and not far in the future): ClickHouse drops a row whose TTL
+ * has passed while it inserts it, without an error, and refuses a batch spanning more than 100 monthly partitions
+ * with TOO_MANY_PARTS, which reads as "cannot take writes" and would hold the backlog forever.
  */
-import { chTime } from '../tables.js';
+import { DEFAULT_RETENTION, type Retention } from '../migrate.js';
+import { TABLES, chTime } from '../tables.js';
 
 type Kind =
   | 'string'
@@ -50,13 +55,15 @@ const ALTERED_MAP: Readonly<Record<string, string>> = { calls: 'labels', spans: 
 /** DateTime64's range, with a well-formed calendar date and time of day. */
 const TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
 
-function validTime(s: string): boolean {
+/** The time's milliseconds since the epoch, or NaN when it is not a well-formed DateTime64 text. */
+function timeMs(s: string): number {
   const m = TIME.exec(s);
-  if (!m) return false;
+  if (!m) return NaN;
   const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  if (y < 1900 || y > 2299 || h > 23 || mi > 59 || se > 59) return false;
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  if (y < 1900 || y > 2299 || h > 23 || mi > 59 || se > 59) return NaN;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, se);
+  const date = new Date(ms);
+  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? ms : NaN;
 }
 
 /** JSON text for any value: cycles, BigInts and nesting too deep for the stack are cut, never thrown. */
@@ -80,8 +87,28 @@ function limitDepth(value: unknown, depth: number, seen: WeakSet<object>): unkno
   return out;
 }
 
+/** How far ahead of this host's clock a time may be (another host's clock, an agent's span). */
+const FUTURE_SKEW_MS = 86_400_000;
+const DAY_MS = 86_400_000;
+
+/** The oldest time a table keeps, in days, by its TTL (no entry: no TTL). */
+function retentionDays(table: string, retention: Retention): number | undefined {
+  if (table === TABLES.callBodies) return retention.bodyDays;
+  if (table === TABLES.calls || table === TABLES.spans) return retention.metadataDays;
+  return undefined;
+}
+
+export interface SanitizeOptions {
+  readonly retention?: Retention;
+  readonly now?: number;
+}
+
 interface Fix {
   altered: string[] | undefined;
+  /** Times outside [oldest, newest] (ms) are moved to now. */
+  readonly oldest: number;
+  readonly newest: number;
+  readonly now: number;
 }
 
 function note(fix: Fix, field: string): void {
@@ -122,10 +149,12 @@ function coerce(kind: Kind, v: unknown, field: string, fix: Fix): unknown {
   switch (kind) {
     case 'string':
       return str(v, field, fix);
-    case 'time':
-      if (typeof v === 'string' && validTime(v)) return v;
+    case 'time': {
+      const inWindow = (ms: number): boolean => ms >= fix.oldest && ms <= fix.newest;
+      if (typeof v === 'string' && inWindow(timeMs(v))) return v;
       note(fix, field);
-      return chTime(typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 8.64e15 && validTime(chTime(v)) ? v : Date.now());
+      return chTime(typeof v === 'number' && inWindow(v) ? v : fix.now);
+    }
     case 'bool':
       if (typeof v === 'boolean') return v;
       note(fix, field);
@@ -171,8 +200,10 @@ export interface Sanitized {
  * The row as the table can take it. Known columns are coerced to their type (a missing one gets its default);
  * other keys are kept, well-formed. Calls and spans carry the altered fields in `labels` / `attributes`.
  */
-export function sanitizeRow(table: string, input: unknown): Sanitized {
-  const fix: Fix = { altered: undefined };
+export function sanitizeRow(table: string, input: unknown, options: SanitizeOptions = {}): Sanitized {
+  const now = options.now ?? Date.now();
+  const days = retentionDays(table, options.retention ?? DEFAULT_RETENTION);
+  const fix: Fix = { altered: undefined, now, oldest: days === undefined ? -Infinity : now - days * DAY_MS, newest: now + FUTURE_SKEW_MS };
   const source = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : (note(fix, '(row)'), {});
   const columns = COLUMNS[table];
   const row: Record<string, unknown> = {};
@@ -188,7 +219,7 @@ export function sanitizeRow(table: string, input: unknown): Sanitized {
 
 /** Every field as well-formed text (for values that are hashed before they become a row). */
 export function sanitizeText<K extends string>(fields: Readonly<Record<K, unknown>>): { row: Record<K, string>; altered: readonly K[] | undefined } {
-  const fix: Fix = { altered: undefined };
+  const fix: Fix = { altered: undefined, now: 0, oldest: 0, newest: 0 };
   const row = {} as Record<K, string>;
   for (const name in fields) row[name] = str(fields[name], name, fix);
   return { row, altered: fix.altered as K[] | undefined };
