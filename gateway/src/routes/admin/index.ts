@@ -109,6 +109,12 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
     return (request.tenant = tenant);
   };
 
+  // An admin answer (a key created or revoked, a tenant crossed) completes only once its audit entries are in the
+  // store's write-ahead file, as a call's answer does: a kill of the process cannot lose an entry it acknowledged.
+  app.addHook('onSend', async (_request, _reply, payload) => {
+    await deps.store?.committed();
+    return payload;
+  });
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (!access) throw new Error(`admin route ${String(route.method)} ${route.url} declares no access (see auth/access.ts)`);
