@@ -336,12 +336,21 @@ describe('the malformed requests that used to reach a 500 get a 400 naming the f
   };
   const nested = '['.repeat(10_000) + ']'.repeat(10_000);
 
-  it('wrong-typed tools on /v1/responses', async () => {
-    const { status, body } = await send('/v1/responses', JSON.stringify({ model: 'gpt-test', input: 'hi', tools: 'x' }));
-    expect(status).toBe(400);
-    expect(body.error).toMatchObject({ param: 'tools', code: 'GW_ERR_INVALID_REQUEST' });
-    expect(body.error.message).toContain('`tools`');
-  });
+  for (const [path, payload] of [
+    ['/v1/responses', { model: 'gpt-test', input: 'hi', tools: 'x' }],
+    // Embeddings take no tools, but the policy input reads `tools` on every API: a wrong type never reaches it or the upstream.
+    ['/v1/embeddings', { model: 'gpt-test', input: 'hi', tools: 'x' }],
+    ['/v1/embeddings', { model: 'gpt-test', input: 'hi', tools: [{ function: 'x' }] }],
+  ] as const) {
+    it(`wrong-typed tools on ${path}: ${JSON.stringify(payload.tools)}`, async () => {
+      const before = upstream.requests.length;
+      const { status, body } = await send(path, JSON.stringify(payload));
+      expect(status).toBe(400);
+      expect(body.error).toMatchObject({ param: expect.stringMatching(/^tools/), code: 'GW_ERR_INVALID_REQUEST' });
+      expect(body.error.message).toContain('`tools');
+      expect(upstream.requests.length).toBe(before);
+    });
+  }
 
   it('wrong-typed fields the gateway reads on every API', async () => {
     const cases: [string, Record<string, unknown>, string][] = [

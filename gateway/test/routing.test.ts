@@ -37,7 +37,8 @@ beforeAll(async () => {
     models: {
       resilient: {
         strategy: 'fallback',
-        retry: { max_attempts: 3, base_delay_ms: 10, max_delay_ms: 50 },
+        // A hung deployment is fallen over from only because this model opts in (retries.test.ts: the default).
+        retry: { max_attempts: 3, base_delay_ms: 10, max_delay_ms: 50, on_timeout: true },
         breaker: { failure_threshold: 2, cooldown_ms: 400 },
         deployments: [
           { id: 'sick', provider: 'sick', model: 'gpt-sick' },

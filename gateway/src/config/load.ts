@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { Deployment, ProviderKind } from '../providers/provider.js';
 import { DEFAULT_BREAKER, type BreakerOptions } from '../routing/breaker.js';
-import { DEFAULT_RETRY, type RetryOptions } from '../routing/retry.js';
+import { DEFAULT_RETRY, DEFAULT_SYSTEM_RETRY, type RetryOptions } from '../routing/retry.js';
 import type { Strategy } from '../routing/strategy.js';
 import { parseKey } from '../crypto/sealed.js';
 import type { RedactionPlan } from '../redaction/modes.js';
@@ -17,11 +17,15 @@ export interface SystemTarget {
   readonly baseUrl: string;
   readonly methods: ReadonlySet<string>;
   readonly headers: Readonly<Record<string, string>>;
+  /** `onTimeout` is unused: the forwarder sets no timeouts of its own. */
+  readonly retry: RetryOptions;
 }
 
 export interface RoutingPolicy {
   readonly strategy: Strategy;
   readonly retry: RetryOptions;
+  /** Whether a failed call moves on to the next deployment; retries on one deployment are `retry`'s. */
+  readonly fallback: boolean;
   readonly breaker: BreakerOptions;
   readonly deadlineMs: number;
 }
@@ -132,7 +136,9 @@ export function resolveConfig(
         maxAttempts: r.max_attempts ?? DEFAULT_RETRY.maxAttempts,
         baseDelayMs: r.base_delay_ms ?? DEFAULT_RETRY.baseDelayMs,
         maxDelayMs: r.max_delay_ms ?? DEFAULT_RETRY.maxDelayMs,
+        onTimeout: r.on_timeout ?? DEFAULT_RETRY.onTimeout,
       },
+      fallback: model.fallback,
       breaker: {
         failureThreshold: b.failure_threshold ?? DEFAULT_BREAKER.failureThreshold,
         errorRate: b.error_rate ?? DEFAULT_BREAKER.errorRate,
@@ -154,7 +160,13 @@ export function resolveConfig(
     const headers = Object.fromEntries(
       Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), expandEnv(v, options.env, `systems.${name}.headers.${k}`, problems)]),
     );
-    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers });
+    const retry: RetryOptions = {
+      maxAttempts: s.retry.max_attempts ?? DEFAULT_SYSTEM_RETRY.maxAttempts,
+      baseDelayMs: s.retry.base_delay_ms ?? DEFAULT_SYSTEM_RETRY.baseDelayMs,
+      maxDelayMs: s.retry.max_delay_ms ?? DEFAULT_SYSTEM_RETRY.maxDelayMs,
+      onTimeout: false,
+    };
+    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers, retry });
   }
 
   let store: StoreOptions | null = null;

@@ -73,13 +73,15 @@ const ModelSchema = z
     strategy: z.enum(STRATEGIES).default('fallback'),
     retry: z
       .object({
-        max_attempts: z.number().int().min(1).max(10),
+        max_attempts: z.number().int().min(1).max(10).describe('Attempts on one deployment (1 = no retry); fallback deployments get their own'),
         base_delay_ms: z.number().int().min(0),
         max_delay_ms: z.number().int().min(0),
+        on_timeout: z.boolean().describe('Repeat a call whose upstream timed out after receiving it (it may still run and be billed)'),
       })
       .partial()
       .strict()
       .default({}),
+    fallback: z.boolean().default(true).describe("Move a failed call on to the model's next deployment (apart from retries)"),
     breaker: z
       .object({
         failure_threshold: z.number().int().min(1),
@@ -108,6 +110,15 @@ const SystemSchema = z
       .default(['GET']),
     /** Headers the gateway adds; values may name environment variables as ${NAME}. */
     headers: z.record(z.string(), z.string()).default({}),
+    retry: z
+      .object({
+        max_attempts: z.number().int().min(1).max(10).describe('Attempts in all (1 = no retry); POST and PATCH repeat only with an Idempotency-Key'),
+        base_delay_ms: z.number().int().min(0),
+        max_delay_ms: z.number().int().min(0),
+      })
+      .partial()
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callContext } from '../../test/helpers/stage-kit.js';
+import { DEFAULT_SYSTEM_RETRY } from '../routing/retry.js';
 import { Forwarder, forwardStage } from './forward.js';
 import type { Answer } from './stage.js';
 
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 function apiCall(rawBody: unknown, headers: Record<string, string>, baseUrl = `${base}/v2`) {
   const ctx = callContext({ api: 'http', rawBody, headers });
-  ctx.target = { system: { name: 'crm', baseUrl, methods: new Set(['POST']), headers: { authorization: 'Bearer crm-secret' } }, method: 'POST', path: '/contacts?limit=5' };
+  ctx.target = { system: { name: 'crm', baseUrl, methods: new Set(['POST']), headers: { authorization: 'Bearer crm-secret' }, retry: DEFAULT_SYSTEM_RETRY }, method: 'POST', path: '/contacts?limit=5' };
   return ctx;
 }
 

@@ -151,6 +151,8 @@ export const REQUEST_SCHEMAS = {
       encoding_format: z.enum(['float', 'base64']).optional(),
       dimensions: int.positive().optional(),
       user: z.string().optional(),
+      // Not an embeddings parameter, but the policy input reads `tools` on every API.
+      tools: z.array(chatTool).optional(),
     })
     .loose(),
   'anthropic.messages': z

@@ -28,7 +28,7 @@ export function routeFor(names: readonly string[], models: ReadonlyMap<string, M
   return {
     ...first,
     deployments: found.flatMap((m) => m.deployments),
-    routing: { ...first.routing, strategy: 'fallback', retry: { ...first.routing.retry, maxAttempts: Math.max(first.routing.retry.maxAttempts, found.length) } },
+    routing: { ...first.routing, strategy: 'fallback', fallback: true },
   };
 }
 

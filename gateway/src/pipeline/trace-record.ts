@@ -37,6 +37,13 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
   const traceId = w?.traceId ?? hex(16);
   const rootSpanId = hex(8);
   const operation = OPERATION[ctx.api];
+  const servedCost = servedModel ? options.prices.costMicros(servedModel, usage) : 0;
+  // Failed attempts that may have been billed (a delivered request that timed out) count in the call's cost.
+  const attemptCosts = ctx.attempts.map((a) => {
+    if (!a.billableUsage) return 0;
+    const d = ctx.model?.deployments.find((x) => x.id === a.deploymentId);
+    return d ? options.prices.costMicros(d.upstreamModel, a.billableUsage) : 0;
+  });
   const call: CallRow = {
     tenant,
     received_at: chTime(ctx.receivedAtMs),
@@ -62,7 +69,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     input_tokens: usage.inputTokens,
     output_tokens: usage.outputTokens,
     cached_input_tokens: usage.cachedInputTokens,
-    cost_micros: servedModel ? options.prices.costMicros(servedModel, usage) : 0,
+    cost_micros: servedCost + attemptCosts.reduce((sum, c) => sum + c, 0),
     attempts: Math.min(255, ctx.attempts.length),
     decision: ctx.decision?.kind ?? '',
     decision_reasons: [...(ctx.decision?.reasons ?? [])],
@@ -117,20 +124,33 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
       attributes: rootAttributes,
     },
   ];
-  for (const a of ctx.attempts) {
+  for (let i = 0; i < ctx.attempts.length; i++) {
+    const a = ctx.attempts[i]!;
     const d = ctx.model?.deployments.find((x) => x.id === a.deploymentId);
-    const attributes: Record<string, string> = {
-      'airlock.call_id': ctx.id,
-      'airlock.deployment': a.deploymentId,
-      'gen_ai.operation.name': operation,
-      'gen_ai.system': a.provider,
-      'gen_ai.request.model': d?.upstreamModel ?? '',
-    };
+    const attributes: Record<string, string> =
+      ctx.api === 'http'
+        ? { 'airlock.call_id': ctx.id, 'airlock.system': a.deploymentId, 'http.request.method': ctx.target?.method ?? '' }
+        : {
+            'airlock.call_id': ctx.id,
+            'airlock.deployment': a.deploymentId,
+            'gen_ai.operation.name': operation,
+            'gen_ai.system': a.provider,
+            'gen_ai.request.model': d?.upstreamModel ?? '',
+          };
     if (d) attributes['server.address'] = d.baseUrl;
     if (a.error) {
       attributes['error.type'] = a.error.kind;
+      attributes['airlock.attempt.delivered'] = String(a.error.delivered);
       if (a.error.status) attributes['http.response.status_code'] = String(a.error.status);
     }
+    // What the attempt cost: the answered one the call's usage, a failed one what it may have been billed.
+    const attemptUsage = a.ok ? usage : a.billableUsage;
+    if (attemptUsage && ctx.api !== 'http') {
+      attributes['gen_ai.usage.input_tokens'] = String(attemptUsage.inputTokens);
+      attributes['gen_ai.usage.output_tokens'] = String(attemptUsage.outputTokens);
+      if (!a.ok) attributes['airlock.usage.estimated'] = 'true';
+    }
+    if (ctx.api !== 'http') attributes['airlock.attempt.cost_micros'] = String(a.ok ? servedCost : attemptCosts[i]!);
     spans.push({
       tenant,
       start_time: chTimeMicros(a.startedAtMs * 1000),
@@ -138,7 +158,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
       span_id: hex(8),
       parent_span_id: rootSpanId,
       call_id: ctx.id,
-      name: `${operation} ${d?.upstreamModel ?? a.deploymentId}`,
+      name: ctx.api === 'http' ? `HTTP ${ctx.target?.method ?? ''} ${a.deploymentId}` : `${operation} ${d?.upstreamModel ?? a.deploymentId}`,
       kind: 'CLIENT',
       duration_ms: a.durationMs,
       status_code: a.ok ? 'OK' : 'ERROR',

@@ -1,18 +1,23 @@
 /**
  * Sends a call to one of a model's deployments, and to others when it fails: ordered by the model's strategy,
- * skipping deployments whose circuit is open, retrying retryable failures within the call's deadline, and never
- * after a streamed byte may have reached the client (a stream is only handed on once its first chunk arrived).
+ * skipping deployments whose circuit is open, and never after a streamed byte may have reached the client (a stream
+ * is only handed on once its first chunk arrived). Two budgets, set apart: `retry.max_attempts` attempts on each
+ * deployment, and `fallback` to move on to the next one; the call's deadline caps both. Only failures that are safe
+ * to repeat are (UpstreamError.retryable, as the SDKs judge them); a timeout after the request was delivered is
+ * repeated only when the model opts in (`retry.on_timeout`) or the caller sent an Idempotency-Key, because the first
+ * generation may still run upstream and be billed. Every attempt is recorded, with what a delivered one may cost.
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModelRoute } from '../config/load.js';
 import { GatewayError } from '../errors.js';
-import { UpstreamError, UpstreamHttpError, UpstreamProtocolError } from '../providers/errors.js';
+import { UpstreamError, UpstreamHttpError, UpstreamProtocolError, UpstreamTimeoutError } from '../providers/errors.js';
 import { mapTransportError } from '../providers/http/client.js';
-import type { Deployment, ProviderAdapter, UpstreamRequest, UpstreamResponse } from '../providers/provider.js';
+import type { Deployment, ProviderAdapter, UpstreamRequest, UpstreamResponse, Usage } from '../providers/provider.js';
+import { promptTokens } from '../providers/tokens.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from './breaker.js';
-import { nextDelayMs } from './retry.js';
+import { nextDelayMs, type RetryOptions } from './retry.js';
 import { Ewma, orderDeployments } from './strategy.js';
 
 export interface AttemptRecord {
@@ -21,7 +26,12 @@ export interface AttemptRecord {
   readonly startedAtMs: number;
   readonly durationMs: number;
   readonly ok: boolean;
-  readonly error?: { readonly kind: string; readonly status?: number; readonly message: string };
+  readonly error?: { readonly kind: string; readonly status?: number; readonly message: string; readonly delivered: boolean };
+  /**
+   * A failed attempt that timed out after delivery may be billed for its prompt: the gateway's count of it (an
+   * estimate). The answered attempt's usage is the call's.
+   */
+  readonly billableUsage?: Usage;
 }
 
 export interface RoutedResponse {
@@ -92,17 +102,40 @@ function firstChunk(stream: Readable): Promise<void> {
   });
 }
 
-/** The first deployment whose breaker lets a call through, starting the rotation at the attempt's index. */
-function firstAvailable(order: readonly Tracked[], attempt: number): Tracked | undefined {
-  for (let i = 0; i < order.length; i++) {
-    const t = order[(attempt + i) % order.length]!;
-    if (t.breaker.tryAcquire()) return t;
+/**
+ * The deployment for the next attempt: the first of the order whose breaker lets a call through; after a failure,
+ * the next one after it in the rotation with attempts left (with `fallback`), else the same one again.
+ */
+function nextDeployment(order: readonly Tracked[], previous: Tracked | undefined, tries: ReadonlyMap<Tracked, number>, policy: ModelRoute['routing']): Tracked | undefined {
+  if (!previous) return order.find((t) => t.breaker.tryAcquire());
+  const from = order.indexOf(previous);
+  const span = policy.fallback ? order.length : 1;
+  for (let i = 1; i <= span; i++) {
+    const t = policy.fallback ? order[(from + i) % order.length]! : previous;
+    if ((tries.get(t) ?? 0) < policy.retry.maxAttempts && t.breaker.tryAcquire()) return t;
   }
   return undefined;
 }
 
+/** Whether the call may be sent again after this failure. */
+function mayRepeat(error: UpstreamError, retry: RetryOptions, idempotencyKey: boolean): boolean {
+  if (error.retryable) return true;
+  return error instanceof UpstreamTimeoutError && error.delivered && (retry.onTimeout || idempotencyKey);
+}
+
+function hasIdempotencyKey(headers: UpstreamRequest['clientHeaders']): boolean {
+  const v = headers?.['idempotency-key'];
+  return typeof v === 'string' ? v.length > 0 : Array.isArray(v) && v.length > 0;
+}
+
 function describe(error: UpstreamError): AttemptRecord['error'] {
-  return { kind: error.kind, message: error.message, ...(error instanceof UpstreamHttpError ? { status: error.status } : {}) };
+  return { kind: error.kind, message: error.message, delivered: error.delivered, ...(error instanceof UpstreamHttpError ? { status: error.status } : {}) };
+}
+
+/** What a timed-out delivered attempt may be billed: its prompt, counted by the gateway. */
+async function billableUsage(error: UpstreamError, body: UpstreamRequest['body']): Promise<Usage | undefined> {
+  if (!(error instanceof UpstreamTimeoutError) || !error.delivered) return undefined;
+  return { inputTokens: await promptTokens(body), outputTokens: 0, cachedInputTokens: 0 };
 }
 
 export class Router {
@@ -163,18 +196,20 @@ export class Router {
     const order = orderDeployments(policy.strategy, tracked, this.#order);
 
     const attempts: AttemptRecord[] = [];
+    const tries = new Map<Tracked, number>();
+    const failures = new Map<Tracked, UpstreamError>();
+    const idempotencyKey = hasIdempotencyKey(request.clientHeaders);
     let lastError: UpstreamError | undefined;
     let previous: Tracked | undefined;
-    for (let attempt = 0; attempt < policy.retry.maxAttempts; attempt++) {
-      const pick = firstAvailable(order, attempt);
+    for (;;) {
+      const pick = nextDeployment(order, previous, tries, policy);
       if (!pick) break;
-      const remaining = deadline - this.#now();
-      if (attempt > 0) {
+      if (previous) {
+        const failed = failures.get(pick);
         const wait = nextDelayMs({
-          retry: attempts.filter((a) => a.deploymentId === pick.deployment.id).length,
-          retryAfterMs: lastError instanceof UpstreamHttpError ? lastError.retryAfterMs : undefined,
-          remainingMs: remaining,
-          sameDeployment: pick === previous,
+          retry: tries.get(pick) ?? 0,
+          retryAfterMs: failed instanceof UpstreamHttpError ? failed.retryAfterMs : undefined,
+          remainingMs: deadline - this.#now(),
           policy: policy.retry,
           random: this.#random,
         });
@@ -184,8 +219,12 @@ export class Router {
         }
         if (wait > 0) await this.#sleep(wait);
       }
-      if (request.signal.aborted) break;
+      if (request.signal.aborted) {
+        pick.breaker.release();
+        break;
+      }
       previous = pick;
+      tries.set(pick, (tries.get(pick) ?? 0) + 1);
       const t0 = performance.now();
       const startedAtMs = this.#now();
       const d = pick.deployment;
@@ -202,13 +241,21 @@ export class Router {
         return { response, deployment: d, attempts };
       } catch (thrown) {
         const error = thrown instanceof UpstreamError ? thrown : mapTransportError(thrown, deployment.timeouts);
-        if (!(error instanceof UpstreamError)) throw thrown;
+        if (!(error instanceof UpstreamError)) {
+          pick.breaker.release();
+          throw thrown;
+        }
         lastError = error;
-        const record: AttemptRecord = { deploymentId: d.id, provider: d.provider, startedAtMs, durationMs: performance.now() - t0, ok: false, error: describe(error) };
-        attempts.push(record);
-        pick.breaker.failure();
+        failures.set(pick, error);
+        const durationMs = performance.now() - t0;
+        const usage = await billableUsage(error, request.body);
+        attempts.push({ deploymentId: d.id, provider: d.provider, startedAtMs, durationMs, ok: false, error: describe(error), ...(usage ? { billableUsage: usage } : {}) });
         pick.failures++;
-        if (!error.retryable) break;
+        // A client error proves the deployment answered: it says nothing against its health.
+        if (error.unhealthy) pick.breaker.failure();
+        else if (error.kind === 'http') pick.breaker.success();
+        else pick.breaker.release();
+        if (!mayRepeat(error, policy.retry, idempotencyKey)) break;
       }
     }
     if (lastError) throw Object.assign(lastError, { attempts });

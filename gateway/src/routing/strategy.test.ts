@@ -42,10 +42,11 @@ describe('retry timing', () => {
     expect(backoffMs(20, DEFAULT_RETRY, () => 0.999)).toBeLessThan(5000);
   });
 
-  it('honours Retry-After on the same deployment, and gives up when it does not fit the deadline', () => {
-    const base = { retry: 0, policy: DEFAULT_RETRY, random: () => 0.5 };
-    expect(nextDelayMs({ ...base, retryAfterMs: 2000, remainingMs: 10_000, sameDeployment: true })).toBe(2000);
-    expect(nextDelayMs({ ...base, retryAfterMs: 20_000, remainingMs: 10_000, sameDeployment: true })).toBeUndefined();
-    expect(nextDelayMs({ ...base, retryAfterMs: 20_000, remainingMs: 10_000, sameDeployment: false })).toBe(0);
+  it('honours Retry-After on a deployment that failed before, and gives up when it does not fit the deadline', () => {
+    const base = { policy: DEFAULT_RETRY, random: () => 0.5 };
+    expect(nextDelayMs({ ...base, retry: 1, retryAfterMs: 2000, remainingMs: 10_000 })).toBe(2000);
+    expect(nextDelayMs({ ...base, retry: 1, retryAfterMs: 20_000, remainingMs: 10_000 })).toBeUndefined();
+    // A deployment that has not failed this call is tried at once.
+    expect(nextDelayMs({ ...base, retry: 0, retryAfterMs: undefined, remainingMs: 10_000 })).toBe(0);
   });
 });

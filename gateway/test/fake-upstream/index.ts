@@ -18,7 +18,7 @@ import { replayTranscript, type ReplayOptions, type Transcript } from './replay.
 export type Behavior =
   /** Answers normally; `text` replaces the demo reply (e.g. to make the "model" write something). */
   | { kind: 'ok'; text?: string }
-  | { kind: 'status'; status: number; message?: string; retryAfter?: number }
+  | { kind: 'status'; status: number; message?: string; retryAfter?: number; headers?: Record<string, string> }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
   /** Waits before sending headers. */
@@ -130,6 +130,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (behavior.kind === 'status') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (behavior.retryAfter !== undefined) headers['retry-after'] = String(behavior.retryAfter);
+      Object.assign(headers, behavior.headers);
       res.writeHead(behavior.status, headers);
       record.completed = true;
       res.end(JSON.stringify(errorBody(path, behavior.status, behavior.message ?? `fake upstream failure ${behavior.status}`)));

@@ -202,11 +202,11 @@ class BufferedCall implements Dispatcher.DispatchHandler {
 /** Maps undici/socket failures, including those raised later while reading a body. */
 export function mapTransportError(error: unknown, timeouts: DeploymentTimeouts, total?: { readonly aborted: boolean }): Error {
   if (error instanceof UpstreamError) return error;
-  if (total?.aborted) return new UpstreamTimeoutError('total', timeouts.totalMs);
   const code = (error as { code?: string }).code;
-  if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new UpstreamTimeoutError('connect', timeouts.connectMs);
-  }
+  const connectTimeout = isConnectTimeout(error);
+  // The total deadline ran out; if it did so while connecting, the request never left.
+  if (total?.aborted) return new UpstreamTimeoutError('total', timeouts.totalMs, !connectTimeout);
+  if (connectTimeout) return new UpstreamTimeoutError('connect', timeouts.connectMs);
   if (error instanceof undiciErrors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') {
     return new UpstreamTimeoutError('first_byte', timeouts.firstByteMs);
   }
@@ -214,11 +214,37 @@ export function mapTransportError(error: unknown, timeouts: DeploymentTimeouts, 
     return new UpstreamTimeoutError('idle', timeouts.idleMs);
   }
   if ((error as Error).name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
-  return new UpstreamConnectError(`upstream connection failed: ${code ?? (error as Error).message}`, error);
+  return new UpstreamConnectError(`upstream connection failed: ${code ?? (error as Error).message}`, error, !neverSent(error));
 }
 
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
+/** Socket errors that happen before a connection exists: the request cannot have been sent. */
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+function isConnectTimeout(error: unknown): boolean {
+  return error instanceof undiciErrors.ConnectTimeoutError || (error as { code?: string }).code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+
+/** Whether an undici failure proves the request never reached the server (no connection was made). */
+export function neverSent(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return isConnectTimeout(error) || (code !== undefined && NOT_DELIVERED.has(code));
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `x-should-retry`, as the SDKs read it: only `true` and `false` mean anything. */
+export function shouldRetry(value: string | string[] | undefined): boolean | undefined {
+  const v = header(value);
+  return v === 'true' ? true : v === 'false' ? false : undefined;
+}
+
+/** `retry-after-ms` (OpenAI's, read first as the SDKs do), else Retry-After in seconds or as an HTTP date. */
+export function retryAfterMs(headers: Record<string, string | string[] | undefined>): number | undefined {
+  const ms = parseFloat(header(headers['retry-after-ms']) ?? '');
+  if (Number.isFinite(ms)) return Math.max(0, ms);
+  const v = header(headers['retry-after']);
   if (!v) return undefined;
   const seconds = Number(v);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -263,7 +289,8 @@ function upstreamHttpError(call: HttpCall, status: number, headers: Record<strin
   } catch {
     if (text && text.length < 500) message = text.trim();
   }
-  const ra = retryAfterMs(headers['retry-after']);
+  const ra = retryAfterMs(headers);
+  const retry = shouldRetry(headers['x-should-retry']);
   const passed = passedResponseHeaders(headers, call.format, call.clientFormat);
   const type = headers['content-type'];
   if (typeof type === 'string') passed['content-type'] = type;
@@ -275,5 +302,6 @@ function upstreamHttpError(call: HttpCall, status: number, headers: Record<strin
     format: call.format,
     ...(upstreamType ? { upstreamType } : {}),
     ...(ra !== undefined ? { retryAfterMs: ra } : {}),
+    ...(retry !== undefined ? { shouldRetry: retry } : {}),
   });
 }
