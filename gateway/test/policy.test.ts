@@ -79,29 +79,37 @@ describe('decisions', () => {
     expect(ok.choices[0]!.message.content).toContain('no personal data');
   });
 
-  it('hold: a risky tool call waits for approval (403 requires approval, never a silent allow)', async () => {
-    const error = await openai(gw.userKey)
-      .chat.completions.create({
-        model: 'demo-1',
-        messages: [
-          { role: 'user', content: 'clean up' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'delete_customer', arguments: '{"id":7}' } }] },
-          { role: 'tool', tool_call_id: 'c1', content: 'ok' },
-        ],
-      })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
-    expect((error as Error).message).toMatch(/requires approval: tool "delete_customer" deletes data \(approver role: approver/);
+  it('hold: a risky tool call the model returns is kept from the agent (refused until approvals), never a silent allow', async () => {
+    const res = await openai(gw.userKey).chat.completions.create({
+      model: 'demo-1',
+      tools: [{ type: 'function', function: { name: 'delete_customer', parameters: { type: 'object', properties: {} } } }],
+      messages: [{ role: 'user', content: 'call delete_customer for customer 7' }],
+    });
+    expect(res.choices[0]!.message.tool_calls).toBeUndefined();
+    expect(res.choices[0]!.finish_reason).toBe('stop');
+    expect(res.choices[0]!.message.content).toMatch(/requires approval \(tool "delete_customer" deletes data; approver role: approver\)/);
   });
 
-  it('hold: a large payment in tool arguments', async () => {
-    const error = await openai(gw.userKey)
-      .chat.completions.create({
-        model: 'demo-1',
-        messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'create_payment', arguments: '{"amount":25000}' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'ok' }],
-      })
-      .catch((e: unknown) => e);
-    expect((error as Error).message).toContain('payment of 25000 via "create_payment" exceeds 1000');
+  it('hold: a large payment in the answer\'s tool arguments', async () => {
+    upstream.behave({ kind: 'ok', toolCalls: [{ name: 'create_payment', arguments: { amount: 25000 } }] }, 1);
+    const res = await openai(gw.userKey).chat.completions.create({
+      model: 'gpt-test',
+      tools: [{ type: 'function', function: { name: 'create_payment', parameters: { type: 'object', properties: {} } } }],
+      messages: [{ role: 'user', content: 'pay' }],
+    });
+    expect(res.choices[0]!.message.content).toContain('payment of 25000 via "create_payment" exceeds 1000');
+  });
+
+  it('a tool call in the history ran already: it is context, never held again', async () => {
+    const res = await openai(gw.userKey).chat.completions.create({
+      model: 'demo-1',
+      messages: [
+        { role: 'user', content: 'clean up' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'delete_customer', arguments: '{"id":7}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+      ],
+    });
+    expect(res.choices[0]!.message.content).toContain('Airlock demo model here');
   });
 
   it('route: an eu_only team is served by the EU model, and the trace keeps both names', async () => {
@@ -122,24 +130,27 @@ describe('decisions', () => {
 });
 
 describe('default rules through the gateway', () => {
-  const tool = (name: string, args: object) => ({
-    model: 'demo-1',
-    messages: [
-      { role: 'assistant' as const, content: null, tool_calls: [{ id: 'c1', type: 'function' as const, function: { name, arguments: JSON.stringify(args) } }] },
-      { role: 'tool' as const, tool_call_id: 'c1', content: 'ok' },
-    ],
-  });
+  /** The model (fake upstream) answers with this tool call; the request offers the tool. */
+  const answering = (name: string, args: object) => {
+    upstream.behave({ kind: 'ok', toolCalls: [{ name, arguments: args }] }, 1);
+    return openai(gw.userKey).chat.completions.create({
+      model: 'gpt-test',
+      tools: [{ type: 'function', function: { name, parameters: { type: 'object', properties: {} } } }],
+      messages: [{ role: 'user', content: 'go' }],
+    });
+  };
 
   it('holds email to outside the company, not inside it', async () => {
-    const out = await openai(gw.userKey).chat.completions.create(tool('send_email', { to: ['eve@evil.test'] })).catch((e: unknown) => e);
-    expect((out as Error).message).toContain('sends email outside the company to eve@evil.test');
-    const inside = await openai(gw.userKey).chat.completions.create(tool('send_email', { to: 'bob@example.com' }));
-    expect(inside.choices).toHaveLength(1);
+    const out = await answering('send_email', { to: ['eve@evil.test'] });
+    expect(out.choices[0]!.message.content).toContain('sends email outside the company to eve@evil.test');
+    const inside = await answering('send_email', { to: 'bob@example.com' });
+    expect(inside.choices[0]!.message.tool_calls).toHaveLength(1);
   });
 
   it('holds production writes', async () => {
-    const error = await openai(gw.userKey).chat.completions.create(tool('update_config', { environment: 'production' })).catch((e: unknown) => e);
-    expect((error as Error).message).toContain('writes to production');
+    const res = await answering('update_config', { environment: 'production' });
+    expect(res.choices[0]!.message.tool_calls).toBeUndefined();
+    expect(res.choices[0]!.message.content).toContain('writes to production');
   });
 
   it('enforces the per-key rate limit from the bundle data', async () => {

@@ -47,7 +47,13 @@ export interface GatewayConfig {
   readonly systems: ReadonlyMap<string, SystemTarget>;
   readonly keysFile: string;
   /** The policy bundle; null when policies are disabled. */
-  readonly policy: { readonly bundleDir: string; readonly failOpen: boolean; readonly watch: boolean; readonly maxSteps: number } | null;
+  readonly policy: {
+    readonly bundleDir: string;
+    readonly failOpen: boolean;
+    readonly watch: boolean;
+    readonly maxSteps: number;
+    readonly refusedToolCalls: 'strip' | 'error';
+  } | null;
   /** The redaction applied to model calls; null when disabled. */
   readonly redaction: { readonly plan: Omit<RedactionPlan, 'hashKey'>; readonly hashSecret: string } | null;
   /** OTLP/HTTP collector the gateway's spans are exported to (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -230,6 +236,7 @@ export function resolveConfig(
         failOpen: file.policy.fail_open,
         watch: file.policy.watch,
         maxSteps: file.policy.max_steps,
+        refusedToolCalls: file.policy.refused_tool_calls,
       }
     : null;
   return {

@@ -197,9 +197,15 @@ export const ConfigFileSchema = z
         watch: z.boolean().default(true),
         /** Evaluation steps one decision may take: a runaway rule ends as an error (which fails closed). */
         max_steps: z.number().int().positive().default(200_000),
+        /**
+         * What the agent gets when policy refuses a tool call the model returned: `strip` (the answer without it, and a
+         * text saying why, so unchanged agent code goes on) or `error` (a 403, or an error event in a stream, in the
+         * caller's API shape).
+         */
+        refused_tool_calls: z.enum(['strip', 'error']).default('strip'),
       })
       .strict()
-      .default({ enabled: true, fail_open: false, watch: true, max_steps: 200_000 }),
+      .default({ enabled: true, fail_open: false, watch: true, max_steps: 200_000, refused_tool_calls: 'strip' }),
     retention: z
       .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
       .strict()

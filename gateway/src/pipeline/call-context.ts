@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { PolicyInput } from '@airlock/policies';
 import type { Principal } from '../auth/principal.js';
 import type { ModelRoute, SystemTarget } from '../config/load.js';
 import type { CallApi } from '../contracts/api.js';
@@ -78,6 +79,8 @@ export interface CallContext {
   doneAt: number | null;
   /** The policy decision, when a bundle is loaded. */
   decision: { readonly kind: 'allow' | 'deny' | 'hold'; readonly reasons: readonly string[]; readonly revision: string; readonly engineMs: number } | null;
+  /** The request phase's policy input: the response phase decides the answer's tool calls against it. */
+  policyInput: PolicyInput | null;
   /** The redaction plan the policy chose (else the config's applies). */
   redactionPlan: Omit<RedactionPlan, 'hashKey'> | null;
   /** Detection results per text for this call: the scan stage fills it, the redact stage reads it. */
@@ -152,6 +155,7 @@ export function createCallContext(init: {
     error: null,
     doneAt: null,
     decision: null,
+    policyInput: null,
     redactionPlan: null,
     piiFindings: new Map(),
     pii: {},

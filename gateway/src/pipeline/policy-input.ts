@@ -1,7 +1,7 @@
 /**
- * Builds the document a policy sees for one call (the PolicyInput contract in @airlock/policies): who calls, what the
- * call does (model, tools and tool calls with their arguments, target of API calls, PII found), the workflow, and
- * the usage so far.
+ * Builds the document a policy sees for one call in its request phase (the PolicyInput contract in @airlock/policies):
+ * who calls, what the call does (model, tools offered, the history's tool calls as context, target of API calls, PII
+ * found), the workflow, and the usage so far. The response phase (response-policy.ts) reuses it per tool call.
  */
 import type { PolicyInput } from '@airlock/policies';
 import type { CallContext } from './call-context.js';
@@ -9,7 +9,7 @@ import type { StageDeps } from './deps.js';
 
 type Json = Record<string, unknown>;
 
-function parseArgs(args: unknown): unknown {
+export function parseArgs(args: unknown): unknown {
   if (typeof args !== 'string') return args ?? {};
   try {
     return JSON.parse(args);
@@ -21,20 +21,26 @@ function parseArgs(args: unknown): unknown {
 const objects = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((v): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)) : []);
 const nameOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+export type PolicyToolCall = PolicyInput['call']['tool_calls'][number];
+
 /**
- * Tool calls present in the request (assistant turns), in any of the formats. Read defensively: a field the API
- * does not have (and so its schema did not check) may hold anything.
+ * Tool calls already in the request's history (assistant turns), in any of the formats: the agent has run them by
+ * now, so policy sees them as context (`history_tool_calls`), never as actions to hold. Read defensively: a field
+ * the API does not have (and so its schema did not check) may hold anything.
  */
-export function toolCallsOf(body: Json): { name: string; arguments: unknown }[] {
-  const out: { name: string; arguments: unknown }[] = [];
+export function historyToolCallsOf(body: Json): PolicyToolCall[] {
+  const out: PolicyToolCall[] = [];
   for (const m of objects(body.messages)) {
     for (const c of objects(m.tool_calls)) {
       const fn = c.function as Json | undefined;
-      if (fn && typeof fn === 'object') out.push({ name: nameOf(fn.name), arguments: parseArgs(fn.arguments) });
+      if (fn && typeof fn === 'object') out.push({ id: nameOf(c.id), name: nameOf(fn.name), arguments: parseArgs(fn.arguments) });
     }
-    for (const b of objects(m.content)) if (b.type === 'tool_use') out.push({ name: nameOf(b.name), arguments: b.input ?? {} });
+    for (const b of objects(m.content)) if (b.type === 'tool_use') out.push({ id: nameOf(b.id), name: nameOf(b.name), arguments: b.input ?? {} });
   }
-  for (const it of objects(body.input)) if (it.type === 'function_call') out.push({ name: nameOf(it.name), arguments: parseArgs(it.arguments) });
+  for (const it of objects(body.input)) {
+    if (it.type === 'function_call') out.push({ id: nameOf(it.call_id), name: nameOf(it.name), arguments: parseArgs(it.arguments) });
+    else if (it.type === 'custom_tool_call') out.push({ id: nameOf(it.call_id), name: nameOf(it.name), arguments: it.input ?? '' });
+  }
   return out;
 }
 
@@ -70,6 +76,7 @@ export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'
     : null;
   const body = ctx.api === 'http' ? {} : ctx.body;
   return {
+    phase: 'request',
     principal: { key_id: p.keyId, tenant: p.tenant, team: p.team, user: p.user, roles: [...p.roles] },
     call: {
       id: ctx.id,
@@ -80,7 +87,9 @@ export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'
       deployments: deploymentsOf(model),
       stream: ctx.stream,
       tools: toolNames(body),
-      tool_calls: toolCallsOf(body),
+      // A model call's request carries no new tool call: the model's answer does (the response phase, response-policy.ts).
+      tool_calls: [],
+      history_tool_calls: historyToolCallsOf(body),
       target,
       estimated_tokens: Math.ceil(JSON.stringify(ctx.api === 'http' ? (ctx.rawBody ?? '') : body).length / 4),
       pii: ctx.pii,

@@ -1,25 +1,34 @@
 /**
- * Asks the live bundle for `data.airlock.decision` before anything leaves, and applies it: deny → 403 with the
- * reasons; hold → 403 "requires approval" (until the approvals flow lands); route → the served model; redact → the
- * redaction plan; labels → the trace. An engine error, a timeout or a malformed decision denies (fail closed) unless
+ * Asks the live bundle for `data.airlock.decision` before anything leaves (`input.phase = "request"`), and applies
+ * it: deny → 403 with the reasons; hold → 403 "requires approval" (until the approvals flow lands); route → the
+ * served model; redact → the redaction plan; labels → the trace. The answer then meets the response phase
+ * (response-policy.ts): each tool call the model returns is decided before the agent sees it. An engine error, a timeout or a malformed decision denies (fail closed) unless
  * the config says fail_open, which is logged on every use. The PII counts it sees come from the scan stage.
  */
 import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { PolicyDecisionSchema, isEvalError, type PolicyDecision } from '@airlock/policies';
+import { PolicyDecisionSchema, isEvalError, type PolicyDecision, type PolicyInput } from '@airlock/policies';
 import { GatewayError } from '../errors.js';
 import type { EntityType } from '../redaction/index.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
 import { buildPolicyInput } from './policy-input.js';
 import { routeFor } from './resolve.js';
+import { responsePhase } from './response-policy.js';
 import type { Next, Stage } from './stage.js';
 
-type PolicyDeps = Pick<StageDeps, 'config' | 'policy' | 'store' | 'usage' | 'log'>;
+export type PolicyDeps = Pick<StageDeps, 'config' | 'policy' | 'store' | 'usage' | 'log'>;
 
-function evaluate(ctx: CallContext, deps: PolicyDeps): { decision: PolicyDecision; inputHash: string; ms: number; error?: string } {
+export interface Evaluation {
+  readonly decision: PolicyDecision;
+  readonly inputHash: string;
+  readonly ms: number;
+  readonly error?: string;
+}
+
+/** One evaluation of the live bundle (either phase); an engine failure is a deny unless the call may fail open. */
+export function evaluate(input: PolicyInput, deps: PolicyDeps): Evaluation {
   const bundle = deps.policy!.current;
-  const input = buildPolicyInput(ctx, deps);
   const inputHash = hash('sha256', JSON.stringify(input), 'hex');
   const t0 = performance.now();
   try {
@@ -40,12 +49,20 @@ function evaluate(ctx: CallContext, deps: PolicyDeps): { decision: PolicyDecisio
   }
 }
 
+/** What a decision comes to: a denial outranks a hold, and no allow without a hold is a denial. */
+export function verdictOf(decision: PolicyDecision): { kind: 'allow' | 'deny' | 'hold'; reasons: string[] } {
+  const kind = decision.deny.length || (!decision.allow && !decision.hold) ? 'deny' : decision.hold ? 'hold' : 'allow';
+  const reasons = kind === 'hold' ? [decision.hold!.reason] : decision.deny.length ? decision.deny : kind === 'deny' ? ['not allowed by policy'] : [];
+  return { kind, reasons };
+}
+
 /** Evaluates and applies the decision; throws to refuse. */
 function decide(ctx: CallContext, deps: PolicyDeps): void {
   if (!deps.policy || !ctx.principal) return;
-  const { decision, inputHash, ms, error } = evaluate(ctx, deps);
-  const kind = decision.deny.length || (!decision.allow && !decision.hold) ? 'deny' : decision.hold ? 'hold' : 'allow';
-  const reasons = kind === 'hold' ? [decision.hold!.reason] : decision.deny.length ? decision.deny : kind === 'deny' ? ['not allowed by policy'] : [];
+  const input = buildPolicyInput(ctx, deps);
+  ctx.policyInput = input;
+  const { decision, inputHash, ms, error } = evaluate(input, deps);
+  const { kind, reasons } = verdictOf(decision);
   ctx.decision = { kind, reasons, revision: deps.policy.current.revision, engineMs: ms };
   Object.assign(ctx.labels, decision.labels);
   if (error) {
@@ -57,7 +74,7 @@ function decide(ctx: CallContext, deps: PolicyDeps): void {
     actor: ctx.principal.keyId,
     action: 'policy.decision',
     subject: ctx.id,
-    details: { decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, engine_ms: Number(ms.toFixed(3)) },
+    details: { phase: 'request', decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, engine_ms: Number(ms.toFixed(3)) },
   });
   if (kind === 'deny') throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: ${reasons.join('; ')}`);
   if (kind === 'hold') {
@@ -89,7 +106,12 @@ export function policyStage(deps: PolicyDeps): Stage {
     id: 'policy',
     run(ctx: CallContext, next: Next) {
       decide(ctx, deps);
-      return next();
+      return responsePhase(ctx, deps, next());
+    },
+    // A call resumed elsewhere was decided there: its answer still meets the response phase.
+    resume(ctx: CallContext, next: Next) {
+      if (deps.policy && ctx.principal && !ctx.policyInput) ctx.policyInput = buildPolicyInput(ctx, deps);
+      return responsePhase(ctx, deps, next());
     },
   };
 }

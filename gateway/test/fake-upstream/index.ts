@@ -16,8 +16,11 @@ import { anthropicEvents, anthropicMessage, chatChunks, chatCompletion, response
 import { replayTranscript, type ReplayOptions, type Transcript } from './replay.js';
 
 export type Behavior =
-  /** Answers normally; `text` replaces the demo reply (e.g. to make the "model" write something). */
-  | { kind: 'ok'; text?: string }
+  /**
+   * Answers normally; `text` replaces the demo reply (e.g. to make the "model" write something), `toolCalls` makes
+   * the "model" call those tools (after the text, if any), as the real APIs frame them.
+   */
+  | { kind: 'ok'; text?: string; toolCalls?: readonly FakeToolCall[] }
   | { kind: 'status'; status: number; message?: string; retryAfter?: number; headers?: Record<string, string> }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
@@ -31,6 +34,12 @@ export type Behavior =
   | { kind: 'raw'; body: string }
   /** Replays a recorded wire transcript (replay.ts), whatever was asked. */
   | ({ kind: 'replay'; transcript: Transcript } & ReplayOptions);
+
+export interface FakeToolCall {
+  readonly name: string;
+  /** An object (sent as JSON) or the exact argument text. */
+  readonly arguments: unknown;
+}
 
 export interface ReceivedRequest {
   readonly path: string;
@@ -73,14 +82,21 @@ function errorBody(path: string, status: number, message: string): unknown {
   return { error: { message, type, param: null, code: null } };
 }
 
-function replyFor(body: Record<string, unknown>, text: string | undefined): DemoReply {
-  if (text === undefined) return demoReply(body);
-  const words = text.split(/(?<= )/);
-  return { words, toolCalls: [], inputTokens: 1, outputTokens: words.length };
+type Scripted = Pick<Extract<Behavior, { kind: 'ok' }>, 'text' | 'toolCalls'>;
+
+function replyFor(body: Record<string, unknown>, scripted: Scripted | undefined): DemoReply {
+  if (scripted?.text === undefined && !scripted?.toolCalls) return demoReply(body);
+  const words = scripted.text ? scripted.text.split(/(?<= )/) : [];
+  const toolCalls = (scripted.toolCalls ?? []).map((c, i) => ({
+    id: `call_fake${String(i).padStart(4, '0')}${'x'.repeat(16)}`,
+    name: c.name,
+    arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+  }));
+  return { words, toolCalls, inputTokens: 1, outputTokens: words.length + toolCalls.length * 8 };
 }
 
-function frames(path: string, body: Record<string, unknown>, text?: string): Iterable<string> {
-  const reply = replyFor(body, text);
+function frames(path: string, body: Record<string, unknown>, scripted?: Scripted): Iterable<string> {
+  const reply = replyFor(body, scripted);
   const model = String(body.model);
   if (path.endsWith('/messages')) return anthropicEvents('msg_fake0001', model, reply);
   if (path.endsWith('/responses')) return responsesEvents('resp_fake0001', model, reply);
@@ -88,8 +104,8 @@ function frames(path: string, body: Record<string, unknown>, text?: string): Ite
   return chatChunks('chatcmpl-fake0001', model, reply, includeUsage);
 }
 
-function jsonReply(path: string, body: Record<string, unknown>, text?: string): unknown {
-  const reply = replyFor(body, text);
+function jsonReply(path: string, body: Record<string, unknown>, scripted?: Scripted): unknown {
+  const reply = replyFor(body, scripted);
   const model = String(body.model);
   if (path.endsWith('/messages')) return anthropicMessage('msg_fake0001', model, reply);
   if (path.endsWith('/responses')) return responsesBody('resp_fake0001', model, reply);
@@ -154,7 +170,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       return;
     }
     if (body.stream !== true) {
-      const reply = JSON.stringify(jsonReply(path, body, behavior.kind === 'ok' ? behavior.text : undefined));
+      const reply = JSON.stringify(jsonReply(path, body, behavior.kind === 'ok' ? behavior : undefined));
       record.completed = true;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(reply);
@@ -163,7 +179,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
     let sent = 0;
-    for (const frame of frames(path, body, behavior.kind === 'ok' ? behavior.text : undefined)) {
+    for (const frame of frames(path, body, behavior.kind === 'ok' ? behavior : undefined)) {
       if (res.destroyed) return;
       if ((behavior.kind === 'drop' || behavior.kind === 'stall') && sent === behavior.afterEvents) {
         if (behavior.kind === 'drop') res.socket?.destroy();

@@ -40,6 +40,12 @@ labels := {
 
 team_name := object.get(input.principal, "team", "")
 
+# The gateway asks twice about a model call: before it leaves ("request") and once per tool call the model returns
+# ("response"; input.call.tool_calls holds that call). An input without a phase is a request.
+request_phase if not input.phase == "response"
+
+response_phase if input.phase == "response"
+
 # A team missing from the config gets the default team's settings.
 team := data.governance.teams[team_name]
 

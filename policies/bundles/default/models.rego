@@ -14,9 +14,14 @@ deny contains sprintf("provider %q is not allowed", [input.call.provider]) if {
 }
 
 deny contains sprintf("system %q is not a known system", [input.call.target.system]) if {
+	request_phase
 	input.call.api == "http"
 	not input.call.target.system in data.governance.systems.known
 }
 
-# Bot and API calls (api "http") name a target system instead of a model.
-model_call if input.call.api != "http"
+# Bot and API calls (api "http") name a target system instead of a model. Which model or system a call may use is
+# settled before it leaves: the response phase does not ask again.
+model_call if {
+	request_phase
+	input.call.api != "http"
+}

@@ -15,6 +15,7 @@ pii_found contains entity if {
 }
 
 deny contains sprintf("team %q may not send personal data (%s) to provider %q", [team_name, concat(", ", sort(pii_found)), input.call.provider]) if {
+	request_phase
 	team_setting("no_pii_egress") == true
 	count(pii_found) > 0
 	not input.call.provider in data.governance.providers.pii_approved

@@ -29,8 +29,14 @@ const UsageFiguresSchema = z
   })
   .strict();
 
+/** One tool call, arguments parsed from JSON where possible; `id` is the call's id in its API ('' when it has none). */
+const ToolCallSchema = z.object({ id: z.string(), name: z.string(), arguments: z.unknown() }).strict();
+
 export const PolicyInputSchema = z
   .object({
+    phase: z
+      .enum(['request', 'response'])
+      .describe('"request": before the call leaves; "response": on the model\'s answer, once per tool call it returned (policies/README.md, Phases)'),
     principal: z
       .object({
         key_id: z.string().describe('The virtual key id (never the key itself)'),
@@ -54,8 +60,13 @@ export const PolicyInputSchema = z
         stream: z.boolean(),
         tools: z.array(z.string()).describe('Names of the tools offered to the model'),
         tool_calls: z
-          .array(z.object({ name: z.string(), arguments: z.unknown() }).strict())
-          .describe('Tool calls in the request (assistant turns), arguments parsed from JSON where possible'),
+          .array(ToolCallSchema)
+          .describe(
+            'The tool calls being decided: in the response phase, the tool call the model just returned (one per evaluation); in the request phase of a model call, none',
+          ),
+        history_tool_calls: z
+          .array(ToolCallSchema)
+          .describe('Tool calls already in the request\'s history (assistant turns): the agent ran them before this call; context, never new actions'),
         target: z
           .object({ system: z.string(), host: z.string(), path: z.string(), method: z.string() })
           .strict()

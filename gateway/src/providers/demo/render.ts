@@ -143,7 +143,10 @@ export function* responsesEvents(id: string, model: string, r: DemoReply): Gener
       item: { type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] },
     });
   }
-  for (const [i, c] of r.toolCalls.entries()) {
+  // Tool calls come after the message item, if there is one.
+  const first = r.words.length ? 1 : 0;
+  for (const [n, c] of r.toolCalls.entries()) {
+    const i = first + n;
     const item = { type: 'function_call', id: `fc_${c.id.slice(5)}`, call_id: c.id, name: c.name, arguments: '', status: 'in_progress' };
     yield ev('response.output_item.added', { output_index: i, item });
     yield ev('response.function_call_arguments.delta', { item_id: item.id, output_index: i, delta: c.arguments });
