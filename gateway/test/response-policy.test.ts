@@ -26,12 +26,11 @@ const LOOKUP: FakeToolCall = { name: 'lookup_order', arguments: { order_id: '42'
 const HELD_EMAIL = /\[Airlock\] The tool call "send_email" was not run: it requires approval \(tool "send_email" sends email outside the company to eve@evil\.test; approver role: approver\)/;
 const HELD_DELETE = /\[Airlock\] The tool call "delete_customer" was not run: it requires approval \(tool "delete_customer" deletes data/;
 
-const chatTools: OpenAI.Chat.ChatCompletionTool[] = ['send_email', 'delete_customer', 'lookup_order', 'get_weather', 'get_time'].map((name) => ({
-  type: 'function',
-  function: { name, parameters: { type: 'object', properties: {} } },
-}));
-const anthropicTools: Anthropic.Tool[] = chatTools.map((t) => ({ name: t.function.name, input_schema: { type: 'object', properties: {} } }));
-const responsesTools: OpenAI.Responses.FunctionTool[] = chatTools.map((t) => ({ type: 'function', name: t.function.name, parameters: { type: 'object', properties: {} }, strict: false }));
+const TOOL_NAMES = ['send_email', 'delete_customer', 'lookup_order', 'get_weather', 'get_time'];
+const parameters = { type: 'object', properties: {} } as const;
+const chatTools: OpenAI.Chat.ChatCompletionFunctionTool[] = TOOL_NAMES.map((name) => ({ type: 'function', function: { name, parameters } }));
+const anthropicTools: Anthropic.Tool[] = TOOL_NAMES.map((name) => ({ name, input_schema: parameters }));
+const responsesTools: OpenAI.Responses.FunctionTool[] = TOOL_NAMES.map((name) => ({ type: 'function', name, parameters, strict: false }));
 
 const openai = (g: TestGateway) => new OpenAI({ baseURL: `${g.url}/v1`, apiKey: g.userKey, maxRetries: 0 });
 const anthropic = (g: TestGateway) => new Anthropic({ baseURL: g.url, apiKey: g.userKey, maxRetries: 0 });
