@@ -22,11 +22,29 @@ const COMPLETION = JSON.stringify({
   usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 },
 });
 
+/** The answer to a prompt asking for a tool ("call lookup_order"): the policy bench's response-phase case. */
+const TOOL_COMPLETION = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1,
+  model: 'bench-upstream',
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_bench', type: 'function', function: { name: 'lookup_order', arguments: '{"order_id":"42"}' } }] },
+      finish_reason: 'tool_calls',
+    },
+  ],
+  usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
+});
+
 const upstream = createServer((req, res) => {
-  req.resume();
+  let asked = '';
+  req.on('data', (c: Buffer) => (asked += c.toString('latin1')));
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(COMPLETION) });
-    res.end(COMPLETION);
+    const answer = asked.includes('call lookup_order') ? TOOL_COMPLETION : COMPLETION;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    res.end(answer);
   });
 });
 upstream.keepAliveTimeout = 30_000;

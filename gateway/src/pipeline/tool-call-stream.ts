@@ -64,6 +64,30 @@ function whenDecided(decide: DecideToolCall, mode: RefusalMode, call: AnswerTool
 const raw = (e: SseEvent): string => (e.event ? `event: ${e.event}\n` : '') + `data: ${e.data}\n\n`;
 const NOTICE_SEPARATOR = '\n\n';
 
+/**
+ * Positions as sent (Messages block indices, Responses output indices): each block or item takes the next one when
+ * it goes out, so what the agent sees has no gap where a refused call was.
+ */
+class Positions {
+  #next = 0;
+  readonly #placed = new Map<number, number>();
+  /** Where a block or item that passes through goes, by its position upstream. */
+  of(index: number): number {
+    let out = this.#placed.get(index);
+    if (out === undefined) this.#placed.set(index, (out = this.#next++));
+    return out;
+  }
+  /** A position for what is released now (a decided tool call, the gateway's notice). */
+  take(): number {
+    return this.#next++;
+  }
+  /** Before the first tool call, events pass unparsed at their own positions. */
+  passed(data: string, field: RegExp): void {
+    const m = field.exec(data);
+    if (m) this.#next = Math.max(this.#next, Number(m[1]) + 1);
+  }
+}
+
 interface FormatGate {
   /** One parsed event (json null: not JSON, e.g. `[DONE]`). */
   event(e: SseEvent, json: Json | null): Out;
@@ -169,17 +193,11 @@ function chatGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
 
 /** Messages: a tool call is a `tool_use` content block (start, input_json deltas, stop). */
 function messagesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
-  const outIndex = new Map<number, number>();
+  const positions = new Positions();
   const open = new Map<number, { start: Json; deltas: Json[] }>();
-  let next = 0;
   let keptToolUse = 0;
   const notices: string[] = [];
   const frame = (json: Json): string => sseFrame(json, String(json.type));
-  const placed = (index: number): number => {
-    let out = outIndex.get(index);
-    if (out === undefined) outIndex.set(index, (out = next++));
-    return out;
-  };
   const complete = (index: number): Out => {
     const held = open.get(index);
     if (!held) return '';
@@ -192,13 +210,13 @@ function messagesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
         return '';
       }
       keptToolUse++;
-      const at = next++;
+      const at = positions.take();
       return [held.start, ...held.deltas, { type: 'content_block_stop', index: at }].map((ev) => frame({ ...ev, index: at })).join('');
     });
   };
   const noticeBlock = (): string => {
     if (!notices.length) return '';
-    const at = next++;
+    const at = positions.take();
     const text = notices.splice(0).join(NOTICE_SEPARATOR);
     return (
       frame({ type: 'content_block_start', index: at, content_block: { type: 'text', text: '' } }) +
@@ -209,9 +227,7 @@ function messagesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   const openIndexes = (): (() => Out)[] => [...open.keys()].map((i) => () => complete(i));
   return {
     sawText(e) {
-      // Blocks before the first tool call keep their index; the next one placed comes after them.
-      const m = /"index":(\d+)/.exec(e.data);
-      if (m) next = Math.max(next, Number(m[1]) + 1);
+      positions.passed(e.data, /"index":(\d+)/);
     },
     event(e, json) {
       if (!json) return raw(e);
@@ -242,7 +258,7 @@ function messagesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
             },
           ]);
       }
-      return frame(index === undefined ? json : { ...json, index: placed(index) });
+      return frame(index === undefined ? json : { ...json, index: positions.of(index) });
     },
     end() {
       return sequence([...openIndexes(), noticeBlock]);
@@ -255,21 +271,15 @@ const RESPONSES_TERMINAL = new Set(['response.completed', 'response.incomplete',
 
 /** Responses: a tool call is an output item (added, argument deltas, done) at its `output_index`. */
 function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
-  const outIndex = new Map<number, number>();
+  const positions = new Positions();
   const open = new Map<number, Json[]>();
   const refused = new Set<string>();
   const notices: string[] = [];
-  let next = 0;
   let seq = 0;
   let responseId = '';
   const frame = (json: Json): string => {
     if ('sequence_number' in json) json.sequence_number = seq++;
     return sseFrame(json, String(json.type));
-  };
-  const placed = (index: number): number => {
-    let out = outIndex.get(index);
-    if (out === undefined) outIndex.set(index, (out = next++));
-    return out;
   };
   const complete = (index: number): Out => {
     const held = open.get(index);
@@ -283,13 +293,13 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
         notices.push(refusal.notice);
         return '';
       }
-      const at = next++;
+      const at = positions.take();
       return held.map((ev) => frame({ ...ev, output_index: at })).join('');
     });
   };
   const noticeItem = (): { frames: string; item: Json } | null => {
     if (!notices.length) return null;
-    const at = next++;
+    const at = positions.take();
     const text = notices.splice(0).join(NOTICE_SEPARATOR);
     const item = responsesNoticeItem(`msg_airlock_${responseId.replace(/^resp_/, '') || at}`, text);
     const id = item.id;
@@ -307,8 +317,7 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   const openIndexes = (): (() => Out)[] => [...open.keys()].map((i) => () => complete(i));
   return {
     sawText(e) {
-      const m = /"output_index":(\d+)/.exec(e.data);
-      if (m) next = Math.max(next, Number(m[1]) + 1);
+      positions.passed(e.data, /"output_index":(\d+)/);
       const s = /"sequence_number":(\d+)/.exec(e.data);
       if (s) seq = Math.max(seq, Number(s[1]) + 1);
     },
@@ -340,7 +349,7 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
           },
         ]);
       }
-      return frame(index === undefined ? json : { ...json, output_index: placed(index) });
+      return frame(index === undefined ? json : { ...json, output_index: positions.of(index) });
     },
     end() {
       return sequence([...openIndexes(), () => noticeItem()?.frames ?? '']);
