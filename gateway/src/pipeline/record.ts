@@ -7,6 +7,7 @@ import { countAttempts } from '../metrics/gateway-metrics.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
 import type { Next, Stage } from './stage.js';
+import { storeScrubber } from './redact.js';
 import { buildTraceRecord } from './trace-record.js';
 
 type RecordDeps = Pick<StageDeps, 'config' | 'metrics' | 'store' | 'exporter' | 'prices' | 'usage' | 'policy'>;
@@ -17,7 +18,8 @@ export function recordStage(deps: RecordDeps): Stage {
     if (ctx.model) countAttempts(deps.metrics, ctx.model.name, ctx.attempts);
     const p = ctx.principal;
     if (deps.store || deps.exporter) {
-      const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now() });
+      const scrub = storeScrubber(ctx, deps);
+      const { call, spans, body } = buildTraceRecord(ctx, { prices: deps.prices, defaultTenant: deps.config.tenant, now: performance.now(), ...(scrub ? { scrub } : {}) });
       deps.store?.record(call, spans, body);
       deps.exporter?.export(spans);
       if (p && call.cost_micros) deps.usage.spend([`key:${p.keyId}`, `team:${p.tenant}/${p.team}`], call.cost_micros);

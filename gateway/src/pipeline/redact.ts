@@ -2,7 +2,8 @@
  * Redacts PII before anything leaves, and wraps the answer on its way back: the model-call body is rewritten by the
  * redaction plan (the findings are the scan stage's), and when placeholders were used the answer (buffered or
  * streamed) gets the originals back; with `output` on, PII the model wrote is masked. API calls through
- * /api/:system are not redacted (a CRM needs the customer's real email): their list has no redact stage.
+ * /api/:system are not redacted (a CRM needs the customer's real email): their list has no redact stage; what any
+ * call leaves in its record is (storeScrubber).
  */
 import { createHmac } from 'node:crypto';
 import type { ApiFormat } from '../contracts/api.js';
@@ -79,6 +80,28 @@ export function planFor(ctx: CallContext, deps: Pick<StageDeps, 'config'>, chose
   const tenant = ctx.principal?.tenant ?? deps.config.tenant;
   return chosen === settings?.plan ? configPlanFor(chosen, tenant, settings.hashSecret) : buildPlan(chosen, tenant, settings?.hashSecret ?? '');
 }
+
+/**
+ * What goes into the record is never given back, so it needs no placeholder: PII there is hashed (keyed per tenant,
+ * so equal values still group, as one workflow run's calls do), or masked when no hash secret is configured (an
+ * unkeyed hash of an address can be reversed by guessing). Derived once per chosen plan.
+ */
+const storePlans = new WeakMap<ChosenPlan, ChosenPlan>();
+
+/** A scrubber for the strings a call leaves in its record (trace-record.ts), or undefined when nothing is redacted. */
+export function storeScrubber(ctx: CallContext, deps: Pick<StageDeps, 'config'>): ((text: string) => string) | undefined {
+  const chosen = ctx.redactionPlan ?? deps.config.redaction?.plan;
+  if (!chosen || chosen.entities.size === 0) return undefined;
+  const settings = deps.config.redaction;
+  let derived = storePlans.get(chosen);
+  if (!derived) storePlans.set(chosen, (derived = { ...chosen, mode: settings?.hashSecret ? 'hash' : 'mask', modes: {}, output: false }));
+  const tenant = ctx.principal?.tenant ?? deps.config.tenant;
+  const plan = configPlanFor(derived, tenant, settings?.hashSecret ?? '');
+  return (text) => (text ? redactText(text, plan, UNUSED_VAULT, ctx.piiFindings).text : text);
+}
+
+/** Hash mode never writes to a vault. */
+const UNUSED_VAULT = new Vault();
 
 function anyFound(pii: Readonly<Record<string, number>>): boolean {
   for (const _ in pii) return true;

@@ -18,11 +18,33 @@ describe('scan stage', () => {
     expect(next.calls).toBe(1);
   });
 
-  it('API calls: every string of the JSON body the client sent; raw bytes are not read', () => {
+  it('counts PII in the side fields too: user, metadata, names, stop sequences, unknown fields, workflow headers', () => {
+    const ctx = callContext();
+    ctx.workflow = { id: 'wf', run: 'run-for-ann@example.org', step: 'draft', traceId: null, parentSpanId: null };
+    ctx.body = {
+      model: 'gpt-x',
+      user: 'a@example.org',
+      metadata: { customer: 'b@example.org' },
+      stop: ['c@example.org'],
+      x_new_field: 'd@example.org',
+      messages: [{ role: 'user', name: 'e@example.org', content: 'hi', tool_call_id: 'f@example.org' }],
+    };
+    scanStage(deps, 'body').run(ctx, nextGiving(bufferedAnswer({})));
+    // The tool call id is structural (STRUCTURAL in redaction/messages.ts): everything else is read.
+    expect(ctx.pii).toEqual({ EMAIL: 6 });
+  });
+
+  it('API calls: every string of the JSON body, the query string and a text body; binary bodies are not read', () => {
     const ctx = callContext({ api: 'http', rawBody: { customer: { email: 'jane.doe@example.org' } } });
     scanStage(deps, 'rawBody').run(ctx, nextGiving(bufferedAnswer({})));
     expect(ctx.pii).toEqual({ EMAIL: 1 });
-    const raw = callContext({ api: 'http', rawBody: Buffer.from('jane.doe@example.org') });
+    const query = callContext({ api: 'http', http: { system: 'crm', method: 'GET', path: '/find?email=jane.doe%40example.org' } });
+    scanStage(deps, 'rawBody').run(query, nextGiving(bufferedAnswer({})));
+    expect(query.pii).toEqual({ EMAIL: 1 });
+    const form = callContext({ api: 'http', rawBody: Buffer.from('note=call jane.doe@example.org'), headers: { 'content-type': 'text/plain' } });
+    scanStage(deps, 'rawBody').run(form, nextGiving(bufferedAnswer({})));
+    expect(form.pii).toEqual({ EMAIL: 1 });
+    const raw = callContext({ api: 'http', rawBody: Buffer.from('jane.doe@example.org'), headers: { 'content-type': 'application/octet-stream' } });
     scanStage(deps, 'rawBody').run(raw, nextGiving(bufferedAnswer({})));
     expect(raw.pii).toEqual({});
   });

@@ -1,6 +1,8 @@
 /**
  * Turns a finished call into its trace: one calls row, a SERVER span for the call and a CLIENT span per upstream
- * attempt, with OpenTelemetry GenAI attributes (gen_ai.*). Prompt and completion text never go here.
+ * attempt, with OpenTelemetry GenAI attributes (gen_ai.*). Prompt and completion text never go here, and every
+ * free string the caller could have put PII in (an unknown model name, workflow headers, error messages, decision
+ * reasons, labels, an API call's path and query) passes through `scrub` first.
  */
 import { randomBytes } from 'node:crypto';
 import { chTime, chTimeMicros, type BodyRow, type CallRow, type PriceTable, type SpanRow } from '@airlock/clickhouse';
@@ -23,9 +25,52 @@ export interface TraceRecord {
   readonly body: BodyRow | undefined;
 }
 
-export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable; defaultTenant: string; now: number }): TraceRecord {
+export interface TraceOptions {
+  readonly prices: PriceTable;
+  readonly defaultTenant: string;
+  readonly now: number;
+  /** Redacts a string on its way into the record (record.ts); none when redaction is off. */
+  readonly scrub?: (text: string) => string;
+}
+
+const asIs = (text: string): string => text;
+
+/** An API call's path and query, with PII in them redacted as the values read (percent-decoded). */
+function scrubPath(path: string, scrub: (text: string) => string): string {
+  const q = path.indexOf('?');
+  const decoded = (part: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const segments = (q >= 0 ? path.slice(0, q) : path).split('/').map((seg) => {
+    const plain = decoded(seg);
+    const clean = scrub(plain);
+    return clean === plain ? seg : encodeURIComponent(clean);
+  });
+  if (q < 0) return segments.join('/');
+  const query = new URLSearchParams(path.slice(q + 1));
+  const clean = new URLSearchParams();
+  let changed = false;
+  for (const [name, value] of query) {
+    const [n, v] = [scrub(name), scrub(value)];
+    changed ||= n !== name || v !== value;
+    clean.append(n, v);
+  }
+  return `${segments.join('/')}?${changed ? clean.toString() : path.slice(q + 1)}`;
+}
+
+export function buildTraceRecord(ctx: CallContext, options: TraceOptions): TraceRecord {
+  const scrub = options.scrub ?? asIs;
   const p = ctx.principal;
-  const w = ctx.workflow;
+  const w = ctx.workflow && { id: scrub(ctx.workflow.id), run: scrub(ctx.workflow.run), step: scrub(ctx.workflow.step), traceId: ctx.workflow.traceId, parentSpanId: ctx.workflow.parentSpanId };
+  // A name that resolved is a configured model's, not the caller's text; one that did not is the caller's.
+  const requestedModel = ctx.model ? ctx.requestedModel : scrub(ctx.requestedModel);
+  const errorMessage = ctx.error ? scrub(ctx.error.message) : '';
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.labels)) labels[k] = scrub(v);
   const o = ctx.outcome;
   const tenant = p?.tenant ?? options.defaultTenant;
   const status = ctx.error?.status ?? ctx.response?.status ?? 200;
@@ -33,7 +78,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
   const durationMs = Math.max(0, doneAt - ctx.receivedAt);
   const usage = o?.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
   const servedModel = o?.servedModel ?? ctx.deployment?.upstreamModel ?? '';
-  const model = ctx.model?.name ?? ctx.requestedModel;
+  const model = ctx.model?.name ?? requestedModel;
   const traceId = w?.traceId ?? hex(16);
   const rootSpanId = hex(8);
   const operation = OPERATION[ctx.api];
@@ -58,12 +103,12 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     api: ctx.api,
     provider: ctx.deployment?.provider ?? (ctx.api === 'http' ? 'http' : ''),
     deployment: ctx.deployment?.id ?? ctx.target?.system.name ?? '',
-    requested_model: ctx.requestedModel,
+    requested_model: requestedModel,
     served_model: servedModel,
     stream: ctx.stream,
     status,
     error_code: ctx.error?.code ?? '',
-    error_message: ctx.error?.message ?? '',
+    error_message: errorMessage,
     first_byte_ms: o ? Math.max(0, o.firstByteAt - ctx.receivedAt) : 0,
     duration_ms: durationMs,
     input_tokens: usage.inputTokens,
@@ -72,12 +117,12 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     cost_micros: servedCost + attemptCosts.reduce((sum, c) => sum + c, 0),
     attempts: Math.min(255, ctx.attempts.length),
     decision: ctx.decision?.kind ?? '',
-    decision_reasons: [...(ctx.decision?.reasons ?? [])],
+    decision_reasons: (ctx.decision?.reasons ?? []).map(scrub),
     policy_revision: ctx.decision?.revision ?? '',
     pii_counts: { ...ctx.pii },
     approval_id: '',
     // Counted by the gateway's tokenizer because the upstream reported no usage.
-    labels: o?.usageEstimated ? { ...ctx.labels, 'airlock.usage': 'estimated' } : { ...ctx.labels },
+    labels: o?.usageEstimated ? { ...labels, 'airlock.usage': 'estimated' } : labels,
   };
 
   const rootAttributes: Record<string, string> = {
@@ -86,11 +131,11 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
     'http.response.status_code': String(status),
   };
   if (ctx.api === 'http' && ctx.target) {
-    Object.assign(rootAttributes, { 'http.request.method': ctx.target.method, 'url.path': ctx.target.path, 'airlock.system': ctx.target.system.name });
+    Object.assign(rootAttributes, { 'http.request.method': ctx.target.method, 'url.path': scrubPath(ctx.target.path, scrub), 'airlock.system': ctx.target.system.name });
   } else {
     Object.assign(rootAttributes, {
       'gen_ai.operation.name': operation,
-      'gen_ai.request.model': ctx.requestedModel,
+      'gen_ai.request.model': requestedModel,
       'gen_ai.response.model': servedModel,
       'gen_ai.usage.input_tokens': String(usage.inputTokens),
       'gen_ai.usage.output_tokens': String(usage.outputTokens),
@@ -120,7 +165,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
       kind: 'SERVER',
       duration_ms: durationMs,
       status_code: ctx.error ? 'ERROR' : 'OK',
-      status_message: ctx.error?.message ?? '',
+      status_message: errorMessage,
       attributes: rootAttributes,
     },
   ];
@@ -162,7 +207,7 @@ export function buildTraceRecord(ctx: CallContext, options: { prices: PriceTable
       kind: 'CLIENT',
       duration_ms: a.durationMs,
       status_code: a.ok ? 'OK' : 'ERROR',
-      status_message: a.error?.message ?? '',
+      status_message: a.error ? scrub(a.error.message) : '',
       attributes,
     });
   }

@@ -6,5 +6,5 @@ export { detect, DETECTORS, type DetectOptions } from './engine.js';
 export { ENTITY_TYPES, FULL_ONLY, type EntityType, type Finding, type Tier, type Detector, type DetectorOptions } from './types.js';
 export { DEFAULT_PHONE_REGIONS } from './detectors/phone.js';
 export { MODES, Vault, redactText, restoreText, type FindingsCache, type Mode, type RedactionPlan, type RedactedText } from './modes.js';
-export { redactBody, restoreBody, type BodyScan } from './messages.js';
+export { STRUCTURAL, redactBody, restoreBody, type BodyScan } from './messages.js';
 export { PlaceholderRestorer, StreamRedactor, createRestoreTransform, redactStrings, type ResponseTextOptions } from './stream-restore.js';
