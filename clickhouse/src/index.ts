@@ -14,5 +14,6 @@ export { AuditKeys, parsePublicKey, keyId, type AuditKeyOptions } from './audit/
 export { CheckpointFile, CheckpointSchema, parseCheckpoints, signCheckpoint, checkpointMessage, type Checkpoint, type CheckpointLine } from './audit/checkpoints.js';
 export { verifyTrail, type VerifyResult, type VerifyInput } from './audit/verify.js';
 export { BatchWriter, type BatchWriterOptions, type WriterStats } from './writer/batch-writer.js';
+export { WriteAheadLog, DEFAULT_FSYNC_MS, type WalOptions } from './writer/wal.js';
 export { TABLES, chTime, chTimeMicros, type TableName } from './tables.js';
 export { openStore, DEFAULT_START_WAIT_MS, DEFAULT_CHECKPOINT_INTERVAL_MS, type StoreOptions, type StoreAuditOptions, type TraceStore } from './store.js';

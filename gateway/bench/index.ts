@@ -5,12 +5,14 @@ import { benchPolicy } from './policy.bench.js';
 import { benchProxyOverhead } from './proxy-overhead.bench.js';
 import { benchRedaction } from './redaction.bench.js';
 import { benchRouting } from './routing.bench.js';
+import { benchStore } from './store.bench.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['proxy overhead', benchProxyOverhead],
   ['routing', benchRouting],
   ['redaction', benchRedaction],
   ['policy', benchPolicy],
+  ['store', benchStore],
 ];
 
 for (const [name, run] of BENCHES) {

@@ -70,6 +70,7 @@ async function benchBundle(): Promise<string> {
 const gw = await startGateway({
   ...(process.env.BENCH_REDACTION === 'off' ? { redaction: { enabled: false } } : {}),
   ...(process.env.BENCH_POLICY === 'on' ? { policy: { bundle: await benchBundle(), watch: false } } : {}),
+  ...(process.env.BENCH_STORE === 'embedded' ? { store: { kind: 'embedded', path: 'data/clickhouse' } } : {}),
   providers: { mock: { kind: 'openai', base_url: `${upstreamUrl}/v1` } },
   models: {
     'bench-model': {

@@ -85,7 +85,8 @@ export class WriteAheadLog {
 
   /** Queues one row; it reaches the file at the end of this event-loop turn. Never throws, never waits. */
   append(table: string, row: Record<string, unknown>): void {
-    this.#pending.push(JSON.stringify({ table, row }) + '\n');
+    // The line as JSON.stringify({ table, row }) would make it, without building the wrapper object per row.
+    this.#pending.push(`{"table":${JSON.stringify(table)},"row":${JSON.stringify(row)}}\n`);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#writeGroup);
@@ -162,8 +163,12 @@ export class WriteAheadLog {
       const text = this.#pending.length === 1 ? this.#pending[0]! : this.#pending.join('');
       this.#pending = [];
       this.#fd ??= openSync(join(this.dir, name(this.#current)), 'a');
-      const buf = Buffer.from(text);
-      for (let off = 0; off < buf.length; ) off += writeSync(this.#fd, buf, off);
+      // A string is written without a copy into a Buffer first; a short write (rare on a file) goes on from a Buffer.
+      const written = writeSync(this.#fd, text);
+      if (written < Buffer.byteLength(text)) {
+        const buf = Buffer.from(text);
+        for (let off = written; off < buf.length; ) off += writeSync(this.#fd, buf, off);
+      }
       this.#dirty = true;
     }
     if (!waiters.length) return;
