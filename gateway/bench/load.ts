@@ -47,3 +47,27 @@ export function summarize(latencies: number[]): { mean: number; p50: number; p99
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return { mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), p50: at(0.5), p99: at(0.99) };
 }
+
+export interface Pooled {
+  readonly lat: number[];
+  ms: number;
+  n: number;
+  errors: number;
+}
+
+/** Each target warmed up, then `rounds` rounds that run every target in turn; figures pooled per target over the rounds. */
+export async function pooledRounds(targets: Record<string, LoadTarget>, options: { concurrency: number; requests: number; rounds: number; warmup: number }): Promise<Record<string, Pooled>> {
+  for (const t of Object.values(targets)) await runLoad(t, { concurrency: options.concurrency, requests: options.warmup });
+  const pooled: Record<string, Pooled> = {};
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const r = await runLoad(t, { concurrency: options.concurrency, requests: options.requests });
+      const p = (pooled[name] ??= { lat: [], ms: 0, n: 0, errors: 0 });
+      p.lat.push(...r.latenciesMs);
+      p.ms += r.elapsedMs;
+      p.n += r.latenciesMs.length;
+      p.errors += r.errors;
+    }
+  }
+  return pooled;
+}

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runLoad, summarize, type LoadTarget } from './load.js';
+import { pooledRounds, summarize, type LoadTarget } from './load.js';
 
 const ROUNDS = { 1: Number(process.env.BENCH_ROUNDS_C1 ?? 20), 16: Number(process.env.BENCH_ROUNDS_C16 ?? 8) } as const;
 const REQUESTS = { 1: Number(process.env.BENCH_REQUESTS_C1 ?? 500), 16: Number(process.env.BENCH_REQUESTS_C16 ?? 2000) } as const;
@@ -49,18 +49,7 @@ export async function benchProxyOverhead(): Promise<void> {
   };
 
   for (const concurrency of [1, 16] as const) {
-    for (const t of Object.values(targets)) await runLoad(t, { concurrency, requests: WARMUP });
-    const pooled: Record<string, { lat: number[]; ms: number; n: number; errors: number }> = {};
-    for (let round = 0; round < ROUNDS[concurrency]; round++) {
-      for (const [name, t] of Object.entries(targets)) {
-        const r = await runLoad(t, { concurrency, requests: REQUESTS[concurrency] });
-        const p = (pooled[name] ??= { lat: [], ms: 0, n: 0, errors: 0 });
-        p.lat.push(...r.latenciesMs);
-        p.ms += r.elapsedMs;
-        p.n += r.latenciesMs.length;
-        p.errors += r.errors;
-      }
-    }
+    const pooled = await pooledRounds(targets, { concurrency, requests: REQUESTS[concurrency], rounds: ROUNDS[concurrency], warmup: WARMUP });
     const direct = summarize(pooled.direct!.lat);
     const bareRps = (pooled['bare fastify proxy']!.n / pooled['bare fastify proxy']!.ms) * 1000;
     console.log(`\nproxy overhead, concurrency ${concurrency} (${ROUNDS[concurrency]} interleaved rounds × ${REQUESTS[concurrency]} requests)`);

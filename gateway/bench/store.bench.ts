@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BatchWriter, WriteAheadLog, chTime, type ClickHouseAdapter } from '@airlock/clickhouse';
 import { startBenchServers } from './proxy-overhead.bench.js';
-import { runLoad, summarize, type LoadTarget } from './load.js';
+import { pooledRounds, summarize, type LoadTarget } from './load.js';
 
 const WAL_CALLS = Number(process.env.BENCH_WAL_CALLS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 6);
@@ -98,18 +98,7 @@ async function storeOnBesideOff(): Promise<void> {
     const target = (urls: Record<string, string>): LoadTarget => ({ origin: urls.gateway!, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${urls.key}` }, body });
     const targets = { 'store off': target(off.urls), 'store on (chdb)': target(on.urls) };
     for (const concurrency of [1, 16] as const) {
-      for (const t of Object.values(targets)) await runLoad(t, { concurrency, requests: WARMUP });
-      const pooled: Record<string, { lat: number[]; ms: number; n: number; errors: number }> = {};
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, t] of Object.entries(targets)) {
-          const r = await runLoad(t, { concurrency, requests: REQUESTS[concurrency] });
-          const p = (pooled[name] ??= { lat: [], ms: 0, n: 0, errors: 0 });
-          p.lat.push(...r.latenciesMs);
-          p.ms += r.elapsedMs;
-          p.n += r.latenciesMs.length;
-          p.errors += r.errors;
-        }
-      }
+      const pooled = await pooledRounds(targets, { concurrency, requests: REQUESTS[concurrency], rounds: ROUNDS, warmup: WARMUP });
       const base = pooled['store off']!;
       const baseRps = (base.n / base.ms) * 1000;
       const baseMean = summarize(base.lat).mean;
