@@ -5,6 +5,8 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // elkjs is a large GWT build that runs as is in Node; bundling it gains nothing.
+  serverExternalPackages: ['elkjs'],
 };
 
 export default config;

@@ -6,7 +6,8 @@ export { migrate, clusterize, readMigrations, DEFAULT_RETENTION, type Retention,
 export { PriceTable, type Price, type TokenUsage } from './pricing.js';
 export { CallRowSchema, SpanRowSchema, BodyRowSchema, type CallRow, type SpanRow, type BodyRow } from './records.js';
 export { CallFiltersSchema, CallsRepository, toChTime, type CallFilters, type CallView } from './repositories/calls.js';
-export { MetricsRepository, KpiQuerySchema, type KpiQuery, type RangeQuery } from './repositories/metrics.js';
+export { MetricsRepository, KpiQuerySchema, ProcessQuerySchema, RangeSchema, type KpiQuery, type ProcessQuery, type RangeQuery } from './repositories/metrics.js';
+export { buildProcessMap, type ProcessMap, type ProcessNode, type ProcessEdge, type ProcessVariant, type ProcessEvent, type ActivityKind } from './repositories/process-map.js';
 export { KeysRepository, type StoredKey } from './repositories/keys.js';
 export { AuditLog, exportAudit, type AuditLogOptions, type VerifyOptions } from './audit/audit-log.js';
 export { entryHash, GENESIS_HASH, type AuditEntry, type AuditEntryInput } from './audit/entry.js';

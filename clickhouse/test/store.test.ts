@@ -86,6 +86,12 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
         ['classify', 'approve', 2, 3000],
         ['extract', 'classify', 2, 2000],
       ]);
+      const map = await store.metrics.processMap('acme', { workflow: 'invoice' });
+      expect(map).toMatchObject({ workflow: 'invoice', runs: 2, truncated: false, variants: [{ path: ['extract', 'classify', 'approve'], runs: 2, share: 1, median_ms: 8000 }] });
+      expect(map.edges.find((e) => e.source === 'classify' && e.target === 'approve')).toMatchObject({ count: 2, median_ms: 2500, on_top_path: true });
+      expect(map.nodes[0]).toMatchObject({ id: 'approve', kind: 'model', count: 2, median_ms: 3000, total_ms: 6000 });
+      expect((await store.metrics.processMap('acme', { workflow: 'invoice', max_runs: 1 })).runs).toBe(1);
+      expect(await store.metrics.processMap('globex', { workflow: 'invoice' })).toMatchObject({ runs: 0, nodes: [], edges: [] });
     });
 
     it('computes KPIs per bucket and group', async () => {

@@ -39,6 +39,27 @@ const alert = (page: Page) => page.getByRole('alert').filter({ hasText: /\S/ });
 
 const menu = async (page: Page): Promise<string[]> => page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents();
 
+/**
+ * Three runs of `loan-approval`: two book the loan in the CRM, a write the policy holds; a human takes 700 and
+ * 1,100 ms to approve before the run goes on. The third needs no booking. Runs go in parallel, as they would.
+ */
+async function seedLoanApprovals(): Promise<void> {
+  const send = (run: string, step: string, path: string, body: unknown) =>
+    fetch(`${gw.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.keys.user}`, 'content-type': 'application/json', 'x-airlock-workflow': 'loan-approval', 'x-airlock-run': run, 'x-airlock-step': step },
+      body: JSON.stringify(body),
+    }).then((r) => r.status);
+  const chat = (run: string, step: string) => send(run, step, '/v1/chat/completions', { model: 'demo-1', messages: [{ role: 'user', content: `${step} for ${run}` }] });
+  const booked = async (run: string, approvalMs: number) => {
+    expect(await chat(run, 'intake')).toBe(200);
+    expect(await send(run, 'book-loan', '/api/crm/loans', { amount: 25_000 })).not.toBe(201);
+    await new Promise((r) => setTimeout(r, approvalMs));
+    expect(await chat(run, 'notify')).toBe(200);
+  };
+  await Promise.all([booked('run-a', 700), booked('run-b', 1_100), chat('run-c', 'intake').then(() => chat('run-c', 'notify'))]);
+}
+
 beforeAll(async () => {
   gw = await startGateway();
   const airlock = createAirlock({ baseURL: gw.url, apiKey: gw.keys.user, tracesURL: `${gw.url}/v1/traces` });
@@ -52,6 +73,7 @@ beforeAll(async () => {
     });
     await run.step('credit-evaluation', () => openai.chat.completions.create({ model: 'demo-1', messages: [{ role: 'user', content: 'score it' }] }));
   });
+  await seedLoanApprovals();
   await new Promise((r) => setTimeout(r, 200));
   await gw.flush();
   [web, browser] = await Promise.all([
@@ -99,11 +121,11 @@ describe('signing in', () => {
 describe('each role sees its pages only', () => {
   it('shows an admin calls, dashboards and keys; a compliance officer or analyst no keys page, even by URL', async () => {
     const admin = await signIn(gw.keys.admin);
-    expect(await menu(admin)).toEqual(['Calls', 'Dashboards', 'Keys']);
+    expect(await menu(admin)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks', 'Keys']);
     await admin.close();
     for (const role of ['compliance', 'analyst', 'operator'] as const) {
       const page = await signIn(gw.keys[role]);
-      expect(await menu(page)).toEqual(['Calls', 'Dashboards']);
+      expect(await menu(page)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks']);
       await page.goto(`${web.url}/keys`);
       await expect.poll(() => alert(page).textContent()).toContain('do not open /keys');
       await page.close();
@@ -149,10 +171,54 @@ describe('analyst', () => {
   it('reads KPI charts and the steps ranked by total time', async () => {
     const page = await signIn(gw.keys.analyst);
     await page.goto(`${web.url}/dashboards?bucket=day&group_by=model`);
-    await expect.poll(() => page.locator('figure .recharts-surface').count()).toBe(6);
+    await expect.poll(() => page.locator('figure .recharts-wrapper').count()).toBe(6);
     const steps = page.getByRole('table', { name: 'Steps by total time' });
     expect(await steps.textContent()).toContain('data-capture');
     await page.screenshot({ path: join(SHOTS, 'dashboards.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('analyst: process map and bottlenecks', () => {
+  it('draws the process map of a workflow across its runs, with the hold and the human approval, the top path and the variants', async () => {
+    const page = await signIn(gw.keys.analyst);
+    await page.goto(`${web.url}/process?workflow=loan-approval`);
+    const graph = page.getByRole('figure', { name: 'Process map of loan-approval' });
+    await expect.poll(() => graph.locator('.react-flow__node').count()).toBe(6);
+    const labels = await graph.locator('.activity').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(labels).toEqual(expect.arrayContaining([expect.stringMatching(/^hold · book-loan: policy hold, 2 times/), expect.stringMatching(/^approval · book-loan: human approval, 2 times/), expect.stringMatching(/^intake: model call, 3 times/)]));
+    // Directly-follows edges with counts and times; the most frequent path (the booked one) highlighted.
+    const edgeText = await graph.locator('.edge-label').allTextContents();
+    expect(edgeText.some((t) => /^3× · med/.test(t))).toBe(true);
+    expect(await graph.locator('.react-flow__edge.top-path').count()).toBe(5);
+    const variants = page.getByRole('table', { name: 'Variants' });
+    const rows = await variants.getByRole('row').allTextContents();
+    expect(rows[1]).toContain('intake → hold · book-loan → approval · book-loan → notify');
+    expect(rows[1]).toContain('66.7%');
+    expect(rows[2]).toContain('intake → notify');
+    await page.screenshot({ path: join(SHOTS, 'process-map.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('ranks the human approval wait at the top of the bottlenecks, apart from model latency, and deep-links the workflow', async () => {
+    const page = await signIn(gw.keys.analyst);
+    await page.goto(`${web.url}/process`);
+    await page.getByRole('combobox', { name: 'workflow' }).selectOption('loan-approval');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/workflow=loan-approval/);
+    await page.getByRole('link', { name: 'Where the time goes →' }).click();
+    await page.waitForURL(/\/bottlenecks\?workflow=loan-approval/);
+    const activities = page.getByRole('table', { name: 'Activities by total time' });
+    const first = await activities.getByRole('row').nth(1).textContent();
+    expect(first).toContain('approval · book-loan');
+    expect(first).toContain('human approval');
+    const kinds = await page.getByRole('list', { name: 'Time by kind' }).getByRole('listitem').allTextContents();
+    expect(kinds[0]).toMatch(/^human approval/);
+    expect(kinds.some((k) => k.startsWith('model call'))).toBe(true);
+    expect(await page.locator('figure[aria-label="Total time by activity"] .recharts-bar-rectangle').count()).toBe(4);
+    await page.screenshot({ path: join(SHOTS, 'bottlenecks.png'), fullPage: true });
+    await page.goto(`${web.url}/process?workflow=loan-approval&from=yesterday`);
+    await expect.poll(() => alert(page).textContent()).toContain('from');
     await page.close();
   });
 });

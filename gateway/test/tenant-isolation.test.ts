@@ -121,6 +121,15 @@ const MATRIX: Record<string, Probe> = {
     request: () => ({ method: 'GET', path: '/admin/metrics/transitions' }),
     check: (b, f) => expect(rows(b, 'rows').map((r) => [r.from_step, r.to_step])).toEqual([[f.steps[0], f.steps[1]]]),
   },
+  'GET /admin/metrics/process': {
+    ...READERS,
+    foreign: 'none',
+    request: (f) => ({ method: 'GET', path: `/admin/metrics/process?workflow=wf-${f.tenant}` }),
+    check: (b, f) => {
+      expect(b).toMatchObject({ workflow: `wf-${f.tenant}`, runs: 1, variants: [{ path: [...f.steps], runs: 1 }] });
+      expect(rows(b, 'nodes').map((n) => n.id).sort()).toEqual(['■ end', '▶ start', ...f.steps].sort());
+    },
+  },
   'GET /admin/keys': {
     roles: ['admin'],
     scope: 'tenant',

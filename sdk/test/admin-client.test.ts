@@ -38,6 +38,11 @@ describe('admin client', () => {
     expect(Number((await admin.metrics.kpis({ bucket: 'day' })).rows[0]!.calls)).toBeGreaterThan(0);
     expect((await admin.metrics.steps({ workflow: 'wf' })).rows[0]).toMatchObject({ step: 's1' });
     expect(Array.isArray((await admin.metrics.transitions()).rows)).toBe(true);
+    expect(await admin.metrics.process({ workflow: 'wf' })).toMatchObject({ workflow: 'wf', runs: 1, variants: [{ path: ['s1'], runs: 1 }] });
+    await expect(admin.metrics.process({ workflow: '' })).rejects.toMatchObject({ status: 400 });
+    // A range the store cannot read is the caller's mistake, named, never a 500 from ClickHouse.
+    await expect(admin.metrics.steps({ from: 'yesterday' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('from') });
+    await expect(admin.metrics.process({ workflow: 'wf', to: 'soon' })).rejects.toMatchObject({ status: 400 });
     expect(await admin.metrics.prometheus()).toContain('# TYPE');
     expect((await admin.deployments()).deployments.length).toBeGreaterThan(0);
   });

@@ -7,7 +7,8 @@ import type { ClickHouseAdapter } from '../adapter.js';
 import { TABLES } from '../tables.js';
 import { Where } from './filters.js';
 
-const time = z.string().regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z?)?$/, 'a date or date-time (UTC)');
+/** A date or date-time in UTC, as every range filter takes it. */
+export const time = z.string().regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z?)?$/, 'a date or date-time (UTC)');
 
 export const CallFiltersSchema = z
   .object({

@@ -6,13 +6,14 @@
 import { z } from 'zod';
 import type { ClickHouseAdapter } from '../adapter.js';
 import { TABLES } from '../tables.js';
-import { toChTime } from './calls.js';
+import { time, toChTime } from './calls.js';
 import { Where } from './filters.js';
+import { buildProcessMap, type ProcessEvent, type ProcessMap } from './process-map.js';
 
 const BUCKETS = { minute: 'INTERVAL 1 MINUTE', hour: 'INTERVAL 1 HOUR', day: 'INTERVAL 1 DAY' } as const;
 const GROUPS = { none: "''", model: 'requested_model', team: 'team', workflow: 'workflow' } as const;
 
-const RangeSchema = z.object({ from: z.string().optional(), to: z.string().optional(), workflow: z.string().optional() }).strict();
+export const RangeSchema = z.object({ from: time.optional(), to: time.optional(), workflow: z.string().optional() }).strict();
 
 export const KpiQuerySchema = RangeSchema.extend({
   bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
@@ -20,6 +21,13 @@ export const KpiQuerySchema = RangeSchema.extend({
 }).strict();
 export type KpiQuery = z.input<typeof KpiQuerySchema>;
 export type RangeQuery = z.input<typeof RangeSchema>;
+
+export const ProcessQuerySchema = RangeSchema.extend({
+  workflow: z.string().min(1, 'name the workflow to map'),
+  /** The newest runs in the range the map reads at most. */
+  max_runs: z.coerce.number().int().min(1).max(20_000).default(5_000),
+}).strict();
+export type ProcessQuery = z.input<typeof ProcessQuerySchema>;
 
 function scope(tenant: string, r: z.infer<typeof RangeSchema>): Where {
   return new Where()
@@ -87,4 +95,28 @@ export class MetricsRepository {
       w.params,
     );
   }
+
+  /** A workflow's process map over its newest runs in the range (see process-map.ts). */
+  async processMap(tenant: string, raw: ProcessQuery): Promise<ProcessMap> {
+    const q = ProcessQuerySchema.parse(raw);
+    const w = scope(tenant, q).raw("run_id != ''").build();
+    const events = await this.db.query<ProcessEvent>(
+      `SELECT run_id, toUnixTimestamp64Milli(received_at) AS start_ms, duration_ms, step, api, requested_model AS model, decision, status
+       FROM ${TABLES.calls} FINAL ${w.sql}
+         AND run_id IN (SELECT run_id FROM ${TABLES.calls} ${w.sql} GROUP BY run_id ORDER BY max(received_at) DESC LIMIT {max_runs:UInt32})
+       ORDER BY run_id, received_at, call_id`,
+      { ...w.params, max_runs: q.max_runs + 1 },
+    );
+    const runs = [...new Set(events.map((e) => e.run_id))];
+    const truncated = runs.length > q.max_runs;
+    // One run more than allowed was read only to know the map is truncated; the oldest is dropped.
+    const kept = truncated ? events.filter((e) => e.run_id !== oldestRun(events)) : events;
+    return buildProcessMap(q.workflow, kept.map((e) => ({ ...e, start_ms: Number(e.start_ms), duration_ms: Number(e.duration_ms), status: Number(e.status) })), truncated);
+  }
+}
+
+function oldestRun(events: readonly ProcessEvent[]): string {
+  const last = new Map<string, number>();
+  for (const e of events) last.set(e.run_id, Math.max(last.get(e.run_id) ?? 0, Number(e.start_ms)));
+  return [...last].sort((a, b) => a[1] - b[1])[0]![0];
 }

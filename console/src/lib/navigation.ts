@@ -10,6 +10,8 @@ const READERS = ['superadmin', 'admin', 'operator', 'analyst', 'compliance'];
 export const NAV: readonly NavItem[] = [
   { href: '/calls', label: 'Calls', roles: READERS },
   { href: '/dashboards', label: 'Dashboards', roles: READERS },
+  { href: '/process', label: 'Process map', roles: READERS },
+  { href: '/bottlenecks', label: 'Bottlenecks', roles: READERS },
   { href: '/keys', label: 'Keys', roles: ['superadmin', 'admin'] },
   { href: '/deployments', label: 'Deployments', roles: ['superadmin'] },
 ];

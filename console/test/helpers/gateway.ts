@@ -1,9 +1,12 @@
 /**
  * A real gateway for the browser tests: the built-in default config (demo models, default policy bundle,
- * redaction, embedded store) in a temporary folder, with keys of every console role.
+ * redaction, embedded store) in a temporary folder, with keys of every console role, and one system of record
+ * (`crm`, a local stand-in answering JSON) whose writes the default bundle holds for approval.
  */
 import { buildApp, loadConfig } from '@airlock/gateway';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,7 +22,14 @@ export interface TestGateway {
 
 export async function startGateway(): Promise<TestGateway> {
   const dir = await mkdtemp(join(tmpdir(), 'airlock-console-'));
-  const config = await loadConfig(undefined, { env: { AIRLOCK_ADMIN_KEY: ADMIN_KEY }, cwd: dir });
+  const crm = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"loan-1"}'));
+  });
+  await new Promise<void>((r) => crm.listen(0, '127.0.0.1', r));
+  const base = await loadConfig(undefined, { env: { AIRLOCK_ADMIN_KEY: ADMIN_KEY }, cwd: dir });
+  const system = { name: 'crm', baseUrl: `http://127.0.0.1:${(crm.address() as AddressInfo).port}`, methods: new Set(['GET', 'POST']), headers: {} };
+  const config = { ...base, systems: new Map([...base.systems, ['crm', system]]) };
   const app = await buildApp({ config });
   const make = async (role: string) => (await app.airlock.keys.create({ tenant: 'default', team: 'support', user: `${role}-user`, roles: [role] })).plainKey;
   const keys = { admin: await make('admin'), compliance: await make('compliance'), analyst: await make('analyst'), operator: await make('operator'), user: await make('user') };
@@ -30,6 +40,7 @@ export async function startGateway(): Promise<TestGateway> {
     flush: () => app.airlock.store!.writer.flush(),
     async close() {
       await app.close();
+      await new Promise((r) => crm.close(r));
       await rm(dir, { recursive: true, force: true });
     },
   };

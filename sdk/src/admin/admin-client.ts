@@ -4,7 +4,7 @@
  */
 import { request } from '../core/request.js';
 import type { NormalizedOptions } from '../core/options.js';
-import type { AuditCheckpoint, AuditVerifyResult, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
+import type { AuditCheckpoint, AuditVerifyResult, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, ProcessMap, ProcessQuery, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
 
 export const ADMIN_ROUTES = [
   'GET /admin/me',
@@ -15,6 +15,7 @@ export const ADMIN_ROUTES = [
   'GET /admin/metrics/kpis',
   'GET /admin/metrics/steps',
   'GET /admin/metrics/transitions',
+  'GET /admin/metrics/process',
   'GET /admin/deployments',
   'GET /metrics',
   'GET /admin/keys',
@@ -43,6 +44,8 @@ export interface AdminClient {
     kpis(query?: KpiQuery): Promise<{ rows: KpiRow[] }>;
     steps(query?: RangeQuery): Promise<{ rows: StepRow[] }>;
     transitions(query?: RangeQuery): Promise<{ rows: TransitionRow[] }>;
+    /** A workflow's process map across its newest runs: activities, directly-follows edges, variants. */
+    process(query: ProcessQuery): Promise<ProcessMap>;
     /** The Prometheus text exposition. */
     prometheus(): Promise<string>;
   };
@@ -95,6 +98,7 @@ export function createAdminClient(options: NormalizedOptions): AdminClient {
       kpis: (query) => get('/admin/metrics/kpis', query as Query),
       steps: (query) => get('/admin/metrics/steps', query as Query),
       transitions: (query) => get('/admin/metrics/transitions', query as Query),
+      process: ({ workflow, ...range }) => get('/admin/metrics/process', { ...(range as Query), workflow }),
       prometheus: () => text('/metrics'),
     },
     deployments: () => get('/admin/deployments'),

@@ -128,6 +128,55 @@ export interface TransitionRow {
   readonly p95_ms: number;
 }
 
+export interface ProcessQuery extends RangeQuery {
+  readonly workflow: string;
+  /** The newest runs the map reads at most (default 5,000). */
+  readonly max_runs?: number;
+}
+
+/** Model calls, tool or API calls, a policy hold, the human wait for approval; start and end bracket each run. */
+export type ActivityKind = 'model' | 'tool' | 'policy_hold' | 'approval' | 'start' | 'end';
+
+export interface ProcessStats {
+  readonly count: number;
+  readonly median_ms: number;
+  readonly p95_ms: number;
+  /** count × median. */
+  readonly total_ms: number;
+}
+
+export interface ProcessNode extends ProcessStats {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: ActivityKind;
+  readonly errors: number;
+}
+
+/** Directly-follows: `target` came next after `source` in a run; times are the gap between them. */
+export interface ProcessEdge extends ProcessStats {
+  readonly source: string;
+  readonly target: string;
+  readonly on_top_path: boolean;
+}
+
+export interface ProcessVariant {
+  readonly path: readonly string[];
+  readonly runs: number;
+  readonly share: number;
+  readonly median_ms: number;
+}
+
+export interface ProcessMap {
+  readonly workflow: string;
+  readonly runs: number;
+  readonly truncated: boolean;
+  /** Ranked by total time (the bottleneck order). */
+  readonly nodes: readonly ProcessNode[];
+  readonly edges: readonly ProcessEdge[];
+  /** Most frequent first. */
+  readonly variants: readonly ProcessVariant[];
+}
+
 export interface KeyInfo {
   readonly id: string;
   readonly tenant: string;

@@ -4,7 +4,7 @@
  * the caller's tenant, or in the one a superadmin names with `x-airlock-tenant` (or `?tenant=`); each such crossing
  * is audited in the target tenant's trail. Another tenant's ids answer 404, exactly as ids that do not exist.
  */
-import { CallFiltersSchema, KpiQuerySchema, exportAudit, parseCheckpoints, parsePublicKey, toChTime } from '@airlock/clickhouse';
+import { CallFiltersSchema, KpiQuerySchema, ProcessQuerySchema, RangeSchema, exportAudit, parseCheckpoints, parsePublicKey, toChTime } from '@airlock/clickhouse';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -37,7 +37,6 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: \`${field}\`: ${issue.message}`, { param: field });
 }
 
-const RangeSchema = z.object({ from: z.string().optional(), to: z.string().optional(), workflow: z.string().optional() }).strict();
 const NewKeySchema = z
   .object({ team: z.string().min(1), user: z.string().min(1), roles: z.array(z.string().min(1)).default(['user']), tenant: z.string().optional() })
   .strict();
@@ -169,6 +168,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   });
   app.get('/admin/metrics/kpis', read, async (request) => ({ rows: await store().metrics.kpis(tenantOf(request), parse(KpiQuerySchema, queryOf(request))) }));
   app.get('/admin/metrics/steps', read, async (request) => ({ rows: await store().metrics.steps(tenantOf(request), parse(RangeSchema, queryOf(request))) }));
+  app.get('/admin/metrics/process', read, async (request) => store().metrics.processMap(tenantOf(request), parse(ProcessQuerySchema, queryOf(request))));
   app.get('/admin/metrics/transitions', read, async (request) => ({ rows: await store().metrics.transitions(tenantOf(request), parse(RangeSchema, queryOf(request))) }));
 
   app.get('/admin/keys', keyAdmin, async (request) => ({ keys: (await keys.list(tenantOf(request))).map(({ hash: _hash, ...k }) => k) }));
