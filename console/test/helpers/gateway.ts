@@ -3,7 +3,7 @@
  * redaction, embedded store) in a temporary folder, with keys of every console role, and one system of record
  * (`crm`, a local stand-in answering JSON) whose writes the default bundle holds for approval.
  */
-import { buildApp, loadConfig } from '@airlock/gateway';
+import { buildApp, loadConfig, resolveConfig } from '@airlock/gateway';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +28,12 @@ export async function startGateway(): Promise<TestGateway> {
   });
   await new Promise<void>((r) => crm.listen(0, '127.0.0.1', r));
   const base = await loadConfig(undefined, { env: { AIRLOCK_ADMIN_KEY: ADMIN_KEY }, cwd: dir });
-  const system = { name: 'crm', baseUrl: `http://127.0.0.1:${(crm.address() as AddressInfo).port}`, methods: new Set(['GET', 'POST']), headers: {} };
-  const config = { ...base, systems: new Map([...base.systems, ['crm', system]]) };
+  // The system comes from a config of its own, resolved as any config file is (its retry defaults included).
+  const { systems } = resolveConfig(
+    { systems: { crm: { base_url: `http://127.0.0.1:${(crm.address() as AddressInfo).port}`, methods: ['GET', 'POST'] } } },
+    { source: 'console test', env: {}, baseDir: dir },
+  );
+  const config = { ...base, systems };
   const app = await buildApp({ config });
   const make = async (role: string) => (await app.airlock.keys.create({ tenant: 'default', team: 'support', user: `${role}-user`, roles: [role] })).plainKey;
   const keys = { admin: await make('admin'), compliance: await make('compliance'), analyst: await make('analyst'), operator: await make('operator'), user: await make('user') };
