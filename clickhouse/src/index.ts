@@ -9,6 +9,7 @@ export { CallFiltersSchema, CallsRepository, toChTime, type CallFilters, type Ca
 export { MetricsRepository, KpiQuerySchema, ProcessQuerySchema, RangeSchema, type KpiQuery, type ProcessQuery, type RangeQuery } from './repositories/metrics.js';
 export { buildProcessMap, type ProcessMap, type ProcessNode, type ProcessEdge, type ProcessVariant, type ProcessEvent, type ActivityKind } from './repositories/process-map.js';
 export { KeysRepository, type StoredKey } from './repositories/keys.js';
+export { ApprovalEventsRepository, FINAL_APPROVAL_EVENTS, type ApprovalEventRow, type NewApprovalEvent, type ApprovalListQuery } from './repositories/approvals.js';
 export { AuditLog, exportAudit, type AuditLogOptions, type VerifyOptions } from './audit/audit-log.js';
 export { entryHash, GENESIS_HASH, type AuditEntry, type AuditEntryInput } from './audit/entry.js';
 export { AuditKeys, parsePublicKey, keyId, type AuditKeyOptions } from './audit/keys.js';

@@ -15,6 +15,7 @@ import { PriceTable } from './pricing.js';
 import type { BodyRow, CallRow, SpanRow } from './records.js';
 import { CallsRepository } from './repositories/calls.js';
 import { KeysRepository } from './repositories/keys.js';
+import { ApprovalEventsRepository } from './repositories/approvals.js';
 import { MetricsRepository } from './repositories/metrics.js';
 import { StoreError } from './errors.js';
 import { TABLES } from './tables.js';
@@ -100,6 +101,8 @@ export interface TraceStore {
   readonly calls: CallsRepository;
   readonly metrics: MetricsRepository;
   readonly keys: KeysRepository;
+  /** The approval event log (held calls). */
+  readonly approvals: ApprovalEventsRepository;
   readonly prices: PriceTable;
   /**
    * Queues a call, its spans and its redacted bodies for writing; never waits, never throws, whatever the rows
@@ -202,6 +205,7 @@ export async function openStore(options: StoreOptions): Promise<TraceStore> {
     calls: new CallsRepository(db),
     metrics: new MetricsRepository(db),
     keys: new KeysRepository(db),
+    approvals: new ApprovalEventsRepository(db),
     prices: PriceTable.load(),
     record(call, spans, body) {
       // The bodies table has no map of its own: the call says which of its body fields had to change.

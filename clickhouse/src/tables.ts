@@ -4,6 +4,7 @@ export const TABLES = {
   spans: 'spans',
   auditLog: 'audit_trail',
   apiKeys: 'api_keys',
+  approvalEvents: 'approval_events',
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 
@@ -23,6 +24,7 @@ export const ROW_IDENTITY: Readonly<Partial<Record<string, RowIdentity>>> = {
   [TABLES.callBodies]: { keys: ['tenant', 'call_id'], probe: 'call_id', probeType: 'String', time: 'received_at' },
   [TABLES.spans]: { keys: ['trace_id', 'span_id'], probe: 'span_id', probeType: 'String', time: 'start_time' },
   [TABLES.auditLog]: { keys: ['tenant', 'seq'], probe: 'seq', probeType: 'UInt64', time: 'at' },
+  [TABLES.approvalEvents]: { keys: ['tenant', 'approval_id', 'event_id'], probe: 'event_id', probeType: 'String' },
 };
 
 /** ClickHouse's DateTime64 text form, in UTC: `2026-11-24 21:15:00.123`. */

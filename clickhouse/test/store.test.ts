@@ -29,7 +29,7 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
     it('migrations are recorded and idempotent', async () => {
       expect(await migrate(store.db)).toEqual([]);
       const names = (await store.db.query<{ name: string }>('SELECT name FROM schema_migrations FINAL ORDER BY version')).map((r) => r.name);
-      expect(names).toEqual(['0001_create_calls', '0002_create_call_bodies', '0003_create_spans', '0004_create_audit_log', '0005_create_api_keys', '0006_create_audit_trail']);
+      expect(names).toEqual(['0001_create_calls', '0002_create_call_bodies', '0003_create_spans', '0004_create_audit_log', '0005_create_api_keys', '0006_create_audit_trail', '0007_create_approval_events']);
     });
 
     it('records calls with spans and bodies, lists them newest first with a cursor, and scopes by tenant', async () => {

@@ -28,6 +28,9 @@ import { OtlpExporter } from './telemetry/otlp.js';
 import { PolicyHolder, loadBundle, type ReloadResult } from './policy/policy-engine.js';
 import { UsageTracker } from './policy/usage.js';
 import { registerV1Routes } from './routes/v1/index.js';
+import { Approvals } from './approvals/service.js';
+import { collect, prepareExecution } from './approvals/hold.js';
+import { reevaluate } from './pipeline/policy.js';
 
 export interface BuildAppOptions {
   readonly config: GatewayConfig;
@@ -53,6 +56,8 @@ declare module 'fastify' {
       readonly keys: KeyStore;
       readonly store: TraceStore | null;
       readonly adminRoutes: readonly AdminRoute[];
+      /** Held calls; null without a store. */
+      readonly approvals: Approvals | null;
       resume(record: SuspendedCall | unknown): Promise<Answer>;
     };
   }
@@ -103,8 +108,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const action = r.ok ? 'policy.reloaded' : 'policy.refused';
     store?.audit.append({ tenant: config.tenant, actor: r.actor, action, subject: r.revision, details: { previous: r.previous, ...(r.error ? { error: r.error.slice(0, 500) } : {}) } });
   };
+  const sealer = new Sealer(config.encryption);
+  const approvals = store ? new Approvals({ store, sealer, config: config.approvals, log: app.log }) : null;
   const deps: StageDeps = {
     config,
+    approvals,
     authenticator: createAuthenticator({ store: keyStore, adminKey: config.adminKey, tenant: config.tenant }),
     providers,
     router,
@@ -118,14 +126,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   };
   if (config.policy?.failOpen) app.log.warn('policy fail_open is on: an engine error lets calls through (logged on each use)');
   if (config.policy?.watch) deps.policy?.watch();
-  const sealer = new Sealer(config.encryption);
   const forwarder = new Forwarder();
   const stageList = (name: 'model' | 'api', declared: Stage[]): Pipeline =>
     new Pipeline(name, options.stages ? options.stages(name, declared) : declared, metrics.stageSeconds, sealer);
   const pipelines = { deps, model: stageList('model', modelStages(deps)), api: stageList('api', apiStages(deps, forwarder)) };
   const resumer = new Resumer(new Map([pipelines.model, pipelines.api].map((p) => [p.name, p])), deps);
+  // An approved call nobody waits for here (async, a caller gone, one reloaded at start) runs from its record.
+  approvals?.register('call', async (state) => {
+    const answer = await resumer.resume(state.record.payload, { prepare: (ctx) => prepareExecution(ctx, state, (c) => reevaluate(c, deps)) });
+    return collect(answer);
+  });
   const adminRoutes: AdminRoute[] = [];
-  app.decorate('airlock', { keys: keyStore, store, adminRoutes, resume: (record: unknown) => resumer.resume(record) });
+  app.decorate('airlock', { keys: keyStore, store, adminRoutes, approvals, resume: (record: unknown) => resumer.resume(record) });
   limitJsonDepth(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -143,7 +155,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(registerApiProxy, pipelines);
   await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null), registered: adminRoutes });
 
+  // Pending approvals are reloaded (and watched) before the gateway takes calls.
+  if (approvals) {
+    app.addHook('onReady', () => approvals.start());
+  }
   app.addHook('onClose', async () => {
+    await approvals?.close();
     await providers.close();
     await forwarder.close();
     await deps.exporter?.close();

@@ -15,6 +15,8 @@ type Tenant = (typeof TENANTS)[number];
 
 interface Fixture {
   readonly tenant: Tenant;
+  /** A held call waiting in this tenant. */
+  readonly approvalId: string;
   readonly callIds: readonly string[];
   readonly runId: string;
   readonly traceId: string;
@@ -34,6 +36,8 @@ interface Probe {
   readonly roles: readonly Role[];
   readonly scope: 'tenant' | 'gateway';
   readonly status: number;
+  /** What a superadmin key (which holds no other role) gets, when that differs from `status`. */
+  readonly superadmin?: number;
   /** The request acting on one tenant's fixture (the caller names that tenant only if it is not its own). */
   request(f: Fixture): Req | Promise<Req>;
   /**
@@ -61,6 +65,49 @@ const sum = (list: Record<string, unknown>[], field: string) => list.reduce((n, 
 const READERS = { roles: ['admin', 'operator', 'analyst', 'compliance'], scope: 'tenant', status: 200 } as const;
 const AUDITORS = { roles: ['admin', 'compliance'], scope: 'tenant', status: 200, foreign: 'none' } as const;
 const SUPERADMINS = { roles: [], scope: 'gateway', status: 200, foreign: 'none' } as const;
+const QUEUE = { roles: ['admin', 'operator', 'compliance', 'approver'], scope: 'tenant', status: 200 } as const;
+
+/** A fresh held call in the tenant, for a decision to act on (each decision ends one). */
+async function heldIn(tenant: Tenant): Promise<string> {
+  const state = await gw.app.airlock.approvals!.create(
+    {
+      tenant,
+      call_id: `call_${tenant}_${Math.random().toString(16).slice(2)}`,
+      trace_id: '0'.repeat(32),
+      kind: 'test',
+      api: 'openai.chat',
+      shape: 'openai',
+      stream: false,
+      mode: 'async',
+      requester: { key_id: 'requester-key', team: 'platform', user: 'requester' },
+      workflow: { id: `wf-${tenant}`, run: `run-${tenant}`, step: 'pay' },
+      reason: 'a test hold',
+      approver_role: 'approver',
+      quorum: 1,
+      expires_in_s: 3600,
+      editable: false,
+      policy_revision: 'test',
+      request_sha256: '0'.repeat(64),
+      view: {},
+      arguments: null,
+      callback_url: null,
+      payload: null,
+    },
+    'test',
+  );
+  return state.id;
+}
+
+/** A decision: only approvers decide; a superadmin without the approver role may not (it is no licence to approve). */
+const decision = (verb: 'approve' | 'reject'): Probe => ({
+  roles: ['approver'],
+  scope: 'tenant',
+  status: 200,
+  superadmin: 403,
+  foreign: 'ids',
+  request: async (f) => ({ method: 'POST', path: `/admin/approvals/${await heldIn(f.tenant)}/${verb}`, body: { reason: 'matrix' } }),
+  check: (b) => expect(b).toMatchObject({ status: verb === 'approve' ? 'approved' : 'rejected' }),
+});
 
 /** Every admin route the gateway has; a new one makes this table incomplete and the suite red. */
 const MATRIX: Record<string, Probe> = {
@@ -214,6 +261,29 @@ const MATRIX: Record<string, Probe> = {
   'GET /admin/policies': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/admin/policies' }), check: (b) => expect(b.revision).toMatch(/^[0-9a-f]{64}$/) },
   'POST /admin/policies/reload': { ...SUPERADMINS, request: () => ({ method: 'POST', path: '/admin/policies/reload' }), check: (b) => expect(b.changed).toBe(false) },
   'GET /admin/deployments': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/admin/deployments' }), check: (b) => expect(rows(b, 'deployments').length).toBeGreaterThan(0) },
+  'GET /admin/approvals': {
+    ...QUEUE,
+    foreign: 'none',
+    request: () => ({ method: 'GET', path: '/admin/approvals?limit=500' }),
+    check: (b, f) => {
+      expect(rows(b, 'approvals').map((a) => a.approval_id)).toContain(f.approvalId);
+      for (const a of rows(b, 'approvals')) expect(a.tenant).toBe(f.tenant);
+    },
+  },
+  'GET /admin/approvals/:id': {
+    ...QUEUE,
+    foreign: 'ids',
+    request: (f) => ({ method: 'GET', path: `/admin/approvals/${f.approvalId}` }),
+    check: (b, f) => expect(b).toMatchObject({ approval_id: f.approvalId, tenant: f.tenant, status: 'pending' }),
+  },
+  'GET /admin/approvals/stream': {
+    ...QUEUE,
+    foreign: 'none',
+    request: () => ({ method: 'GET', path: '/admin/approvals/stream?max_ms=100' }),
+    check: (b) => expect(b.text).toContain(': connected'),
+  },
+  'POST /admin/approvals/:id/approve': decision('approve'),
+  'POST /admin/approvals/:id/reject': decision('reject'),
   'GET /metrics': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/metrics' }), check: (b) => expect(b.text).toContain('airlock_requests_total') },
 };
 
@@ -254,7 +324,7 @@ async function seed(tenant: Tenant): Promise<Fixture> {
   await new Promise((r) => setTimeout(r, 50));
   await gw.app.airlock.store!.writer.flush();
   const found = await gw.app.airlock.store!.calls.get(tenant, callIds[0]!);
-  return { tenant, callIds, runId: `run-${tenant}`, traceId: String(found!.call.trace_id), steps };
+  return { tenant, callIds, runId: `run-${tenant}`, traceId: String(found!.call.trace_id), steps, approvalId: await heldIn(tenant) };
 }
 
 beforeAll(async () => {
@@ -263,6 +333,7 @@ beforeAll(async () => {
     models: { 'demo-1': { deployments: [{ provider: 'demo', model: 'demo-1' }] } },
     store: { kind: 'embedded', path: 'clickhouse' },
     policy: { watch: false },
+    approvals: { settle_ms: 10, poll_ms: 100 },
   });
   for (const tenant of TENANTS) {
     for (const role of ROLES) {
@@ -323,7 +394,8 @@ describe('the admin access matrix', () => {
         const superadmin = role === SUPERADMIN_ROLE;
         const allowed = superadmin || probe.roles.includes(role);
         const key = keyOf(HOME, role);
-        const refused = allowed ? probe.status : 403;
+        const granted = superadmin ? (probe.superadmin ?? probe.status) : probe.status;
+        const refused = allowed ? granted : 403;
 
         await checked(`${role}, revoked key`, own, await send(await probe.request(own), revoked.get(role)), 401);
         await checked(`${role}, own tenant`, own, await send(await probe.request(own), key), refused);
@@ -335,7 +407,7 @@ describe('the admin access matrix', () => {
         if (probe.foreign === 'ids') await checked(`${role}, another tenant's ids`, other, await send(await probe.request(other), key), allowed ? 404 : 403);
         if (probe.foreign === 'body') await checked(`${role}, another tenant in the body`, other, await send(await probe.request(other), key), superadmin ? probe.status : 403);
         // Naming another tenant: only a superadmin crosses, and then it sees that tenant's things, not its own.
-        await checked(`${role}, naming another tenant`, other, await send(await probe.request(other), key, OTHER), superadmin ? probe.status : 403);
+        await checked(`${role}, naming another tenant`, other, await send(await probe.request(other), key, OTHER), superadmin ? granted : 403);
       }
       expect(failures).toEqual([]);
     });

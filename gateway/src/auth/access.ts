@@ -12,9 +12,11 @@ import type { Principal } from './principal.js';
 
 export const SUPERADMIN_ROLE = 'superadmin';
 export const ADMIN_ROLE = 'admin';
+/** Decides held calls (approvals/): a decision names the role its approvers must hold, `approver` by default. */
+export const APPROVER_ROLE = 'approver';
 
 /** The roles the admin API knows. Keys may carry other roles too: policies see every role a key holds. */
-export const ROLES = [SUPERADMIN_ROLE, ADMIN_ROLE, 'operator', 'analyst', 'compliance', 'user'] as const;
+export const ROLES = [SUPERADMIN_ROLE, ADMIN_ROLE, 'operator', 'analyst', 'compliance', APPROVER_ROLE, 'user'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Access {
@@ -31,6 +33,13 @@ export const ACCESS = {
   keys: { scope: 'tenant', roles: [ADMIN_ROLE] },
   audit: { scope: 'tenant', roles: [ADMIN_ROLE, 'compliance'] },
   gateway: { scope: 'gateway', roles: [] },
+  /** The approval queue and its held calls (redacted). */
+  approvals: { scope: 'tenant', roles: [ADMIN_ROLE, 'operator', 'compliance', APPROVER_ROLE] },
+  /**
+   * Deciding: an approver key, which must also hold the role the decision names (checked per approval). A
+   * superadmin passes this gate but decides only with that role too: crossing tenants is no licence to approve.
+   */
+  decide: { scope: 'tenant', roles: [APPROVER_ROLE] },
 } as const satisfies Record<string, Access>;
 
 export const TENANT_HEADER = 'x-airlock-tenant';

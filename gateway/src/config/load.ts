@@ -64,6 +64,19 @@ export interface GatewayConfig {
   readonly adminKey: string | undefined;
   /** The key that seals suspended calls (pipeline/sealed.ts): AIRLOCK_ENCRYPTION_KEY, else a key file. */
   readonly encryption: { readonly key: string | undefined; readonly file: string };
+  readonly approvals: ApprovalsConfig;
+}
+
+export interface ApprovalsConfig {
+  readonly maxWaitMs: number;
+  readonly keepaliveMs: number;
+  readonly pollMs: number;
+  readonly settleMs: number;
+  readonly leaseMs: number;
+  readonly callbackHosts: readonly string[];
+  readonly callbackSecret: string | undefined;
+  /** Approver role → the webhook told of its approvals. */
+  readonly notify: ReadonlyMap<string, { readonly url: string; readonly secret: string }>;
 }
 
 export class ConfigError extends Error {
@@ -228,6 +241,27 @@ export function resolveConfig(
     }
   }
 
+  const a = file.approvals;
+  const callbackSecret = a.callback_secret_env ? options.env[a.callback_secret_env] : undefined;
+  if (a.callback_secret_env && !callbackSecret) problems.push(`approvals.callback_secret_env: environment variable ${a.callback_secret_env} is not set`);
+  if (a.callback_hosts.length && !callbackSecret) problems.push('approvals.callback_hosts: callbacks are signed; set callback_secret_env');
+  const notify = new Map<string, { url: string; secret: string }>();
+  for (const [role, hook] of Object.entries(a.notify)) {
+    const secret = options.env[hook.secret_env];
+    if (!secret) problems.push(`approvals.notify.${role}.secret_env: environment variable ${hook.secret_env} is not set`);
+    else notify.set(role, { url: hook.url, secret });
+  }
+  const approvals: ApprovalsConfig = {
+    maxWaitMs: a.max_wait_ms,
+    keepaliveMs: a.keepalive_ms,
+    pollMs: a.poll_ms,
+    settleMs: a.settle_ms,
+    leaseMs: a.lease_ms,
+    callbackHosts: a.callback_hosts.map((h) => h.toLowerCase()),
+    callbackSecret,
+    notify,
+  };
+
   if (problems.length) throw new ConfigError(options.source, problems);
   const keysFile = isAbsolute(file.keys.file) ? file.keys.file : resolve(options.baseDir, file.keys.file);
   const policy = file.policy.enabled
@@ -252,6 +286,7 @@ export function resolveConfig(
     otlpEndpoint: options.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tenant: file.keys.tenant,
     adminKey: options.env.AIRLOCK_ADMIN_KEY || undefined,
+    approvals,
     encryption: {
       key: encryptionKey,
       file: options.env.AIRLOCK_ENCRYPTION_KEY_FILE ? resolve(options.baseDir, options.env.AIRLOCK_ENCRYPTION_KEY_FILE) : join(dirname(keysFile), 'encryption.key'),

@@ -206,6 +206,28 @@ export const ConfigFileSchema = z
       })
       .strict()
       .default({ enabled: true, fail_open: false, watch: true, max_steps: 200_000, refused_tool_calls: 'strip' }),
+    approvals: z
+      .object({
+        /** How long a `wait`-mode caller is held before a 408 that names the approval (it goes on; collect it later). */
+        max_wait_ms: z.number().int().positive().max(3_600_000).default(120_000),
+        /** A streaming caller held longer than this gets its headers and an SSE comment this often, so proxies keep it open. */
+        keepalive_ms: z.number().int().positive().default(10_000),
+        /** How often each gateway reads the approval event log for decisions taken on other replicas. */
+        poll_ms: z.number().int().positive().default(500),
+        /** How long a gateway waits after appending a vote or a claim before it reads who won (see README). */
+        settle_ms: z.number().int().nonnegative().default(250),
+        /** An executing gateway renews its claim within this; a claim not renewed in time is taken over. */
+        lease_ms: z.number().int().positive().default(30_000),
+        /** Hosts `x-airlock-callback-url` may name (exact host names, or `*.domain`); empty: no callbacks. */
+        callback_hosts: z.array(z.string().min(1)).default([]),
+        /** The environment variable holding the secret callbacks are signed with. */
+        callback_secret_env: envName.optional(),
+        /** Per approver role: a webhook told of each approval that role must decide, and of its outcome. */
+        notify: z.record(z.string().min(1), z.object({ url: z.url(), secret_env: envName }).strict()).default({}),
+      })
+      .strict()
+      .default({ max_wait_ms: 120_000, keepalive_ms: 10_000, poll_ms: 500, settle_ms: 250, lease_ms: 30_000, callback_hosts: [], notify: {} })
+      .describe('Held calls (issue 13): how long callers wait, how replicas agree, where outcomes are sent'),
     retention: z
       .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
       .strict()

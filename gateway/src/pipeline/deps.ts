@@ -7,6 +7,7 @@ import type { Router } from '../routing/router.js';
 import type { OtlpExporter } from '../telemetry/otlp.js';
 import type { PolicyHolder } from '../policy/policy-engine.js';
 import type { UsageTracker } from '../policy/usage.js';
+import type { Approvals } from '../approvals/service.js';
 
 /** What stages may use: injected once when the app is built, never imported as singletons. */
 export interface StageDeps {
@@ -22,6 +23,8 @@ export interface StageDeps {
   /** The live policy bundle; null when policies are disabled. */
   readonly policy: PolicyHolder | null;
   readonly usage: UsageTracker;
+  /** Held calls (approvals/): null without a store, where a hold stays a 403. */
+  readonly approvals: Approvals | null;
   /** Structured log lines (the server's logger). */
   readonly log: { warn(details: object, message: string): void };
 }

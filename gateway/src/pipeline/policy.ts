@@ -1,8 +1,9 @@
 /**
  * Asks the live bundle for `data.airlock.decision` before anything leaves (`input.phase = "request"`), and applies
- * it: deny → 403 with the reasons; hold → 403 "requires approval" (until the approvals flow lands); route → the
- * served model; redact → the redaction plan; labels → the trace. The answer then meets the response phase
- * (response-policy.ts): each tool call the model returns is decided before the agent sees it. An engine error, a timeout or a malformed decision denies (fail closed) unless
+ * it: deny → 403 with the reasons; hold → the call waits for its approvers (approvals/hold.ts; a 403 "requires
+ * approval" when the gateway has no store to hold it in); route → the served model; redact → the redaction plan;
+ * labels → the trace. The answer then meets the response phase (response-policy.ts): each tool call the model
+ * returns is decided before the agent sees it. An engine error, a timeout or a malformed decision denies (fail closed) unless
  * the config says fail_open, which is logged on every use. The PII counts it sees come from the scan stage.
  */
 import { hash } from 'node:crypto';
@@ -12,12 +13,14 @@ import { GatewayError } from '../errors.js';
 import type { EntityType } from '../redaction/index.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
+import { holdCall } from '../approvals/hold.js';
+import type { Approvals } from '../approvals/service.js';
 import { buildPolicyInput } from './policy-input.js';
 import { routeFor } from './resolve.js';
 import { responsePhase } from './response-policy.js';
 import type { Next, Stage } from './stage.js';
 
-export type PolicyDeps = Pick<StageDeps, 'config' | 'policy' | 'store' | 'usage' | 'log'>;
+export type PolicyDeps = Pick<StageDeps, 'config' | 'policy' | 'store' | 'usage' | 'log'> & { readonly approvals?: Approvals | null };
 
 export interface Evaluation {
   readonly decision: PolicyDecision;
@@ -56,9 +59,27 @@ export function verdictOf(decision: PolicyDecision): { kind: 'allow' | 'deny' | 
   return { kind, reasons };
 }
 
-/** Evaluates and applies the decision; throws to refuse. */
-function decide(ctx: CallContext, deps: PolicyDeps): void {
-  if (!deps.policy || !ctx.principal) return;
+/**
+ * The bundle asked again about a call about to run after its approval (approvals/hold.ts): the decision's kind and
+ * reasons, audited, applied to nothing else.
+ */
+export function reevaluate(ctx: CallContext, deps: PolicyDeps): { kind: 'allow' | 'deny' | 'hold'; reasons: string[] } {
+  if (!deps.policy || !ctx.principal) return { kind: 'allow', reasons: [] };
+  const { decision, inputHash } = evaluate(buildPolicyInput(ctx, deps), deps);
+  const { kind, reasons } = verdictOf(decision);
+  deps.store?.audit.append({
+    tenant: ctx.principal.tenant,
+    actor: 'airlock',
+    action: 'policy.reevaluated',
+    subject: ctx.id,
+    details: { phase: 'request', decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, approval: ctx.labels['approval.id'] ?? null },
+  });
+  return { kind, reasons };
+}
+
+/** Evaluates and applies the decision; throws to refuse; gives back a hold for the approval flow. */
+function decide(ctx: CallContext, deps: PolicyDeps): PolicyDecision['hold'] {
+  if (!deps.policy || !ctx.principal) return null;
   const input = buildPolicyInput(ctx, deps);
   ctx.policyInput = input;
   const { decision, inputHash, ms, error } = evaluate(input, deps);
@@ -77,7 +98,7 @@ function decide(ctx: CallContext, deps: PolicyDeps): void {
     details: { phase: 'request', decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, engine_ms: Number(ms.toFixed(3)) },
   });
   if (kind === 'deny') throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: ${reasons.join('; ')}`);
-  if (kind === 'hold') {
+  if (kind === 'hold' && !deps.approvals) {
     const h = decision.hold!;
     throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: ${h.reason} (approver role: ${h.approver_role}, quorum ${h.quorum}).`);
   }
@@ -99,13 +120,19 @@ function decide(ctx: CallContext, deps: PolicyDeps): void {
       onUnsafeStream: decision.redact.on_unsafe_stream ?? deps.config.redaction?.plan.onUnsafeStream ?? 'block',
     };
   }
+  // A held call keeps the route and the redaction its decision chose: they apply when it runs.
+  return kind === 'hold' ? decision.hold : null;
 }
 
 export function policyStage(deps: PolicyDeps): Stage {
   return {
     id: 'policy',
     run(ctx: CallContext, next: Next) {
-      decide(ctx, deps);
+      const hold = decide(ctx, deps);
+      if (hold && deps.approvals) {
+        // Held: the rest of the call (and its answer's response phase) runs once approved.
+        return holdCall(ctx, hold, () => responsePhase(ctx, deps, next()), { ...deps, approvals: deps.approvals }, (c) => reevaluate(c, deps));
+      }
       return responsePhase(ctx, deps, next());
     },
     // A call resumed elsewhere was decided there: its answer still meets the response phase.

@@ -79,7 +79,8 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
   const usage = o?.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
   const servedModel = o?.servedModel ?? ctx.deployment?.upstreamModel ?? '';
   const model = ctx.model?.name ?? requestedModel;
-  const traceId = w?.traceId ?? hex(16);
+  // A held call's trace id is chosen when it is held, so the approval's spans and the call's share one trace.
+  const traceId = w?.traceId ?? ctx.labels['approval.trace_id'] ?? hex(16);
   const rootSpanId = hex(8);
   const operation = OPERATION[ctx.api];
   const servedCost = servedModel ? options.prices.costMicros(servedModel, usage) : 0;
@@ -120,7 +121,7 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
     decision_reasons: (ctx.decision?.reasons ?? []).map(scrub),
     policy_revision: ctx.decision?.revision ?? '',
     pii_counts: { ...ctx.pii },
-    approval_id: '',
+    approval_id: ctx.labels['approval.id'] ?? '',
     // Counted by the gateway's tokenizer because the upstream reported no usage.
     labels: o?.usageEstimated ? { ...labels, 'airlock.usage': 'estimated' } : labels,
   };

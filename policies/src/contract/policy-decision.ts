@@ -13,6 +13,7 @@ export const HoldSchema = z
     approver_role: z.string().min(1),
     quorum: z.number().int().min(1).default(1),
     expires_in_s: z.number().int().positive().default(3600),
+    editable: z.boolean().default(false).describe('Approvers may change the held call\'s arguments (the edit is shown and audited)'),
   })
   .strict();
 

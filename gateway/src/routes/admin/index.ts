@@ -15,6 +15,7 @@ import { GatewayError } from '../../errors.js';
 import type { StageDeps } from '../../pipeline/deps.js';
 import { compileRegoBundle, type DecisionEngine } from '../../policy/policy-engine.js';
 import { fromJSON } from '@airlock/policies';
+import { registerApprovalRoutes } from './approvals.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -232,6 +233,15 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
       // The bundle failed on this input (a runtime error, the step limit): an answer about the policy, with its location.
       return reply.code(422).send({ error: { message: `policy evaluation failed: ${(error as Error).message}`, type: 'invalid_request_error', code: 'GW_ERR_INVALID_REQUEST', param: 'input' }, revision });
     }
+  });
+
+  registerApprovalRoutes(app, {
+    approvals: () => {
+      if (!deps.approvals) throw new GatewayError('GW_ERR_NOT_FOUND', 'No approvals: this gateway has no store (store.kind is none).');
+      return deps.approvals;
+    },
+    parse,
+    queryOf,
   });
 
   app.get('/admin/audit/verify', audit, async (request) => {

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiFormat } from '../../contracts/api.js';
 import { ingress, type CallInit, type RouteDeps } from '../ingress.js';
+import { approvalStatus } from './approvals.js';
 import { listModels } from './models.js';
 import { ingestTraces } from './traces.js';
 
@@ -21,6 +22,7 @@ export async function registerV1Routes(app: FastifyInstance, options: RouteDeps)
   app.post('/v1/embeddings', { config: openai }, modelRoute(options, 'openai.embeddings'));
   app.post('/v1/messages', { config: anthropic }, modelRoute(options, 'anthropic.messages'));
   app.get('/v1/models', { config: openai }, listModels(options));
+  app.get('/v1/approvals/:id', { config: openai }, approvalStatus(options));
   // Only the OTLP route reads protobuf: a model route sent one still answers 415.
   await app.register(async (otlp) => {
     otlp.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

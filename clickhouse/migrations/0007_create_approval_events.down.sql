@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS approval_events
