@@ -3,7 +3,7 @@
  * callers and real HTTP approvers: wait and async modes, buffered and streamed; quorum; who may decide (self, role,
  * tenant); edits; re-evaluation at execution; expiry; the signed callback; bad input that changes nothing.
  */
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,39 +13,10 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/approvals/webhook.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
+import { APPROVALS_BUNDLE as FIXTURE } from './helpers/approvals.js';
 import { ADMIN_KEY, fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
 
-const BUNDLE = `package airlock
-
-import rego.v1
-
-decision := {"allow": count(deny) == 0, "deny": sort(deny), "hold": hold, "redact": null, "route": null, "labels": {}}
-
-deny contains "the books are frozen" if data.frozen == true
-
-step := object.get(input.workflow, "step", "")
-
-needs_hold if startswith(step, "pay")
-
-needs_hold if {
-	input.call.api == "http"
-	input.call.target.method != "GET"
-}
-
-default hold := null
-
-hold := {
-	"reason": sprintf("%s needs a human", [object.get({"": "a write"}, step, step)]),
-	"approver_role": object.get(data.roles, step, "approver"),
-	"quorum": object.get(data.quorum, step, 1),
-	"expires_in_s": object.get(data.expiry, step, 3600),
-	"editable": input.call.api == "http",
-} if {
-	count(deny) == 0
-	needs_hold
-}
-`;
-const DATA = { frozen: false, quorum: { 'pay-big': 2 }, expiry: { 'pay-quick': 1 }, roles: { 'pay-finance': 'finance' } };
+const DATA = JSON.parse(await readFile(join(FIXTURE, 'data.json'), 'utf8')) as Record<string, unknown>;
 const CALLBACK_SECRET = 'whsec_approvals_test';
 
 let upstream: FakeUpstream;
@@ -66,8 +37,7 @@ beforeAll(async () => {
   upstream = await startFakeUpstream();
   upstream.setEventDelay(1);
   bundleDir = await mkdtemp(join(tmpdir(), 'airlock-approvals-bundle-'));
-  await writeFile(join(bundleDir, 'decision.rego'), BUNDLE);
-  await writeFile(join(bundleDir, 'data.json'), JSON.stringify(DATA));
+  await cp(FIXTURE, bundleDir, { recursive: true });
   crm = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c));

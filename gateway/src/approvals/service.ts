@@ -371,7 +371,8 @@ export class Approvals {
       const executor = this.#executors.get(state.record.kind);
       if (!executor) return;
       const decided = serverMs(state.decided_at!);
-      const free = state.claim ? state.claim.lease_until_ms < now : orphaned(decided) || !this.#anyWaiterPossible(state, now);
+      // The holding process runs it (its caller may be connected to it); any other once a lease passed unclaimed.
+      const free = state.claim ? state.claim.lease_until_ms < now : orphaned(decided);
       if (!free) return;
       // In the background: a long answer must not stop this process from watching the others.
       this.#executing.add(state.id);
@@ -403,11 +404,6 @@ export class Approvals {
       stop();
       this.#executing.delete(state.id);
     }
-  }
-
-  /** A wait-mode caller may still be connected to the process that holds it (it runs the call then). */
-  #anyWaiterPossible(state: ApprovalState, now: number): boolean {
-    return state.record.mode === 'wait' && now - serverMs(state.requested_at) < this.#deps.config.maxWaitMs;
   }
 
   #wake(state: ApprovalState): void {
