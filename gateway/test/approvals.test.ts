@@ -18,6 +18,7 @@ import { ADMIN_KEY, fakeUpstreamConfig, startGateway, type TestGateway } from '.
 
 const DATA = JSON.parse(await readFile(join(FIXTURE, 'data.json'), 'utf8')) as Record<string, unknown>;
 const CALLBACK_SECRET = 'whsec_approvals_test';
+const NOTIFY_SECRET = 'whsec_finance_group';
 
 let upstream: FakeUpstream;
 let gw: TestGateway;
@@ -57,15 +58,24 @@ beforeAll(async () => {
   });
   const crmUrl = await listen(crm);
   await listen(hooks);
+  hookSeen = [];
   gw = await startGateway(
     {
       ...fakeUpstreamConfig(upstream),
       systems: { crm: { base_url: `${crmUrl}/base`, methods: ['GET', 'POST'] } },
       store: { kind: 'embedded', path: 'clickhouse' },
       policy: { bundle: bundleDir, watch: false },
-      approvals: { poll_ms: 100, settle_ms: 30, keepalive_ms: 400, max_wait_ms: 15_000, callback_hosts: ['127.0.0.1'], callback_secret_env: 'CB_SECRET' },
+      approvals: {
+        poll_ms: 100,
+        settle_ms: 30,
+        keepalive_ms: 400,
+        max_wait_ms: 15_000,
+        callback_hosts: ['127.0.0.1'],
+        callback_secret_env: 'CB_SECRET',
+        notify: { finance: { url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/finance`, secret_env: 'NOTIFY_SECRET' } },
+      },
     },
-    { env: { CB_SECRET: CALLBACK_SECRET } },
+    { env: { CB_SECRET: CALLBACK_SECRET, NOTIFY_SECRET } },
   );
   const make = async (name: string, roles: string[], tenant = 'default', user = name) => (keys[name] = (await gw.keyStore.create({ tenant, team: 'ops', user, roles })).plainKey);
   await make('alice', ['approver']);
@@ -157,10 +167,15 @@ describe('wait mode', () => {
     expect((await decide(String(a1.approval_id), keys.alice!, 'reject', { reason: 'no refunds on Fridays' })).status).toBe(200);
     expect(await buffered).toMatchObject({ status: 403, message: expect.stringContaining('no refunds on Fridays') });
 
-    const streamed = failure(anthropic(step('pay-reject-2')).messages.create({ model: 'claude-test', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'refund all' }] }));
+    // Rejected before the keep-alive: a 403; after it (the headers are gone): an error event. The SDK throws either way.
+    const streamed = failure(
+      (async () => {
+        for await (const _event of await anthropic(step('pay-reject-2')).messages.create({ model: 'claude-test', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'refund all' }] })) void _event;
+      })(),
+    );
     const a2 = await pendingFor('pay-reject-2');
     expect((await decide(String(a2.approval_id), keys.alice!, 'reject', { reason: 'still no' })).status).toBe(200);
-    expect(await streamed).toMatchObject({ status: 403, error: { type: 'error', error: { type: 'permission_error' } } });
+    expect(await streamed).toMatchObject({ error: { type: 'error', error: { type: 'permission_error', message: expect.stringContaining('still no') } } });
   });
 
   it('Anthropic SDK, streamed and approved: the answer streams as Anthropic events', async () => {
@@ -398,5 +413,83 @@ describe('bad input changes nothing', () => {
     expect((rejectedOnly.body.approvals as unknown[]).length).toBeGreaterThan(0);
     const byWorkflow = await admin('GET', '/admin/approvals?workflow=nothing-like-it', keys.alice!);
     expect(byWorkflow.body.approvals).toEqual([]);
+  });
+});
+
+describe('telling people', () => {
+  it('the approver group\'s webhook is told of a new approval, signed with its own secret', async () => {
+    const before = hookSeen.length;
+    const id = await held('pay-finance');
+    let got: { headers: IncomingHttpHeaders; body: string } | undefined;
+    for (let i = 0; i < 50 && !got; i++) {
+      got = hookSeen.slice(before).find((h) => h.body.includes(id));
+      if (!got) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(verifyWebhook(got!.body, got!.headers as Record<string, string>, NOTIFY_SECRET)).toMatchObject({ type: 'approval.requested', approval: { approval_id: id, approver_role: 'finance' } });
+  });
+
+  it('the SSE stream shows the tenant\'s changes live, and another tenant\'s stream does not', async () => {
+    const events: string[] = [];
+    const foreign: string[] = [];
+    const read = async (key: string, into: string[]) => {
+      const res = await fetch(`${gw.url}/admin/approvals/stream?max_ms=3000`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        into.push(Buffer.from(value).toString());
+      }
+    };
+    const streams = Promise.all([read(keys.alice!, events), read(keys.mallory!, foreign)]);
+    await new Promise((r) => setTimeout(r, 200));
+    const id = await held('pay-sse');
+    await decide(id, keys.alice!, 'reject', { reason: 'seen live' });
+    await streams;
+    const text = events.join('');
+    expect(text).toContain(`"approval_id":"${id}"`);
+    expect(text).toMatch(/"change":"requested"/);
+    expect(text).toMatch(/"change":"vote"/);
+    expect(foreign.join('')).not.toContain(id);
+  });
+
+  it('the call\'s trace holds the approval\'s spans: the wait apart from the model call', async () => {
+    const pending = fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/json', ...step('pay-trace') },
+      body: JSON.stringify(chatBody('trace me')),
+    });
+    const a = await pendingFor('pay-trace');
+    await new Promise((r) => setTimeout(r, 200));
+    await decide(String(a.approval_id), keys.alice!, 'approve');
+    const res = await pending;
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    await gw.app.airlock.store!.writer.flush();
+    const { call } = (await admin('GET', `/admin/calls/${String(a.call_id)}`, ADMIN_KEY)).body as { call: { trace_id: string; approval_id: string } };
+    expect(call.approval_id).toBe(a.approval_id);
+    const trace = (await admin('GET', `/admin/traces/${call.trace_id}`, ADMIN_KEY)).body as { spans: { name: string; duration_ms: number }[] };
+    const names = trace.spans.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['approval.requested', 'approval.vote', 'approval.wait', 'approval.claimed', 'approval.executed']));
+    expect(trace.spans.find((s) => s.name === 'approval.wait')!.duration_ms).toBeGreaterThanOrEqual(150);
+  });
+
+  it('a caller that went away sends the request again with x-airlock-approval-id and gets the result, run once', async () => {
+    const before = upstream.requests.length;
+    const controller = new AbortController();
+    const body = JSON.stringify(chatBody('reconnect'));
+    const headers = { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/json', ...step('pay-reconnect') };
+    const gone = fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers, body, signal: controller.signal }).catch((e: unknown) => e);
+    const a = await pendingFor('pay-reconnect');
+    controller.abort();
+    await gone;
+    await decide(String(a.approval_id), keys.alice!, 'approve');
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'x-airlock-approval-id': String(a.approval_id) }, body });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { choices: unknown[] }).choices).toHaveLength(1);
+    expect(upstream.requests.length).toBe(before + 1);
+    // Another request under that id is refused: an approval is bound to the request it was granted for.
+    const other = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'x-airlock-approval-id': String(a.approval_id) }, body: JSON.stringify(chatBody('something else')) });
+    expect(other.status).toBe(409);
   });
 });

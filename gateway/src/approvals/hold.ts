@@ -24,7 +24,7 @@ import type { CallContext } from '../pipeline/call-context.js';
 import { failCall } from '../pipeline/call-error.js';
 import type { StageDeps } from '../pipeline/deps.js';
 import { isPending, type Answer, type Next } from '../pipeline/stage.js';
-import { suspend } from '../pipeline/suspend.js';
+import { canonical, suspend } from '../pipeline/suspend.js';
 import type { ApprovalResult, Approvals } from './service.js';
 import { FINAL_STATUSES, type ApprovalState } from './state.js';
 import { checkCallbackUrl } from './webhook.js';
@@ -40,15 +40,6 @@ export type HoldDeps = Pick<StageDeps, 'config' | 'policy' | 'usage' | 'log'> & 
 
 /** A re-evaluation of the bundle on the call as it will run: what the policy stage exports for it. */
 export type Reevaluate = (ctx: CallContext) => { kind: 'allow' | 'deny' | 'hold'; reasons: readonly string[] };
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** An API call's JSON object body: its arguments, the part an approver may edit. Null for anything else. */
 function argumentsOf(ctx: CallContext): Record<string, unknown> | null {

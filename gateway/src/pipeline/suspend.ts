@@ -127,7 +127,7 @@ function planFromJson(json: z.infer<typeof ChosenPlanSchema>): ChosenPlan {
 }
 
 /** Key-sorted JSON: what the seal binds must not depend on the order a store gives keys back in. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
