@@ -44,10 +44,11 @@ const menu = async (page: Page): Promise<string[]> => page.getByRole('navigation
  * 1,100 ms to approve before the run goes on. The third needs no booking. Runs go in parallel, as they would.
  */
 async function seedLoanApprovals(): Promise<void> {
+  // Async approval mode: the held write answers 202 at once instead of keeping the connection until a human decides.
   const send = (run: string, step: string, path: string, body: unknown) =>
     fetch(`${gw.url}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${gw.keys.user}`, 'content-type': 'application/json', 'x-airlock-workflow': 'loan-approval', 'x-airlock-run': run, 'x-airlock-step': step },
+      headers: { authorization: `Bearer ${gw.keys.user}`, 'content-type': 'application/json', 'x-airlock-approval-mode': 'async', 'x-airlock-workflow': 'loan-approval', 'x-airlock-run': run, 'x-airlock-step': step },
       body: JSON.stringify(body),
     }).then((r) => r.status);
   const chat = (run: string, step: string) => send(run, step, '/v1/chat/completions', { model: 'demo-1', messages: [{ role: 'user', content: `${step} for ${run}` }] });
