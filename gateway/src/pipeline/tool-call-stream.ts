@@ -7,8 +7,9 @@
  * promised tool calls becomes a plain stop when none is left. A decision that waits (an approval) holds the rest
  * of the stream behind it, with SSE comments to keep the connection alive.
  *
- * Until the first tool call appears, events are passed on without being parsed: an answer that calls no tool
- * costs a scan for a marker string per event.
+ * Until the first tool call appears, the stream passes through as it came, chunk by chunk, unparsed: an answer
+ * that calls no tool costs a scan for a marker string per chunk. Nothing before the first tool call is changed, so
+ * the positions and sequence numbers to renumber from are the first parsed event's own.
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ApiFormat } from '../contracts/api.js';
@@ -81,10 +82,12 @@ class Positions {
   take(): number {
     return this.#next++;
   }
-  /** Before the first tool call, events pass unparsed at their own positions. */
-  passed(data: string, field: RegExp): void {
-    const m = field.exec(data);
-    if (m) this.#next = Math.max(this.#next, Number(m[1]) + 1);
+  #started = false;
+  /** The first parsed event's position: everything before it passed unchanged, at its own. */
+  start(index: number | undefined): void {
+    if (this.#started || index === undefined) return;
+    this.#started = true;
+    this.#next = index;
   }
 }
 
@@ -93,12 +96,20 @@ interface FormatGate {
   event(e: SseEvent, json: Json | null): Out;
   /** The stream ended: calls still open are decided. */
   end(): Out;
-  /** Text went by unparsed (before the first tool call). */
-  sawText(e: SseEvent): void;
+}
+
+/** Text in a Chat chunk that went by unparsed: a non-empty `"content":"…"`. */
+function carriesText(chunk: Buffer | string): boolean {
+  const key = '"content":"';
+  for (let i = chunk.indexOf(key); i >= 0; i = chunk.indexOf(key, i + key.length)) {
+    const after = typeof chunk === 'string' ? chunk.charCodeAt(i + key.length) : chunk[i + key.length];
+    if (after !== 0x22) return true;
+  }
+  return false;
 }
 
 /** Chat Completions: tool calls are deltas of `choices[].delta.tool_calls[]`, one index after the other. */
-function chatGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
+function chatGate(decide: DecideToolCall, mode: RefusalMode, textBefore: () => boolean): FormatGate {
   interface Open {
     id: string;
     type: string;
@@ -116,7 +127,7 @@ function chatGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   let top: Json = {};
   const choice = (i: number): Choice => {
     let c = choices.get(i);
-    if (!c) choices.set(i, (c = { open: null, sent: 0, notices: [], text: false }));
+    if (!c) choices.set(i, (c = { open: null, sent: 0, notices: [], text: textBefore() }));
     return c;
   };
   const chunk = (ci: number, delta: Json): string => sseFrame({ ...top, choices: [{ index: ci, delta, logprobs: null, finish_reason: null }] });
@@ -140,10 +151,6 @@ function chatGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
     return chunk(ci, { content: text });
   };
   return {
-    sawText(e) {
-      const json = e.data.includes('"content":"') ? (JSON.parse(e.data) as Json) : null;
-      for (const ch of (json?.choices as Json[] | undefined) ?? []) if ((ch.delta as Json | undefined)?.content) choice(Number(ch.index ?? 0)).text = true;
-    },
     event(_e, json) {
       if (!json || !Array.isArray(json.choices)) return json ? sseFrame(json) : raw(_e);
       const { choices: list, ...rest } = json;
@@ -226,12 +233,10 @@ function messagesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   };
   const openIndexes = (): (() => Out)[] => [...open.keys()].map((i) => () => complete(i));
   return {
-    sawText(e) {
-      positions.passed(e.data, /"index":(\d+)/);
-    },
     event(e, json) {
       if (!json) return raw(e);
       const index = typeof json.index === 'number' ? json.index : undefined;
+      positions.start(index);
       switch (json.type) {
         case 'content_block_start':
           if ((json.content_block as Json | undefined)?.type === 'tool_use' && index !== undefined) {
@@ -275,10 +280,11 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   const open = new Map<number, Json[]>();
   const refused = new Set<string>();
   const notices: string[] = [];
-  let seq = 0;
+  /** Sequence numbers from the first parsed event's on; -1 until then. */
+  let seq = -1;
   let responseId = '';
   const frame = (json: Json): string => {
-    if ('sequence_number' in json) json.sequence_number = seq++;
+    if ('sequence_number' in json) json.sequence_number = seq < 0 ? json.sequence_number : seq++;
     return sseFrame(json, String(json.type));
   };
   const complete = (index: number): Out => {
@@ -316,17 +322,14 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   };
   const openIndexes = (): (() => Out)[] => [...open.keys()].map((i) => () => complete(i));
   return {
-    sawText(e) {
-      positions.passed(e.data, /"output_index":(\d+)/);
-      const s = /"sequence_number":(\d+)/.exec(e.data);
-      if (s) seq = Math.max(seq, Number(s[1]) + 1);
-    },
     event(e, json) {
       if (!json) return raw(e);
       const type = String(json.type);
       const response = json.response as Json | undefined;
       if (response && typeof response.id === 'string') responseId = response.id;
       const index = typeof json.output_index === 'number' ? json.output_index : undefined;
+      positions.start(index);
+      if (seq < 0 && typeof json.sequence_number === 'number') seq = json.sequence_number;
       if (type === 'response.output_item.added' && index !== undefined && RESPONSES_TOOL_ITEMS.has(String((json.item as Json | undefined)?.type))) {
         open.set(index, [json]);
         return '';
@@ -357,7 +360,7 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   };
 }
 
-const GATES: Partial<Record<ApiFormat, (decide: DecideToolCall, mode: RefusalMode) => FormatGate>> = {
+const GATES: Partial<Record<ApiFormat, (decide: DecideToolCall, mode: RefusalMode, textBefore: () => boolean) => FormatGate>> = {
   'openai.chat': chatGate,
   'anthropic.messages': messagesGate,
   'openai.responses': responsesGate,
@@ -372,10 +375,14 @@ export function gatesToolCalls(format: ApiFormat): boolean {
 const KEEPALIVE = ': airlock: a tool call is waiting for a decision\n\n';
 
 export function createToolCallGate(format: ApiFormat, decide: DecideToolCall, mode: RefusalMode, keepAliveMs = 15_000): Transform {
-  const gate = GATES[format]!(decide, mode);
   const markers = TOOL_CALL_MARKERS[format];
   const parser = new SseParser();
   let seenToolCall = false;
+  /** The parser holds no part of an event: a chunk can pass whole. */
+  let atBoundary = true;
+  /** Chat text went by before the first tool call (the notice then starts on a new paragraph). */
+  let textBefore = false;
+  const gate = GATES[format]!(decide, mode, () => textBefore);
   /** Set while a decision waits: every later event is handled after it, in order. */
   let waiting: Promise<void> | null = null;
   let keepAlive: NodeJS.Timeout | null = null;
@@ -383,7 +390,7 @@ export function createToolCallGate(format: ApiFormat, decide: DecideToolCall, mo
   const handle = (e: SseEvent): Out => {
     if (!seenToolCall) {
       if (!markers.some((m) => e.data.includes(m))) {
-        gate.sawText(e);
+        textBefore ||= format === 'openai.chat' && carriesText(e.data);
         return raw(e);
       }
       seenToolCall = true;
@@ -400,6 +407,13 @@ export function createToolCallGate(format: ApiFormat, decide: DecideToolCall, mo
 
   const transform = new Transform({
     transform(chunk: Buffer, _enc, callback: TransformCallback) {
+      const endsEvent = chunk.length > 1 && chunk[chunk.length - 1] === 0x0a && chunk[chunk.length - 2] === 0x0a;
+      // The fast path: whole events with no tool call in them go on as they came.
+      if (!seenToolCall && atBoundary && endsEvent && !waiting && !markers.some((m) => chunk.includes(m))) {
+        textBefore ||= format === 'openai.chat' && carriesText(chunk);
+        return callback(null, chunk);
+      }
+      atBoundary = endsEvent;
       run(parser.push(chunk), false, callback);
     },
     flush(callback) {
