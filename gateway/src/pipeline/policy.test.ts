@@ -76,6 +76,49 @@ describe('policy stage', () => {
     expect(() => stage.run(ctx, next)).toThrow(expect.objectContaining({ code: 'GW_ERR_APPROVAL_REQUIRED', message: expect.stringContaining('finance') }));
   });
 
+  it('the request phase sees the history\'s tool calls as context, never as tool_calls to decide', () => {
+    const { stage, ctx, inputs, next } = policed({ allow: true });
+    ctx.body = {
+      model: 'gpt-alias',
+      tools: [{ type: 'function', function: { name: 'delete_customer' } }],
+      messages: [
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'delete_customer', arguments: '{"id":7}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'done' },
+      ],
+    };
+    stage.run(ctx, next);
+    expect(inputs[0]!.phase).toBe('request');
+    expect(inputs[0]!.call.tool_calls).toEqual([]);
+    expect(inputs[0]!.call.history_tool_calls).toEqual([{ id: 'c1', name: 'delete_customer', arguments: { id: 7 } }]);
+  });
+
+  it('the response phase asks once per answered tool call, with the request\'s input; an engine error refuses the call', async () => {
+    const answer = bufferedAnswer({
+      choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'lookup', arguments: '{"q":1}' } }, { id: 't2', type: 'function', function: { name: 'boom', arguments: '{}' } }] }, finish_reason: 'tool_calls' }],
+    });
+    const inputs: PolicyInput[] = [];
+    const engine = {
+      decide(input: PolicyInput) {
+        inputs.push(input);
+        if (input.phase === 'response' && input.call.tool_calls[0]!.name === 'boom') throw new Error('engine down');
+        return { allow: true };
+      },
+    };
+    const holder = { current: { engine, failOpen: false, revision: 'rev-1' } } as unknown as PolicyHolder;
+    const stage = policyStage({ config: cfg, policy: holder, usage: new UsageTracker(), log: { warn: () => undefined }, store: null });
+    const ctx = callContext();
+    ctx.principal = { keyId: 'k1', tenant: 'default', team: 'support', user: 'ann', roles: ['user'] };
+    ctx.model = cfg.models.get('gpt-alias')!;
+    ctx.body = { model: 'gpt-alias', tools: [{ type: 'function', function: { name: 'lookup' } }], messages: [{ role: 'user', content: 'hi' }] };
+    const out = await stage.run(ctx, nextGiving(answer));
+    expect(inputs.map((i) => [i.phase, i.call.tool_calls.map((c) => c.name)])).toEqual([['request', []], ['response', ['lookup']], ['response', ['boom']]]);
+    expect(inputs[1]!.usage).toBe(inputs[0]!.usage);
+    const body = JSON.parse(out.body!.toString('utf8')) as { choices: { message: { content: string; tool_calls: { id: string }[] }; finish_reason: string }[] };
+    expect(body.choices[0]!.message.tool_calls.map((c) => c.id)).toEqual(['t1']);
+    expect(body.choices[0]!.message.content).toContain('denied by policy (policy evaluation failed: engine down)');
+    expect(ctx.labels['policy.response.denied']).toBe('boom');
+  });
+
   it('without a bundle it only hands on', () => {
     const ctx = callContext();
     const next = nextGiving(bufferedAnswer({}));
