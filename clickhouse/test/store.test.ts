@@ -48,6 +48,13 @@ function storeSuite(name: string, options: (dir: string) => StoreOptions): void 
       expect(page2.calls.map((c) => c.call_id)).toEqual(['c2', 'c1']);
       expect((await store.calls.list('acme', { team: 'risk' })).calls.map((c) => c.call_id)).toEqual(['c3', 'c1']);
       expect((await store.calls.list('acme', { status: 'error' })).calls.map((c) => c.call_id)).toEqual(['c4']);
+      store.record(callRow({ call_id: 'pii-email', received_at: chTime(Date.UTC(2026, 10, 24, 11, 0, 1)), pii_counts: { EMAIL: 2 } }), []);
+      store.record(callRow({ call_id: 'pii-phone', received_at: chTime(Date.UTC(2026, 10, 24, 11, 0, 2)), pii_counts: { PHONE: 1, EMAIL: 0 } }), []);
+      await store.writer.flush();
+      expect((await store.calls.list('acme', { pii: 'EMAIL' })).calls.map((c) => c.call_id)).toEqual(['pii-email']);
+      expect((await store.calls.list('acme', { pii: 'PHONE,IBAN' })).calls.map((c) => c.call_id)).toEqual(['pii-phone']);
+      expect((await store.calls.list('acme', { pii: 'any' })).calls.map((c) => c.call_id)).toEqual(['pii-phone', 'pii-email']);
+      expect((await store.calls.list('globex', { pii: 'any' })).calls).toEqual([]);
       expect((await store.calls.list('globex', {})).calls.map((c) => c.call_id)).toEqual(['other-tenant']);
       const one = await store.calls.get('acme', 'c2');
       expect(one?.call).toMatchObject({ call_id: 'c2', requested_model: 'gpt-4o', input_tokens: 10 });

@@ -122,11 +122,16 @@ describe('signing in', () => {
 describe('each role sees its pages only', () => {
   it('shows an admin calls, dashboards and keys; a compliance officer or analyst no keys page, even by URL', async () => {
     const admin = await signIn(gw.keys.admin);
-    expect(await menu(admin)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks', 'Keys']);
+    expect(await menu(admin)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks', 'Audit', 'Keys']);
     await admin.close();
+    const readers = ['Calls', 'Dashboards', 'Process map', 'Bottlenecks'];
     for (const role of ['compliance', 'analyst', 'operator'] as const) {
       const page = await signIn(gw.keys[role]);
-      expect(await menu(page)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks']);
+      expect(await menu(page)).toEqual(role === 'compliance' ? [...readers, 'Audit'] : readers);
+      if (role !== 'compliance') {
+        await page.goto(`${web.url}/audit`);
+        await expect.poll(() => alert(page).textContent()).toContain('do not open /audit');
+      }
       await page.goto(`${web.url}/keys`);
       await expect.poll(() => alert(page).textContent()).toContain('do not open /keys');
       await page.close();
@@ -176,6 +181,55 @@ describe('analyst', () => {
     const steps = page.getByRole('table', { name: 'Steps by total time' });
     expect(await steps.textContent()).toContain('data-capture');
     await page.screenshot({ path: join(SHOTS, 'dashboards.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('compliance officer: audit chain, filters and export', () => {
+  it('verifies the audit chain from the UI, and is told which checkpoint fails when one shipped elsewhere was forged', async () => {
+    const page = await signIn(gw.keys.compliance);
+    await page.goto(`${web.url}/audit`);
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    const result = page.getByRole('status', { name: 'Verification result' });
+    await expect.poll(() => result.textContent()).toContain('Chain intact');
+    expect(await result.textContent()).toMatch(/Entries\s*[1-9]/);
+    await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+    const { key_id } = await createAirlock({ baseURL: gw.url, apiKey: gw.keys.compliance }).admin.audit.checkpoints();
+    const forged = { v: 1, tenant: 'default', seq: 1, head: 'f'.repeat(64), at: new Date().toISOString(), key_id, sig: 'A'.repeat(86) };
+    await page.getByText('Check against checkpoints kept elsewhere').click();
+    await page.getByLabel('Checkpoints (JSON lines, as shipped)').fill(JSON.stringify(forged));
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await expect.poll(() => result.textContent()).toContain('Chain broken');
+    expect(await result.textContent()).toMatch(/checkpoint (on )?line 1/);
+    await page.close();
+  });
+
+  it('filters by decision and PII found, and exports the filter as CSV and JSON lines, streamed, in its own tenant', async () => {
+    const page = await signIn(gw.keys.compliance);
+    await page.goto(`${web.url}/calls`);
+    await page.getByLabel('PII found').fill('email');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/pii=email/i);
+    const table = page.getByRole('table', { name: 'Calls' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.textContent()).toContain(piiCallId.slice(0, 8));
+    await page.goto(`${web.url}/calls?workflow=loan-approval&decision=hold`);
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
+    expect(await page.getByRole('combobox', { name: 'decision' }).inputValue()).toBe('hold');
+
+    const csv = await page.request.get(`${web.url}/calls/export?workflow=loan-approval&format=csv`);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]!.split(',').slice(0, 3)).toEqual(['received_at', 'call_id', 'tenant']);
+    expect(lines).toHaveLength(9);
+    const held = await page.request.get(`${web.url}/calls/export?workflow=loan-approval&decision=hold&format=jsonl`);
+    const calls = (await held.text()).trim().split('\n').map((l) => JSON.parse(l) as { decision: string; tenant: string; step: string });
+    expect(calls.map((c) => [c.decision, c.tenant, c.step])).toEqual([['hold', 'default', 'book-loan'], ['hold', 'default', 'book-loan']]);
+    expect((await page.request.get(`${web.url}/calls/export?from=yesterday`)).status()).toBe(400);
+    // Without a session there is nothing to export.
+    const anonymous = await fetch(`${web.url}/calls/export?format=csv`, { redirect: 'manual' });
+    expect(anonymous.status).toBeGreaterThanOrEqual(300);
+    expect(anonymous.headers.get('location')).toContain('/login');
     await page.close();
   });
 });

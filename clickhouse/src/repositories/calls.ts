@@ -21,6 +21,11 @@ export const CallFiltersSchema = z
     model: z.string().optional(),
     status: z.enum(['ok', 'error']).optional(),
     decision: z.string().optional(),
+    /** PII found: `any`, or types separated by commas (a call with any of them matches). */
+    pii: z
+      .string()
+      .regex(/^(any|[A-Z_]+(,[A-Z_]+)*)$/, 'any, or PII types such as EMAIL,PHONE')
+      .optional(),
     cursor: z.string().optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(50),
   })
@@ -67,6 +72,8 @@ export class CallsRepository {
       .eq('run_id', 'run', 'String', f.run)
       .eq('requested_model', 'model', 'String', f.model)
       .eq('decision', 'decision', 'String', f.decision);
+    if (f.pii === 'any') where.raw('arrayExists(n -> n > 0, mapValues(pii_counts))');
+    else if (f.pii) where.raw('arrayExists(t -> pii_counts[t] > 0, {pii:Array(String)})', { pii: f.pii.split(',') });
     if (f.status === 'ok') where.raw('status < 400');
     if (f.status === 'error') where.raw('status >= 400');
     if (f.cursor) {

@@ -12,6 +12,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/dashboards', label: 'Dashboards', roles: READERS },
   { href: '/process', label: 'Process map', roles: READERS },
   { href: '/bottlenecks', label: 'Bottlenecks', roles: READERS },
+  { href: '/audit', label: 'Audit', roles: ['superadmin', 'admin', 'compliance'] },
   { href: '/keys', label: 'Keys', roles: ['superadmin', 'admin'] },
   { href: '/deployments', label: 'Deployments', roles: ['superadmin'] },
 ];

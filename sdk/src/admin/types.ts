@@ -20,6 +20,8 @@ export interface CallFilters {
   readonly model?: string;
   readonly status?: 'ok' | 'error';
   readonly decision?: string;
+  /** `any`, or PII types separated by commas: calls where any of them was found. */
+  readonly pii?: string;
   readonly cursor?: string;
   readonly limit?: number;
 }

@@ -10,19 +10,20 @@ export const CallSearchSchema = z.object({
   run: z.string().trim().optional(),
   model: z.string().trim().optional(),
   status: z.enum(['ok', 'error']).optional().catch(undefined),
-  decision: z.string().trim().optional(),
+  decision: z.enum(['allow', 'deny', 'hold']).optional().catch(undefined),
+  pii: z.string().trim().transform((v) => (v.toLowerCase() === 'any' ? 'any' : v.toUpperCase().replace(/\s+/g, ''))).optional(),
   cursor: z.string().optional(),
 });
 export type CallSearch = z.infer<typeof CallSearchSchema>;
 
-export const FILTER_FIELDS = ['from', 'to', 'team', 'user', 'workflow', 'run', 'model', 'decision'] as const;
+export const FILTER_FIELDS = ['from', 'to', 'team', 'user', 'workflow', 'run', 'model'] as const;
 
 export function parseCallSearch(raw: Record<string, string | string[] | undefined>): CallSearch {
   const flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v !== undefined && v !== ''));
   return CallSearchSchema.parse(flat);
 }
 
-export function searchString(search: Partial<CallSearch>): string {
+export function searchString(search: Partial<CallSearch> & { format?: string }): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(search)) if (v) params.set(k, v);
   const s = params.toString();

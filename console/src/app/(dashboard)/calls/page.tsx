@@ -36,9 +36,26 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
             <option value="error">error</option>
           </select>
         </label>
+        <label>
+          decision
+          <select name="decision" defaultValue={filters.decision ?? ''}>
+            <option value="">any</option>
+            <option value="allow">allow</option>
+            <option value="deny">deny</option>
+            <option value="hold">hold</option>
+          </select>
+        </label>
+        <label>
+          PII found
+          <input name="pii" defaultValue={filters.pii ?? ''} placeholder="any, EMAIL, PHONE…" />
+        </label>
         <button type="submit">Apply</button>
         <Link href="/calls">Clear</Link>
       </form>
+      <p aria-label="Export">
+        Export this filter (every page, streamed): <a href={`/calls/export${searchString({ ...filters, format: 'csv' })}`} download>CSV</a> ·{' '}
+        <a href={`/calls/export${searchString({ ...filters, format: 'jsonl' })}`} download>JSON lines</a>
+      </p>
       {problem ? (
         <p className="error-state" role="alert">
           {problem}
