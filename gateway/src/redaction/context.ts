@@ -26,3 +26,25 @@ export function matches(text: string, pattern: RegExp): RegExpExecArray[] {
   }
   return out;
 }
+
+/**
+ * Every match of a pattern that cannot cross a line break, sought only in the lines that hold `needed` (a character
+ * every match contains): the same matches as `matches`, without trying the pattern at every word of the lines that
+ * cannot hold one.
+ */
+export function matchesInLines(text: string, pattern: RegExp, needed: RegExp): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(start, end);
+    if (needed.test(line)) {
+      for (const m of matches(line, pattern)) {
+        m.index += start;
+        out.push(m);
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}

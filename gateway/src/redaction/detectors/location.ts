@@ -4,7 +4,7 @@
  * such, places from the gazetteer (longest match first) and unknown places announced by their context ("grew up in
  * Remniku", "I am in PORSGRUNN").
  */
-import { matches } from '../context.js';
+import { matches, matchesInLines } from '../context.js';
 import { gazetteer, type Gazetteer } from '../gazetteer/index.js';
 import type { Detector, Finding } from '../types.js';
 import { STOPWORDS } from './stopwords.js';
@@ -96,7 +96,8 @@ function streetAddresses(text: string, g: Gazetteer, out: Finding[]): void {
     if (m[0].split(/\s+/).some((w) => STOPWORDS.has(w.toLowerCase()))) continue;
     out.push({ type: 'LOCATION', start: m.index, end: addressEnd(text, m.index + m[0].length), score: 0.85 });
   }
-  for (const m of matches(text, WORDS_THEN_NUMBER)) {
+  // Blanks, letters and digits only: a match never crosses a line, and ends in a number.
+  for (const m of matchesInLines(text, WORDS_THEN_NUMBER, /\d/)) {
     const words = m[1]!.trim().split(/[ \t]+/);
     let first = -1;
     for (let k = words.length - 1; k >= 0 && first < 0; k--) {
