@@ -4,7 +4,7 @@
  * free string the caller could have put PII in (an unknown model name, workflow headers, error messages, decision
  * reasons, labels, an API call's path and query) passes through `scrub` first.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { chTime, chTimeMicros, type BodyRow, type CallRow, type PriceTable, type SpanRow } from '@airlock/clickhouse';
 import type { CallContext } from './call-context.js';
 
@@ -16,7 +16,17 @@ const OPERATION: Record<CallContext['api'], string> = {
   http: 'http',
 };
 
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+/** Span and trace ids come from a pool of random bytes refilled 4 KB at a time: one system call per few hundred ids, not one per id. */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+function hex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += bytes;
+  return pool.toString('hex', used - bytes, used);
+}
 
 export interface TraceRecord {
   readonly call: CallRow;
