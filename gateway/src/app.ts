@@ -16,7 +16,9 @@ import type { StageDeps } from './pipeline/deps.js';
 import { Forwarder } from './pipeline/forward.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { Stage } from './pipeline/stage.js';
-import { apiStages, modelStages } from './pipeline/stages.js';
+import { apiStages, mcpStages, modelStages } from './pipeline/stages.js';
+import { createMcpRuntime, type McpRuntime } from './mcp/runtime.js';
+import { registerMcpRoutes } from './routes/mcp.js';
 import { Resumer, type SuspendedCall } from './pipeline/suspend.js';
 import type { Answer } from './pipeline/stage.js';
 import { createProviders, type Providers } from './providers/registry.js';
@@ -37,7 +39,7 @@ export interface BuildAppOptions {
   readonly keyStore?: KeyStore;
   readonly providers?: Providers;
   /** Changes a declared stage list (pipeline/stages.ts) before it is used: embedders and tests add stages here. */
-  readonly stages?: (pipeline: 'model' | 'api', declared: Stage[]) => Stage[];
+  readonly stages?: (pipeline: 'model' | 'api' | 'mcp', declared: Stage[]) => Stage[];
   /** A store opened by the caller (which then closes it); by default the app opens the config's store. */
   readonly store?: TraceStore | null;
   readonly logger?: FastifyServerOptions['logger'];
@@ -58,13 +60,14 @@ declare module 'fastify' {
       readonly adminRoutes: readonly AdminRoute[];
       /** Held calls; null without a store. */
       readonly approvals: Approvals | null;
+      readonly mcp: McpRuntime;
       resume(record: SuspendedCall | unknown): Promise<Answer>;
     };
   }
 }
 
 function shapeFor(url: string, configured: ErrorShape | undefined): ErrorShape {
-  return configured ?? (url.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+  return configured ?? (url.startsWith('/v1/messages') ? 'anthropic' : /^\/mcp(?:[/?]|$)/.test(url) ? 'mcp' : 'openai');
 }
 
 /** Fastify's own errors (body parsing, limits) in our codes. */
@@ -122,14 +125,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     prices: store?.prices ?? PriceTable.load(),
     policy: config.policy ? new PolicyHolder(await loadBundle(config.policy.bundleDir), auditReload) : null,
     usage: new UsageTracker(),
+    mcp: await createMcpRuntime(config.mcp, app.log),
     log: app.log,
   };
   if (config.policy?.failOpen) app.log.warn('policy fail_open is on: an engine error lets calls through (logged on each use)');
   if (config.policy?.watch) deps.policy?.watch();
   const forwarder = new Forwarder();
-  const stageList = (name: 'model' | 'api', declared: Stage[]): Pipeline =>
+  const stageList = (name: 'model' | 'api' | 'mcp', declared: Stage[]): Pipeline =>
     new Pipeline(name, options.stages ? options.stages(name, declared) : declared, metrics.stageSeconds, sealer);
-  const pipelines = { deps, model: stageList('model', modelStages(deps)), api: stageList('api', apiStages(deps, forwarder)) };
+  const pipelines = { deps, model: stageList('model', modelStages(deps)), api: stageList('api', apiStages(deps, forwarder)), mcp: stageList('mcp', mcpStages(deps)) };
   const resumer = new Resumer(new Map([pipelines.model, pipelines.api].map((p) => [p.name, p])), deps);
   // An approved call nobody waits for here (async, a caller gone, one reloaded at start) runs from its record.
   approvals?.register('call', async (state) => {
@@ -137,7 +141,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return collect(answer);
   });
   const adminRoutes: AdminRoute[] = [];
-  app.decorate('airlock', { keys: keyStore, store, adminRoutes, approvals, resume: (record: unknown) => resumer.resume(record) });
+  app.decorate('airlock', { keys: keyStore, store, adminRoutes, approvals, mcp: deps.mcp, resume: (record: unknown) => resumer.resume(record) });
   limitJsonDepth(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -153,6 +157,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(registerV1Routes, pipelines);
   await app.register(registerApiProxy, pipelines);
+  await app.register(registerMcpRoutes, pipelines);
   await app.register(registerAdminRoutes, { deps, keys: createKeyAdmin(keyStore, store?.audit ?? null), registered: adminRoutes });
 
   // Pending approvals are reloaded (and watched) before the gateway takes calls.
@@ -163,6 +168,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await approvals?.close();
     await providers.close();
     await forwarder.close();
+    await deps.mcp.close();
     await deps.exporter?.close();
     deps.policy?.close();
     if (store && options.store === undefined) await store.close();

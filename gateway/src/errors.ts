@@ -2,7 +2,8 @@
  * Every error the gateway answers with has a stable code (GW_ERR_*), an HTTP status and a type that each API
  * shape (OpenAI, Anthropic) renders in its own way. Codes are never renamed or reused; ERRORS.md documents each.
  */
-export type ErrorShape = 'openai' | 'anthropic';
+/** `mcp`: a JSON-RPC error object (MCP routes). */
+export type ErrorShape = 'openai' | 'anthropic' | 'mcp';
 
 export interface ErrorSpec {
   readonly status: number;
@@ -22,6 +23,7 @@ export const ERROR_CODES = {
   GW_ERR_APPROVAL_REQUIRED: { status: 403, openaiType: 'permission_denied', anthropicType: 'permission_error' },
   GW_ERR_APPROVAL_REJECTED: { status: 403, openaiType: 'permission_denied', anthropicType: 'permission_error' },
   GW_ERR_NOT_FOUND: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
+  GW_ERR_MCP_SESSION_NOT_FOUND: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
   GW_ERR_UNKNOWN_MODEL: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   GW_ERR_APPROVAL_TIMEOUT: { status: 408, openaiType: 'timeout', anthropicType: 'timeout_error' },
@@ -63,8 +65,33 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * JSON-RPC error codes for gateway errors: the standard ones where they fit, -32001 for a session the server does
+ * not know (as the MCP SDK answers it), else the server-error code -32000; `data.code` always names the gateway code.
+ */
+function jsonRpcCode(error: GatewayError): number {
+  switch (error.code) {
+    case 'GW_ERR_MALFORMED_JSON':
+      return -32700;
+    case 'GW_ERR_INVALID_REQUEST':
+      return error.param?.startsWith('params') ? -32602 : -32600;
+    case 'GW_ERR_MCP_SESSION_NOT_FOUND':
+      return -32001;
+    case 'GW_ERR_INTERNAL':
+      return -32603;
+    default:
+      return -32000;
+  }
+}
+
+/** A JSON-RPC error response for `id` (null when the request's id is unknown). */
+export function renderJsonRpcError(error: GatewayError, id: string | number | null): unknown {
+  return { jsonrpc: '2.0', id, error: { code: jsonRpcCode(error), message: error.message, data: { code: error.code, status: error.status, ...(error.param ? { param: error.param } : {}) } } };
+}
+
 /** The body of an error response in the caller's API shape (an upstream's own error body when it carries one). */
 export function renderError(error: GatewayError, shape: ErrorShape): unknown {
+  if (shape === 'mcp') return renderJsonRpcError(error, null);
   if (error.upstreamBody !== undefined) return error.upstreamBody;
   const spec = ERROR_CODES[error.code];
   if (shape === 'anthropic') {

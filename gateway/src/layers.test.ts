@@ -11,7 +11,7 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 /** Layers of the same rank may use each other (the router sends through providers); none may use a higher one. */
 const RANK: Record<string, number> = {
   contracts: 0, crypto: 0,
-  policy: 1, redaction: 1, routing: 1, providers: 1, auth: 1, config: 1, metrics: 1, telemetry: 1,
+  policy: 1, redaction: 1, routing: 1, providers: 1, mcp: 1, auth: 1, config: 1, metrics: 1, telemetry: 1,
   pipeline: 2,
   routes: 3,
 };

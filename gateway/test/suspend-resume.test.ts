@@ -40,7 +40,7 @@ function insertAfter(list: Stage[], after: string, stage: Stage): Stage[] {
   return [...list.slice(0, i + 1), stage, ...list.slice(i + 1)];
 }
 
-const withHolds = (name: 'model' | 'api', declared: Stage[]): Stage[] =>
+const withHolds = (name: 'model' | 'api' | 'mcp', declared: Stage[]): Stage[] =>
   name === 'model'
     ? insertAfter(insertAfter(declared, 'policy', holdStage('hold-after-policy')), 'redact', holdStage('hold-after-redact'))
     : insertAfter(declared, 'policy', holdStage('hold-api'));

@@ -4,6 +4,7 @@
  * naming another tenant / revoked key / no key. A route without an entry below fails the suite, as does an entry
  * whose expected roles differ from what the route declares.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, SUPERADMIN_ROLE, TENANT_HEADER, type Role } from '../src/auth/access.js';
 import { startGateway, type TestGateway } from './helpers/start-gateway.js';
@@ -57,6 +58,7 @@ const keys = new Map<string, string>();
 const revoked = new Map<string, string>();
 const fixtures = {} as Record<Tenant, Fixture>;
 const victims = new Map<string, Tenant>();
+const approvedBy = new Set<string>();
 
 const keyOf = (tenant: Tenant, role: Role) => keys.get(`${tenant}/${role}`)!;
 const rows = (body: Body, field: string) => body[field] as Record<string, unknown>[];
@@ -258,6 +260,30 @@ const MATRIX: Record<string, Probe> = {
     }),
     check: (b) => expect(b.decision).toMatchObject({ allow: true }),
   },
+  'GET /admin/mcp/servers': {
+    ...READERS,
+    foreign: 'none',
+    request: () => ({ method: 'GET', path: '/admin/mcp/servers' }),
+    check: (b, f) => {
+      expect(b.tenant).toBe(f.tenant);
+      expect(rows(b, 'servers').map((s) => [s.name, (s.tools as unknown[]).length > 0])).toEqual([['local', true]]);
+    },
+  },
+  'POST /admin/mcp/servers/:server/approve': {
+    roles: ['admin'],
+    scope: 'tenant',
+    status: 200,
+    foreign: 'none',
+    request: () => ({ method: 'POST', path: '/admin/mcp/servers/local/approve', body: {} }),
+    check: (b, f) => expect(b).toMatchObject({ tenant: f.tenant, server: 'local' }),
+    // The approval lands in the tenant the request acted in, and only there.
+    async after(status, f) {
+      if (status === 200) expect(gw.app.airlock.mcp.pins.approved(f.tenant, 'local')).toBe(true);
+      const other = f.tenant === HOME ? OTHER : HOME;
+      if (status === 200 && !approvedBy.has(other)) expect(gw.app.airlock.mcp.pins.approved(other, 'local')).toBe(false);
+      if (status === 200) approvedBy.add(f.tenant);
+    },
+  },
   'GET /admin/policies': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/admin/policies' }), check: (b) => expect(b.revision).toMatch(/^[0-9a-f]{64}$/) },
   'POST /admin/policies/reload': { ...SUPERADMINS, request: () => ({ method: 'POST', path: '/admin/policies/reload' }), check: (b) => expect(b.changed).toBe(false) },
   'GET /admin/deployments': { ...SUPERADMINS, request: () => ({ method: 'GET', path: '/admin/deployments' }), check: (b) => expect(rows(b, 'deployments').length).toBeGreaterThan(0) },
@@ -334,6 +360,7 @@ beforeAll(async () => {
     store: { kind: 'embedded', path: 'clickhouse' },
     policy: { watch: false },
     approvals: { settle_ms: 10, poll_ms: 100 },
+    mcp: { servers: { local: { command: process.execPath, args: ['--import', 'tsx', fileURLToPath(new URL('./mcp/stdio-server.ts', import.meta.url))] } } },
   });
   for (const tenant of TENANTS) {
     for (const role of ROLES) {

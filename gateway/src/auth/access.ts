@@ -32,6 +32,8 @@ export const ACCESS = {
   read: { scope: 'tenant', roles: [ADMIN_ROLE, 'operator', 'analyst', 'compliance'] },
   keys: { scope: 'tenant', roles: [ADMIN_ROLE] },
   audit: { scope: 'tenant', roles: [ADMIN_ROLE, 'compliance'] },
+  /** Approving MCP servers' tool definitions (pinning). */
+  mcp: { scope: 'tenant', roles: [ADMIN_ROLE] },
   gateway: { scope: 'gateway', roles: [] },
   /** The approval queue and its held calls (redacted). */
   approvals: { scope: 'tenant', roles: [ADMIN_ROLE, 'operator', 'compliance', APPROVER_ROLE] },

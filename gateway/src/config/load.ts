@@ -21,6 +21,24 @@ export interface SystemTarget {
   readonly retry: RetryOptions;
 }
 
+/** An MCP server the gateway serves at /mcp/:name: remote over Streamable HTTP, or a local process over stdio. */
+export type McpServerTarget = {
+  readonly name: string;
+  readonly external: boolean;
+  readonly timeoutMs: number;
+} & (
+  | { readonly transport: 'http'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
+  | { readonly transport: 'stdio'; readonly command: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly cwd: string | undefined }
+);
+
+export interface McpConfig {
+  readonly servers: ReadonlyMap<string, McpServerTarget>;
+  readonly aggregate: { readonly default: readonly string[]; readonly teams: ReadonlyMap<string, readonly string[]>; readonly keys: ReadonlyMap<string, readonly string[]> };
+  readonly pinning: { readonly unapproved: 'allow' | 'hide'; readonly changed: 'hide' | 'hold'; readonly file: string };
+  readonly maxMessageBytes: number;
+  readonly sessionIdleMs: number;
+}
+
 export interface RoutingPolicy {
   readonly strategy: Strategy;
   readonly retry: RetryOptions;
@@ -45,6 +63,7 @@ export interface GatewayConfig {
   /** Model name or alias → route. */
   readonly models: ReadonlyMap<string, ModelRoute>;
   readonly systems: ReadonlyMap<string, SystemTarget>;
+  readonly mcp: McpConfig;
   readonly keysFile: string;
   /** The policy bundle; null when policies are disabled. */
   readonly policy: {
@@ -188,6 +207,25 @@ export function resolveConfig(
     systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers, retry });
   }
 
+  const mcpServers = new Map<string, McpServerTarget>();
+  for (const [name, m] of Object.entries(file.mcp.servers)) {
+    const expand = (field: string, values: Record<string, string>, lower: boolean) =>
+      Object.fromEntries(Object.entries(values).map(([k, v]) => [lower ? k.toLowerCase() : k, expandEnv(v, options.env, `mcp.servers.${name}.${field}.${k}`, problems)]));
+    const common = { name, external: m.external, timeoutMs: m.timeout_ms };
+    if ('url' in m) mcpServers.set(name, { ...common, transport: 'http', url: m.url, headers: expand('headers', m.headers, true) });
+    else mcpServers.set(name, { ...common, transport: 'stdio', command: m.command, args: m.args, env: expand('env', m.env, false), cwd: m.cwd === undefined ? undefined : resolve(options.baseDir, m.cwd) });
+  }
+  const agg = file.mcp.aggregate;
+  const serverList = (where: string, names: readonly string[]): readonly string[] => {
+    for (const n of names) if (!mcpServers.has(n)) problems.push(`mcp.aggregate.${where}: unknown MCP server "${n}"`);
+    return names;
+  };
+  const aggregate = {
+    default: agg.default ? serverList('default', agg.default) : [...mcpServers.keys()],
+    teams: new Map(Object.entries(agg.teams).map(([team, names]) => [team, serverList(`teams.${team}`, names)] as const)),
+    keys: new Map(Object.entries(agg.keys).map(([key, names]) => [key, serverList(`keys.${key}`, names)] as const)),
+  };
+
   let store: StoreOptions | null = null;
   const retention = { metadataDays: file.retention.metadata_days, bodyDays: file.retention.body_days };
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(options.baseDir, p));
@@ -281,6 +319,17 @@ export function resolveConfig(
     bodyLimitBytes: file.server.body_limit_bytes,
     models,
     systems,
+    mcp: {
+      servers: mcpServers,
+      aggregate,
+      pinning: {
+        unapproved: file.mcp.pinning.unapproved,
+        changed: file.mcp.pinning.changed,
+        file: file.mcp.pinning.file ? resolve(options.baseDir, file.mcp.pinning.file) : join(dirname(keysFile), 'mcp-pins.json'),
+      },
+      maxMessageBytes: file.mcp.max_message_bytes,
+      sessionIdleMs: file.mcp.session_idle_s * 1000,
+    },
     keysFile,
     store,
     otlpEndpoint: options.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,

@@ -122,6 +122,73 @@ const SystemSchema = z
   })
   .strict();
 
+/** MCP server names are lower-case words; `__` is kept for the aggregated endpoint's prefixes (server__tool). */
+const mcpServerName = z.string().regex(/^[a-z0-9](?:[a-z0-9-]|_(?!_))*$/, 'MCP server names are lower-case words without "__"');
+
+const McpCommon = {
+  /** PII in this server's results is redacted before the agent sees it (policy input `call.mcp.external`). */
+  external: z.boolean().default(false),
+  /** A per-request timeout for calls to this server. */
+  timeout_ms: z.number().int().positive().default(60_000),
+};
+
+const McpServerSchema = z.union([
+  z
+    .object({
+      /** A remote server over Streamable HTTP. */
+      url: z.url(),
+      /** Headers the gateway adds (its credentials for the server); values may name environment variables as ${NAME}. */
+      headers: z.record(z.string(), z.string()).default({}),
+      ...McpCommon,
+    })
+    .strict(),
+  z
+    .object({
+      /** A local server over stdio, started and supervised by the gateway. */
+      command: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      /** Its environment (values may name the gateway's environment variables as ${NAME}); nothing else is inherited but PATH and HOME. */
+      env: z.record(z.string(), z.string()).default({}),
+      cwd: z.string().optional(),
+      ...McpCommon,
+    })
+    .strict(),
+]);
+
+const McpSchema = z
+  .object({
+    servers: z.record(mcpServerName, McpServerSchema).default({}),
+    /**
+     * What the aggregated /mcp endpoint merges for a caller: its key's list, else its team's, else `default`
+     * (all servers when unset). Policy filters the tools further.
+     */
+    aggregate: z
+      .object({
+        default: z.array(mcpServerName).optional(),
+        teams: z.record(z.string(), z.array(mcpServerName)).default({}),
+        keys: z.record(z.string(), z.array(mcpServerName)).default({}),
+      })
+      .strict()
+      .default({ teams: {}, keys: {} }),
+    /** Tool-definition pinning: what the gateway does with tools an admin has not approved in their current form. */
+    pinning: z
+      .object({
+        /** Servers no admin has approved yet: `allow` serves their tools, `hide` hides them all until approved. */
+        unapproved: z.enum(['allow', 'hide']).default('allow'),
+        /** A tool whose definition changed (or appeared) since approval: hidden, or listed with its calls held. */
+        changed: z.enum(['hide', 'hold']).default('hide'),
+        /** Where approvals are kept; default mcp-pins.json beside the keys file. */
+        file: z.string().optional(),
+      })
+      .strict()
+      .default({ unapproved: 'allow', changed: 'hide' }),
+    /** A JSON-RPC message larger than this is refused (413, JSON-RPC error); results larger are refused too. */
+    max_message_bytes: z.number().int().positive().default(1024 * 1024),
+    /** A session nobody used for this long is closed, with its upstream sessions. */
+    session_idle_s: z.number().int().positive().default(1800),
+  })
+  .strict();
+
 export const ConfigFileSchema = z
   .object({
     server: z
@@ -228,6 +295,9 @@ export const ConfigFileSchema = z
       .strict()
       .default({ max_wait_ms: 120_000, keepalive_ms: 10_000, poll_ms: 500, settle_ms: 250, lease_ms: 30_000, callback_hosts: [], notify: {} })
       .describe('Held calls (issue 13): how long callers wait, how replicas agree, where outcomes are sent'),
+    mcp: McpSchema.default({ servers: {}, aggregate: { teams: {}, keys: {} }, pinning: { unapproved: 'allow', changed: 'hide' }, max_message_bytes: 1024 * 1024, session_idle_s: 1800 }).describe(
+      'MCP servers the gateway serves at /mcp/:server and merges at /mcp',
+    ),
     retention: z
       .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
       .strict()

@@ -10,6 +10,7 @@ import type { ModelRoute, SystemTarget } from '../config/load.js';
 import type { CallApi } from '../contracts/api.js';
 import type { CallSignal } from '../contracts/call-signal.js';
 import type { ErrorShape } from '../errors.js';
+import type { McpCall } from '../mcp/call.js';
 import type { CallOutcome, Deployment } from '../providers/provider.js';
 import type { AttemptRecord } from '../routing/router.js';
 import type { FindingsCache, RedactionPlan, Vault } from '../redaction/modes.js';
@@ -68,6 +69,8 @@ export interface CallContext {
   modelNames: readonly string[];
   deployment: Deployment | null;
   target: HttpTarget | null;
+  /** MCP requests: the JSON-RPC message and what it goes to; null for other calls. */
+  readonly mcp: McpCall | null;
   /** The answer, once the innermost stage gave it (the ingress sends it). */
   response: Answer | null;
   /** Every upstream attempt the router made, failed ones included (each becomes a span in the trace). */
@@ -127,6 +130,7 @@ export function createCallContext(init: {
   signal: CallSignal;
   rawBody?: unknown;
   http?: HttpRequest | null;
+  mcp?: McpCall | null;
   id?: string;
   receivedAtMs?: number;
 }): CallContext {
@@ -140,6 +144,7 @@ export function createCallContext(init: {
     signal: init.signal,
     rawBody: init.rawBody,
     http: init.http ?? null,
+    mcp: init.mcp ?? null,
     body: {},
     stream: false,
     requestedModel: '',

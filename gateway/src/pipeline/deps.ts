@@ -2,6 +2,7 @@ import type { PriceTable, TraceStore } from '@airlock/clickhouse';
 import type { Authenticator } from '../auth/principal.js';
 import type { GatewayConfig } from '../config/load.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { McpRuntime } from '../mcp/runtime.js';
 import type { Providers } from '../providers/registry.js';
 import type { Router } from '../routing/router.js';
 import type { OtlpExporter } from '../telemetry/otlp.js';
@@ -25,6 +26,8 @@ export interface StageDeps {
   readonly usage: UsageTracker;
   /** Held calls (approvals/): null without a store, where a hold stays a 403. */
   readonly approvals: Approvals | null;
+  /** MCP servers, client sessions and tool pins. */
+  readonly mcp: McpRuntime;
   /** Structured log lines (the server's logger). */
   readonly log: { warn(details: object, message: string): void };
 }

@@ -75,6 +75,31 @@ function estimatedTokens(ctx: CallContext, body: unknown): number {
   return Math.ceil(bytes / 4);
 }
 
+type McpInput = NonNullable<PolicyInput['call']['mcp']>;
+
+/** An MCP request as a policy sees it; the tool's definition as the server last listed it. */
+function mcpInput(ctx: CallContext): McpInput | null {
+  const m = ctx.mcp;
+  if (!m) return null;
+  const t = m.tool;
+  return {
+    server: m.server?.name ?? '',
+    external: m.server?.external ?? false,
+    method: m.method,
+    listing: false,
+    tool: m.toolName ? { name: m.toolName, description: t?.description ?? '', annotations: { ...t?.annotations }, pin: m.pin ?? 'unapproved' } : null,
+    arguments: m.method === 'tools/call' ? ctx.body : null,
+    resource: m.resourceUri ? { uri: m.resourceUri, name: '' } : null,
+    prompt: m.promptName ? { name: m.promptName } : null,
+  };
+}
+
+/** The input for one listed item of an MCP list: shown unless the decision denies it. */
+export function listingInput(base: PolicyInput, server: { name: string; external: boolean }, item: Pick<McpInput, 'tool' | 'resource' | 'prompt'>): PolicyInput {
+  const mcp: McpInput = { ...base.call.mcp!, server: server.name, external: server.external, listing: true, arguments: null, ...item };
+  return { ...base, call: { ...base.call, tools: item.tool ? [item.tool.name] : [], tool_calls: [], mcp } };
+}
+
 export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'>): PolicyInput {
   const p = ctx.principal!;
   const w = ctx.workflow;
@@ -84,24 +109,27 @@ export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'
   const target = ctx.target
     ? { system: ctx.target.system.name, host: new URL(ctx.target.system.baseUrl).host, path: ctx.target.path, method: ctx.target.method }
     : null;
-  const body = ctx.api === 'http' ? {} : ctx.body;
+  const body = ctx.api === 'http' || ctx.api === 'mcp' ? {} : ctx.body;
+  const mcp = mcpInput(ctx);
   return {
     phase: 'request',
     principal: { key_id: p.keyId, tenant: p.tenant, team: p.team, user: p.user, roles: [...p.roles] },
     call: {
       id: ctx.id,
       api: ctx.api,
-      provider: ctx.api === 'http' ? 'http' : (model?.deployments[0]?.provider ?? 'unknown'),
+      provider: ctx.api === 'http' || ctx.api === 'mcp' ? ctx.api : (model?.deployments[0]?.provider ?? 'unknown'),
       // The canonical name, so that policies need not know every alias.
       model: model?.name ?? '',
       deployments: deploymentsOf(model),
       stream: ctx.stream,
-      tools: toolNames(body),
+      tools: mcp?.tool ? [mcp.tool.name] : toolNames(body),
       // A model call's request carries no new tool call: the model's answer does (the response phase, response-policy.ts).
-      tool_calls: [],
+      // An MCP tools/call is one, so the bundle's rules on tool calls apply to it as to a model's.
+      tool_calls: mcp?.tool && mcp.method === 'tools/call' ? [{ id: String(ctx.mcp!.id ?? ''), name: mcp.tool.name, arguments: ctx.body }] : [],
       history_tool_calls: historyToolCallsOf(body),
       target,
-      estimated_tokens: estimatedTokens(ctx, body),
+      mcp,
+      estimated_tokens: estimatedTokens(ctx, ctx.api === 'mcp' ? ctx.body : body),
       pii: ctx.pii,
     },
     workflow: { id: w?.id ?? '', run: w?.run ?? '', step: w?.step ?? '' },

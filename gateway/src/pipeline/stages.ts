@@ -5,11 +5,19 @@
  *   record → authenticate → context → resolve → scan → policy → redact → route
  * API calls (/api/:system/*):
  *   record → authenticate → target → scan → policy → forward
+ * MCP requests (/mcp/:server, /mcp):
+ *   record → authenticate → message → scan → policy → redact → dispatch
+ *
+ * MCP has its own list rather than the API list's: its innermost stage is an MCP session, not an HTTP forward, and
+ * its redaction works on tool arguments and results (both ways, per session) rather than on a model's body.
  */
 import { authenticateStage } from './authenticate.js';
 import { contextStage } from './context.js';
 import type { StageDeps } from './deps.js';
 import { forwardStage, type Forwarder } from './forward.js';
+import { mcpDispatchStage } from './mcp-dispatch.js';
+import { mcpMessageStage } from './mcp-message.js';
+import { mcpRedactStage } from './mcp-redact.js';
 import { policyStage } from './policy.js';
 import { recordStage } from './record.js';
 import { redactStage } from './redact.js';
@@ -34,4 +42,8 @@ export function modelStages(deps: StageDeps): Stage[] {
 
 export function apiStages(deps: StageDeps, forwarder: Forwarder): Stage[] {
   return [recordStage(deps), authenticateStage(deps), targetStage(deps), scanStage(deps, 'rawBody'), policyStage(deps), forwardStage(forwarder)];
+}
+
+export function mcpStages(deps: StageDeps): Stage[] {
+  return [recordStage(deps), authenticateStage(deps), mcpMessageStage(deps), scanStage(deps, 'body'), policyStage(deps), mcpRedactStage(deps), mcpDispatchStage(deps)];
 }

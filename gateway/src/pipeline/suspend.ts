@@ -152,6 +152,10 @@ export function suspend(ctx: CallContext, afterStage: string): SuspendedCall {
   if (after < 0 || after >= ctx.cursor) throw new Error(`suspend: the call has not run a stage \`${afterStage}\``);
   const resumeAt = pipeline.ids[after + 1];
   if (!resumeAt) throw new Error(`suspend: \`${afterStage}\` is the last stage; nothing is left to resume`);
+  // An MCP request lives in its client's session (its stream, its placeholders): it waits there, never suspended.
+  if (ctx.api === 'mcp' || ctx.shape === 'mcp') throw new Error('suspend: MCP requests are not suspended');
+  const api: Exclude<CallApi, 'mcp'> = ctx.api;
+  const shape: 'openai' | 'anthropic' = ctx.shape;
   const p = ctx.principal;
   const w = ctx.workflow;
   const d = ctx.decision;
@@ -168,8 +172,8 @@ export function suspend(ctx: CallContext, afterStage: string): SuspendedCall {
     resume_at: resumeAt,
     suspended_at: new Date().toISOString(),
     call: {
-      api: ctx.api,
-      shape: ctx.shape,
+      api,
+      shape,
       received_at_ms: ctx.receivedAtMs,
       stream: ctx.stream,
       requested_model: ctx.requestedModel,

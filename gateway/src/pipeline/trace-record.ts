@@ -6,6 +6,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { chTime, chTimeMicros, type BodyRow, type CallRow, type PriceTable, type SpanRow } from '@airlock/clickhouse';
+import type { McpCall } from '../mcp/call.js';
 import type { CallContext } from './call-context.js';
 
 const OPERATION: Record<CallContext['api'], string> = {
@@ -14,6 +15,7 @@ const OPERATION: Record<CallContext['api'], string> = {
   'anthropic.messages': 'chat',
   'openai.embeddings': 'embeddings',
   http: 'http',
+  mcp: 'mcp',
 };
 
 /** Span and trace ids come from a pool of random bytes refilled 4 KB at a time: one system call per few hundred ids, not one per id. */
@@ -26,6 +28,35 @@ function hex(bytes: number): string {
   }
   used += bytes;
   return pool.toString('hex', used - bytes, used);
+}
+
+/** `{method} {target}`, as the OpenTelemetry MCP conventions name spans (GET and DELETE name the HTTP act). */
+function mcpSpanName(m: McpCall): string {
+  const method = m.method || (m.httpMethod === 'GET' ? 'stream' : m.httpMethod === 'DELETE' ? 'session/end' : 'message');
+  const target = m.toolName || m.promptName || m.resourceUri;
+  return target ? `${method} ${target}` : method;
+}
+
+function mcpAttributes(ctx: CallContext): Record<string, string> {
+  const m = ctx.mcp!;
+  const a: Record<string, string> = { 'mcp.method.name': m.method || m.httpMethod };
+  if (m.session) a['mcp.session.id'] = m.session.id;
+  const version = ctx.headers['mcp-protocol-version'];
+  if (typeof version === 'string') a['mcp.protocol.version'] = version;
+  if (m.id !== null) a['jsonrpc.request.id'] = String(m.id);
+  if (m.server) a['airlock.mcp.server'] = m.server.name;
+  if (m.toolName) Object.assign(a, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': m.toolName });
+  if (m.promptName) a['gen_ai.prompt.name'] = m.promptName;
+  if (m.resourceUri) a['mcp.resource.uri'] = m.resourceUri;
+  if (m.listed) Object.assign(a, { 'airlock.mcp.listed': String(m.listed.shown), 'airlock.mcp.hidden': String(m.listed.hidden) });
+  return a;
+}
+
+function mcpLabels(m: McpCall): Record<string, string> {
+  const l: Record<string, string> = { 'mcp.method': m.method || m.httpMethod };
+  if (m.server) l['mcp.server'] = m.server.name;
+  if (m.toolName) l['mcp.tool'] = m.toolName;
+  return l;
 }
 
 export interface TraceRecord {
@@ -112,8 +143,8 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
     step: w?.step ?? '',
     trace_id: traceId,
     api: ctx.api,
-    provider: ctx.deployment?.provider ?? (ctx.api === 'http' ? 'http' : ''),
-    deployment: ctx.deployment?.id ?? ctx.target?.system.name ?? '',
+    provider: ctx.deployment?.provider ?? (ctx.api === 'http' || ctx.api === 'mcp' ? ctx.api : ''),
+    deployment: ctx.deployment?.id ?? ctx.target?.system.name ?? ctx.mcp?.server?.name ?? '',
     requested_model: requestedModel,
     served_model: servedModel,
     stream: ctx.stream,
@@ -133,7 +164,7 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
     pii_counts: { ...ctx.pii },
     approval_id: ctx.labels['approval.id'] ?? '',
     // Counted by the gateway's tokenizer because the upstream reported no usage.
-    labels: o?.usageEstimated ? { ...labels, 'airlock.usage': 'estimated' } : labels,
+    labels: o?.usageEstimated ? { ...labels, 'airlock.usage': 'estimated' } : ctx.mcp ? { ...labels, ...mcpLabels(ctx.mcp) } : labels,
   };
 
   const rootAttributes: Record<string, string> = {
@@ -141,7 +172,9 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
     'airlock.api': ctx.api,
     'http.response.status_code': String(status),
   };
-  if (ctx.api === 'http' && ctx.target) {
+  if (ctx.mcp) {
+    Object.assign(rootAttributes, mcpAttributes(ctx));
+  } else if (ctx.api === 'http' && ctx.target) {
     Object.assign(rootAttributes, { 'http.request.method': ctx.target.method, 'url.path': scrubPath(ctx.target.path, scrub), 'airlock.system': ctx.target.system.name });
   } else {
     Object.assign(rootAttributes, {
@@ -172,7 +205,7 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
       span_id: rootSpanId,
       parent_span_id: w?.parentSpanId ?? '',
       call_id: ctx.id,
-      name: ctx.api === 'http' ? `HTTP ${ctx.target?.method ?? ''} ${ctx.target?.system.name ?? ''}`.trim() : `${operation} ${model}`,
+      name: ctx.mcp ? mcpSpanName(ctx.mcp) : ctx.api === 'http' ? `HTTP ${ctx.target?.method ?? ''} ${ctx.target?.system.name ?? ''}`.trim() : `${operation} ${model}`,
       kind: 'SERVER',
       duration_ms: durationMs,
       status_code: ctx.error ? 'ERROR' : 'OK',
@@ -180,6 +213,29 @@ export function buildTraceRecord(ctx: CallContext, options: TraceOptions): Trace
       attributes: rootAttributes,
     },
   ];
+  const up = ctx.mcp?.upstream;
+  if (up && ctx.mcp!.server) {
+    // The gateway's own request to the MCP server, as the MCP semantic conventions name a client span.
+    const server = ctx.mcp!.server;
+    const attributes: Record<string, string> = { 'airlock.call_id': ctx.id, 'mcp.method.name': ctx.mcp!.method, 'airlock.mcp.server': server.name, 'network.transport': server.transport === 'stdio' ? 'pipe' : 'tcp' };
+    if (server.transport === 'http') attributes['server.address'] = new URL(server.url).host;
+    if (ctx.mcp!.toolName) attributes['gen_ai.tool.name'] = ctx.mcp!.toolName;
+    if (up.error) attributes['error.type'] = 'mcp_upstream';
+    spans.push({
+      tenant,
+      start_time: chTimeMicros(up.startedAtMs * 1000),
+      trace_id: traceId,
+      span_id: hex(8),
+      parent_span_id: rootSpanId,
+      call_id: ctx.id,
+      name: mcpSpanName({ ...ctx.mcp!, toolName: ctx.mcp!.toolName }),
+      kind: 'CLIENT',
+      duration_ms: up.durationMs,
+      status_code: up.error ? 'ERROR' : 'OK',
+      status_message: up.error ?? '',
+      attributes,
+    });
+  }
   for (let i = 0; i < ctx.attempts.length; i++) {
     const a = ctx.attempts[i]!;
     const d = ctx.model?.deployments.find((x) => x.id === a.deploymentId);

@@ -114,6 +114,8 @@ export const STRUCTURAL: Readonly<Record<CallApi, Readonly<Record<string, Leaf>>
   },
   // API calls: every string of the body, as sent to the system.
   http: {},
+  // MCP tool arguments and results: every string (a tool's own schema decides what is text).
+  mcp: {},
 };
 
 /** A path list as a tree: a key's node, `[]` for array elements; undefined below a listed branch's end (scan all). */

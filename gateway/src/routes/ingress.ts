@@ -10,7 +10,7 @@ import { CallSignal } from '../contracts/call-signal.js';
 import { renderError, type GatewayError } from '../errors.js';
 import { sseFrame } from '../providers/http/sse.js';
 import { createCallContext, type CallContext } from '../pipeline/call-context.js';
-import { failCall } from '../pipeline/call-error.js';
+import { errorReply, failCall } from '../pipeline/call-error.js';
 import type { StageDeps } from '../pipeline/deps.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { isPending, type Answer } from '../pipeline/stage.js';
@@ -20,10 +20,11 @@ export interface RouteDeps {
   readonly deps: StageDeps;
   readonly model: Pipeline;
   readonly api: Pipeline;
+  readonly mcp: Pipeline;
 }
 
 /** What a route knows of a call before its pipeline runs. */
-export type CallInit = Pick<Parameters<typeof createCallContext>[0], 'api' | 'shape' | 'http'>;
+export type CallInit = Pick<Parameters<typeof createCallContext>[0], 'api' | 'shape' | 'http' | 'mcp'>;
 
 /** Headers every answer carries, errors included, so a caller can always find its call in the trace. */
 export function callHeaders(ctx: CallContext): Record<string, string> {
@@ -80,7 +81,8 @@ function endRecorded(ctx: CallContext, store: TraceStore | null): void | Promise
 
 function sendError(reply: FastifyReply, ctx: CallContext, error: unknown, store: TraceStore | null): void | Promise<void> {
   const ge = failCall(ctx, error);
-  const send = (): void => void reply.code(ge.status).headers({ ...ge.headers, ...callHeaders(ctx) }).send(renderError(ge, ctx.shape));
+  const { status, body } = errorReply(ctx, ge);
+  const send = (): void => void reply.code(status).headers({ ...ge.headers, ...callHeaders(ctx) }).send(body);
   const recorded = endRecorded(ctx, store);
   if (recorded) return recorded.then(send);
   send();
@@ -113,8 +115,8 @@ function sendAnswer(reply: FastifyReply, ctx: CallContext, answer: Answer, store
   let ended: Promise<void> | undefined;
   const end = (): Promise<void> => (ended ??= settled.then(() => endRecorded(ctx, store)));
   // A model stream is SSE in the caller's format and ends with an error event on failure; an API call's body is
-  // the system's own bytes, cut on failure.
-  const source = endingAfter(ctx.api === 'http' ? answer.stream : guardStream(answer.stream, ctx), end);
+  // the system's own bytes, and an MCP stream the SDK transport's events: both cut on failure.
+  const source = endingAfter(ctx.api === 'http' || ctx.api === 'mcp' ? answer.stream : guardStream(answer.stream, ctx), end);
   pipe(source, reply.raw, (error) => {
     if (error && !ctx.signal.aborted) failCall(ctx, error);
     if (ctx.signal.aborted && !ctx.error) ctx.error = { code: 'client_abort', message: 'client closed the connection', status: 499 };
@@ -130,7 +132,7 @@ function sendAnswer(reply: FastifyReply, ctx: CallContext, answer: Answer, store
 export function ingress(pipeline: Pipeline, describe: (request: FastifyRequest) => CallInit, store: TraceStore | null) {
   return function handleCall(request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
     const init = describe(request);
-    const ctx = createCallContext({ api: init.api, shape: init.shape, http: init.http, headers: request.headers, signal: clientAbortSignal(reply), rawBody: request.body });
+    const ctx = createCallContext({ api: init.api, shape: init.shape, http: init.http, mcp: init.mcp, headers: request.headers, signal: clientAbortSignal(reply), rawBody: request.body });
     let answer;
     try {
       answer = pipeline.run(ctx);

@@ -19,9 +19,9 @@ deny contains sprintf("system %q is not a known system", [input.call.target.syst
 	not input.call.target.system in data.governance.systems.known
 }
 
-# Bot and API calls (api "http") name a target system instead of a model. Which model or system a call may use is
-# settled before it leaves: the response phase does not ask again.
+# Bot and API calls (api "http") name a target system instead of a model; MCP requests (api "mcp") a server. Which
+# model or system a call may use is settled before it leaves: the response phase does not ask again.
 model_call if {
 	request_phase
-	input.call.api != "http"
+	not input.call.api in {"http", "mcp"}
 }

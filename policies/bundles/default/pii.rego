@@ -4,10 +4,13 @@ package airlock
 
 import rego.v1
 
+default redact := null
+
+# MCP requests get theirs from mcp.rego: a tool's arguments are the tool's business unless its server is external.
 redact := {
 	"entities": data.governance.redaction.entities,
 	"mode": data.governance.redaction.mode,
-}
+} if input.call.api != "mcp"
 
 pii_found contains entity if {
 	some entity, n in object.get(input.call, "pii", {})

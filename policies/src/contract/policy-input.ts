@@ -32,6 +32,31 @@ const UsageFiguresSchema = z
 /** One tool call, arguments parsed from JSON where possible; `id` is the call's id in its API ('' when it has none). */
 const ToolCallSchema = z.object({ id: z.string(), name: z.string(), arguments: z.unknown() }).strict();
 
+/**
+ * An MCP request. A list (tools/list, resources/list, prompts/list) is decided once as a whole and then once per
+ * item, with `tool`, `resource` or `prompt` naming the item: an item denied is hidden from the list.
+ */
+const McpInputSchema = z
+  .object({
+    server: z.string().describe('The MCP server the request (or listed item) goes to, as named in the config; empty for a merged list as a whole'),
+    external: z.boolean().describe('The server is marked external in the config (its results leave the company\'s control)'),
+    method: z.string().describe('The JSON-RPC method, e.g. tools/call, tools/list, resources/read'),
+    listing: z.boolean().describe('True when deciding whether a listed item is shown (not a call)'),
+    tool: z
+      .object({
+        name: z.string().describe('The tool\'s name on its server (without the merged endpoint\'s prefix)'),
+        description: z.string(),
+        annotations: z.record(z.string(), z.unknown()).describe('The server\'s hints: destructiveHint, readOnlyHint, openWorldHint, …'),
+        pin: z.enum(['approved', 'changed', 'new', 'unapproved']).describe('The definition against the one an admin approved'),
+      })
+      .strict()
+      .nullable(),
+    arguments: z.unknown().describe('tools/call: the arguments (placeholders of earlier redacted results restored)'),
+    resource: z.object({ uri: z.string(), name: z.string() }).strict().nullable(),
+    prompt: z.object({ name: z.string() }).strict().nullable(),
+  })
+  .strict();
+
 export const PolicyInputSchema = z
   .object({
     phase: z
@@ -50,8 +75,8 @@ export const PolicyInputSchema = z
       .object({
         id: z.string().describe('The call id, as in x-airlock-call-id'),
         api: z
-          .enum(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages', 'http'])
-          .describe('The API the client called; "http" for bot and API calls through /api/:system'),
+          .enum(['openai.chat', 'openai.responses', 'openai.embeddings', 'anthropic.messages', 'http', 'mcp'])
+          .describe('The API the client called; "http" for bot and API calls through /api/:system, "mcp" for MCP requests'),
         provider: z.string().describe('The provider serving the requested model, or "http" for API calls'),
         model: z.string().describe('The model the client asked for (its canonical name; aliases resolved); empty for API calls'),
         deployments: z
@@ -72,6 +97,9 @@ export const PolicyInputSchema = z
           .strict()
           .nullable()
           .describe('For API calls: where the request goes'),
+        mcp: McpInputSchema.nullable()
+          .optional()
+          .describe('For MCP requests (api "mcp"): the server, the JSON-RPC method and what it names; null otherwise'),
         estimated_tokens: z.number().int().nonnegative(),
         pii: z.record(z.string(), z.number().int().nonnegative()).describe('PII entities found in the request, by type'),
       })

@@ -16,6 +16,7 @@ import type { StageDeps } from '../../pipeline/deps.js';
 import { compileRegoBundle, type DecisionEngine } from '../../policy/policy-engine.js';
 import { fromJSON } from '@airlock/policies';
 import { registerApprovalRoutes } from './approvals.js';
+import { registerMcpAdminRoutes } from './mcp.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +31,7 @@ declare module 'fastify' {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -243,6 +244,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
     parse,
     queryOf,
   });
+  registerMcpAdminRoutes(app, deps, parse);
 
   app.get('/admin/audit/verify', audit, async (request) => {
     await store().writer.flush();
