@@ -4,7 +4,7 @@
  */
 import { request } from '../core/request.js';
 import type { NormalizedOptions } from '../core/options.js';
-import type { AuditCheckpoint, AuditVerifyResult, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, ProcessMap, ProcessQuery, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
+import type { AuditCheckpoint, AuditVerifyResult, McpApproval, McpServerPins, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, ProcessMap, ProcessQuery, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
 
 export const ADMIN_ROUTES = [
   'GET /admin/me',
@@ -28,6 +28,8 @@ export const ADMIN_ROUTES = [
   'POST /admin/audit/verify',
   'GET /admin/audit/checkpoints',
   'GET /admin/audit/export',
+  'GET /admin/mcp/servers',
+  'POST /admin/mcp/servers/:server/approve',
 ] as const;
 
 type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -78,6 +80,12 @@ export interface AdminClient {
     /** The entries as CSV or JSON lines, exactly as the gateway exports them. */
     export(query?: { from?: string; to?: string; format?: 'csv' | 'jsonl' }): Promise<string>;
   };
+  readonly mcp: {
+    /** Each MCP server's tools against the definitions approved in this tenant (new, changed with a diff, removed). */
+    servers(): Promise<{ tenant: string; pinning: { unapproved: string; changed: string }; servers: McpServerPins[] }>;
+    /** Approves the server's tools as they are now; `expect` refuses (409) if a tool no longer hashes as reviewed. */
+    approve(server: string, body?: { tools?: readonly string[]; expect?: Readonly<Record<string, string>> }): Promise<McpApproval>;
+  };
 }
 
 export function createAdminClient(options: NormalizedOptions): AdminClient {
@@ -116,6 +124,10 @@ export function createAdminClient(options: NormalizedOptions): AdminClient {
       verify: (against) => (against ? post('/admin/audit/verify', against) : get('/admin/audit/verify')),
       checkpoints: () => get('/admin/audit/checkpoints'),
       export: (query) => text('/admin/audit/export', query as Query),
+    },
+    mcp: {
+      servers: () => get('/admin/mcp/servers'),
+      approve: (server, body) => post(`/admin/mcp/servers/${id(server)}/approve`, body ?? {}),
     },
   };
 }

@@ -224,3 +224,28 @@ export interface AuditCheckpoint {
   readonly key_id: string;
   readonly sig: string;
 }
+
+/** One MCP tool against its approved definition. */
+export interface McpToolPin {
+  readonly tool: string;
+  readonly status: 'approved' | 'changed' | 'new' | 'unapproved' | 'removed';
+  readonly sha256: string | null;
+  readonly approved_sha256: string | null;
+  readonly changes: readonly { readonly field: string; readonly approved: unknown; readonly current: unknown }[];
+}
+
+export interface McpServerPins {
+  readonly name: string;
+  readonly transport: 'http' | 'stdio';
+  readonly external: boolean;
+  readonly approved: boolean;
+  readonly tools: readonly McpToolPin[];
+  /** Set when the server could not be listed. */
+  readonly error?: string;
+}
+
+export interface McpApproval {
+  readonly tenant: string;
+  readonly server: string;
+  readonly approved: readonly { readonly tool: string; readonly sha256: string | null; readonly was: McpToolPin['status'] }[];
+}
