@@ -1,6 +1,7 @@
 /**
  * `npm run bench -w gateway`: every gateway benchmark, one after another, in one process.
  */
+import { benchMcp } from './mcp.bench.js';
 import { benchPolicy } from './policy.bench.js';
 import { benchProxyOverhead } from './proxy-overhead.bench.js';
 import { benchRedaction } from './redaction.bench.js';
@@ -13,6 +14,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['redaction', benchRedaction],
   ['policy', benchPolicy],
   ['store', benchStore],
+  ['mcp tools/call', benchMcp],
 ];
 
 for (const [name, run] of BENCHES) {

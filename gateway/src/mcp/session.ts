@@ -46,6 +46,8 @@ export class McpSession {
   readonly tools = new Map<string, readonly Tool[]>();
   /** The call context of each request in flight, by JSON-RPC id, for the handler that answers it. */
   readonly pending = new Map<RequestId, unknown>();
+  /** Requests in flight to each server, so that what a server sends while one runs goes out on that request's stream. */
+  readonly inFlight = new Map<string, Set<RequestExtra>>();
   /** Resource URIs of a merged session, to the server that listed them. */
   readonly resourceOwners = new Map<string, string>();
   lastUsed = Date.now();
@@ -90,13 +92,30 @@ export class McpSession {
     return s;
   }
 
-  /** Passes a server's notification on to the client; list changes also drop the tools last listed. */
+  /** Marks a request to `server` in flight until `done` settles. */
+  async during<T>(server: string, extra: RequestExtra, done: Promise<T>): Promise<T> {
+    let set = this.inFlight.get(server);
+    if (!set) this.inFlight.set(server, (set = new Set()));
+    set.add(extra);
+    try {
+      return await done;
+    } finally {
+      set.delete(extra);
+    }
+  }
+
+  /**
+   * Passes a server's notification on to the client; list changes also drop the tools last listed. The SDK's
+   * client does not say which request a server's message came with, so while exactly one request to that server
+   * is in flight it goes out on that request's stream (before its result, in order); otherwise on the session's.
+   */
   notifyFrom(server: string, n: Notification): void {
     if (n.method === 'notifications/tools/list_changed') this.tools.delete(server);
-    // Progress and cancellation belong to requests, which the SDK routes itself; a merged session's list changes
-    // are the gateway's (its lists are merged), the rest is passed on as it came.
+    // Progress and cancellation belong to requests, which the SDK routes itself.
     if (n.method === 'notifications/progress' || n.method === 'notifications/cancelled') return;
-    this.server.notification(n as ServerNotification).catch(() => undefined);
+    const running = this.inFlight.get(server);
+    const only = running?.size === 1 && !n.method.endsWith('/list_changed') ? [...running][0]! : null;
+    (only ? only.sendNotification(n as ServerNotification) : this.server.notification(n as ServerNotification)).catch(() => undefined);
   }
 
   async close(): Promise<void> {

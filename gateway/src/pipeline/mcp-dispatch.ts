@@ -41,7 +41,7 @@ async function forward<T>(ctx: CallContext, session: McpSession, server: string,
   const started = performance.now();
   m.upstream = { startedAtMs: Date.now(), durationMs: 0, error: null };
   try {
-    return await handle.use((c) =>
+    return await session.during(server, extra, handle.use((c) =>
       c.request(request as never, schema as never, {
         signal: extra.signal,
         timeout: handle.server.timeoutMs,
@@ -49,7 +49,7 @@ async function forward<T>(ctx: CallContext, session: McpSession, server: string,
           ? { resetTimeoutOnProgress: true, onprogress: (p) => void extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token as string | number } }).catch(() => undefined) }
           : {}),
       }),
-    ) as T;
+    )) as T;
   } catch (error) {
     m.upstream.error = (error as Error).message;
     ctx.error ??= { code: 'GW_ERR_UPSTREAM', message: (error as Error).message.slice(0, 500), status: 502 };
