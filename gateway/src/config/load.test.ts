@@ -69,4 +69,40 @@ describe('config', () => {
     await expect(loadConfig('bad.yaml', { env: {}, cwd: dir })).rejects.toThrow(/not valid YAML/);
     await expect(loadConfig('missing.yaml', { env: {}, cwd: dir })).rejects.toThrow(/cannot read file/);
   });
+
+  it('reads MCP servers: ${ENV} in headers and env, a server is a url or a command, and what /mcp merges', () => {
+    const config = resolveConfig(
+      {
+        mcp: {
+          servers: {
+            gh: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${KEY}' }, external: true },
+            files: { command: 'npx', args: ['server-fs'], env: { TOKEN: '${KEY}' }, cwd: 'srv' },
+          },
+          aggregate: { teams: { support: ['files'] } },
+        },
+      },
+      opts,
+    );
+    expect(config.mcp.servers.get('gh')).toMatchObject({ transport: 'http', headers: { authorization: 'Bearer sk-1' }, external: true, timeoutMs: 60_000 });
+    expect(config.mcp.servers.get('files')).toMatchObject({ transport: 'stdio', command: 'npx', args: ['server-fs'], env: { TOKEN: 'sk-1' }, cwd: '/tmp/srv', external: false });
+    expect(config.mcp.aggregate.default).toEqual(['gh', 'files']);
+    expect(config.mcp.aggregate.teams.get('support')).toEqual(['files']);
+    expect(config.mcp.pinning).toMatchObject({ unapproved: 'allow', changed: 'hide', file: expect.stringMatching(/mcp-pins\.json$/) });
+  });
+
+  it('refuses MCP servers that are both or neither, names with "__", unset variables and unknown merged servers', () => {
+    const problems = (mcp: unknown): string[] => {
+      try {
+        resolveConfig({ mcp }, opts);
+        return [];
+      } catch (error) {
+        return [...(error as ConfigError).problems];
+      }
+    };
+    expect(problems({ servers: { a: { url: 'https://x/mcp', command: 'x' } } }).length).toBeGreaterThan(0);
+    expect(problems({ servers: { a: {} } }).length).toBeGreaterThan(0);
+    expect(problems({ servers: { a__b: { url: 'https://x/mcp' } } })[0]).toMatch(/__/);
+    expect(problems({ servers: { a: { url: 'https://x/mcp', headers: { x: '${NOPE}' } } } })).toEqual(['mcp.servers.a.headers.x: environment variable NOPE is not set']);
+    expect(problems({ servers: { a: { url: 'https://x/mcp' } }, aggregate: { teams: { t: ['b'] } } })).toEqual(['mcp.aggregate.teams.t: unknown MCP server "b"']);
+  });
 });
