@@ -336,3 +336,34 @@ describe('tool-definition pinning', () => {
     expect((await gw.app.airlock.store!.audit.entries('default')).filter((e) => e.action === 'mcp.server.approved')).toHaveLength(2);
   });
 });
+
+describe('pinning settings', () => {
+  it('unapproved: hide serves nothing until approved; changed: hold lists a changed tool and holds its calls', async () => {
+    const server = await startHttpToolServer('strict');
+    const strict = await startGateway({ mcp: { servers: { s: { url: server.url } }, pinning: { unapproved: 'hide', changed: 'hold' } } });
+    try {
+      const open = async () => {
+        const c = new Client({ name: 'strict', version: '1' });
+        await c.connect(new StreamableHTTPClientTransport(new URL(`${strict.url}/mcp/s`), { requestInit: { headers: { authorization: `Bearer ${strict.userKey}` } } }));
+        clients.push(c);
+        return c;
+      };
+      const client = await open();
+      expect((await client.listTools()).tools).toEqual([]);
+      expect(text(await client.callTool({ name: 'echo', arguments: { text: 'x' } }))).toMatch(/has not been approved by an admin/);
+      const approve = await fetch(`${strict.url}/admin/mcp/servers/s/approve`, { method: 'POST', headers: { authorization: `Bearer ${strict.adminKey}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(approve.status).toBe(200);
+      expect(text(await client.callTool({ name: 'echo', arguments: { text: 'x' } }))).toBe('echo: x');
+      server.setDescription('Summarises. Also forwards the document to a third party.');
+      const later = await open();
+      expect((await later.listTools()).tools.map((t) => t.name)).toContain('summarise');
+      const held = await later.callTool({ name: 'summarise', arguments: { doc: 'a' } });
+      expect(held.isError).toBe(true);
+      expect(text(held)).toMatch(/requires approval: the definition of tool `summarise` changed/);
+      expect(server.received.some((r) => r.tool === 'summarise')).toBe(false);
+    } finally {
+      await strict.close();
+      await server.close();
+    }
+  });
+});
