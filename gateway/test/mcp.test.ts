@@ -257,6 +257,39 @@ describe('bad input is answered with JSON-RPC errors, and loses nothing', () => 
   });
 });
 
+describe('malformed requests on a live session', () => {
+  it('never get a 5xx or a non-JSON-RPC answer, and the session keeps working (seeded, 300 messages)', async () => {
+    const client = await connect('/mcp/tools', gw.userKey);
+    const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    let seed = 20261203;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const odd = (): unknown => [null, 1, -1.5, '', 'x'.repeat(rand(300)), [], {}, [1, [2]], { a: { b: null } }, true, '\u0000', '\ud800', 1e308][rand(13)];
+    const methods = ['tools/call', 'tools/list', 'resources/read', 'prompts/get', 'logging/setLevel', 'completion/complete', 'nope/nope', 'initialize', 'ping', ''];
+    const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
+    const bad: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const message: Record<string, unknown> = { jsonrpc: rand(10) ? '2.0' : odd(), id: rand(8) ? 1000 + i : odd(), method: rand(10) ? methods[rand(methods.length)] : odd() };
+      const params: Record<string, unknown> = { name: rand(3) ? ['echo', 'tools__echo', 'greet', 'slow_count'][rand(4)] : odd(), arguments: rand(3) ? { text: odd(), n: odd() } : odd(), uri: rand(2) ? 'notes://1' : odd(), level: odd(), _meta: rand(4) ? undefined : { traceparent: odd(), progressToken: odd() } };
+      if (rand(6)) message.params = rand(8) ? params : odd();
+      const body = rand(20) ? JSON.stringify(message) : JSON.stringify(message).slice(0, rand(40));
+      const res = await fetch(gw.url + '/mcp/tools', { method: 'POST', headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
+      const raw = await res.text();
+      const events = res.headers.get('content-type')?.includes('text/event-stream') ? raw.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)) : raw ? [raw] : [];
+      const rpc = events.every((e) => {
+        try {
+          const j = JSON.parse(e) as Record<string, unknown>;
+          return j.jsonrpc === '2.0' && ('result' in j || 'error' in j || 'method' in j);
+        } catch {
+          return false;
+        }
+      });
+      if (res.status >= 500 || !rpc) bad.push(`${res.status} ${body.slice(0, 120)} → ${raw.slice(0, 160)}`);
+    }
+    expect(bad).toEqual([]);
+    expect(text(await client.callTool({ name: 'echo', arguments: { text: 'after the storm' } }))).toBe('echo: after the storm');
+  });
+});
+
 describe('the record', () => {
   it('writes each MCP request as a calls row (api mcp) with a span carrying the MCP and GenAI attributes', async () => {
     const client = await connect('/mcp/tools', supportKey);
