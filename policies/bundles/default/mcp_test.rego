@@ -20,7 +20,7 @@ mcp_input(team, method, tool, server_external) := {
 tool(name, annotations) := {"name": name, "description": "", "annotations": annotations, "pin": "approved"}
 
 test_mcp_plain_tool_allowed if {
-	d := airlock.decision with input as mcp_input("support", "tools/call", tool("get_weather", {}), false)
+	d := airlock.decision with input as mcp_input("support", "tools/call", tool("lookup_order", {}), false)
 	d.allow
 	d.redact == null
 }
