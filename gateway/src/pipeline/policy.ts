@@ -98,7 +98,8 @@ function decide(ctx: CallContext, deps: PolicyDeps): PolicyDecision['hold'] {
     details: { phase: 'request', decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, engine_ms: Number(ms.toFixed(3)) },
   });
   if (kind === 'deny') throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: ${reasons.join('; ')}`);
-  if (kind === 'hold' && !deps.approvals) {
+  // An MCP request lives in its client's session and is not suspended (pipeline/suspend.ts): its hold is answered.
+  if (kind === 'hold' && (!deps.approvals || ctx.api === 'mcp')) {
     const h = decision.hold!;
     throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: ${h.reason} (approver role: ${h.approver_role}, quorum ${h.quorum}).`);
   }
