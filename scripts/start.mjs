@@ -13,14 +13,18 @@ const gatewayURL = process.env.AIRLOCK_URL ?? 'http://127.0.0.1:8080';
 ensureBuild();
 
 const children = [
-  spawn(process.execPath, ['--max-semi-space-size=64', join(root, 'gateway', 'bin', 'airlock.mjs'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' }),
+  spawn(process.execPath, ['--max-semi-space-size=64', join(root, 'gateway', 'bin', 'airlock.mjs'), 'serve', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+    // The gateway prints the console's address beside its own, with the key to sign in with on a first start.
+    env: { ...process.env, AIRLOCK_CONSOLE_URL: `http://127.0.0.1:${CONSOLE_PORT}` },
+  }),
   spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '--hostname', '127.0.0.1', '--port', CONSOLE_PORT], {
     cwd: consoleDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', AIRLOCK_URL: gatewayURL },
   }),
 ];
-console.error(`airlock: console at http://127.0.0.1:${CONSOLE_PORT} (sign in with an Airlock key), gateway at ${gatewayURL}`);
 
 let exiting = false;
 const stopAll = (code) => {

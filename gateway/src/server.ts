@@ -3,7 +3,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { loadConfig } from './config/load.js';
+import { loadConfig, type GatewayConfig } from './config/load.js';
 
 export interface StartOptions {
   readonly configPath?: string | undefined;
@@ -15,6 +15,7 @@ export interface StartOptions {
 
 export interface RunningServer {
   readonly app: FastifyInstance;
+  readonly config: GatewayConfig;
   readonly url: string;
   /** Settles once the server has shut down. */
   readonly closed: Promise<void>;
@@ -32,5 +33,5 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const stop = (): void => void app.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return { app, url, closed };
+  return { app, config, url, closed };
 }

@@ -21,6 +21,8 @@ export interface AirlockOptions {
   /** The first retry's delay; doubled each time, with jitter, unless the gateway sends `Retry-After`. */
   readonly retryBackoffMs?: number;
   readonly fetch?: FetchLike;
+  /** Sent with every request the SDK makes (not with wrapped clients' calls), e.g. `x-airlock-tenant` for a superadmin. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Where step and run spans go (OTLP/HTTP JSON); default `${baseURL}/v1/traces`. `false` records none. */
   readonly tracesURL?: string | false;
 }
@@ -32,6 +34,7 @@ export interface NormalizedOptions {
   readonly retryLimit: number;
   readonly retryBackoffMs: number;
   readonly fetch: FetchLike;
+  readonly headers: Readonly<Record<string, string>>;
   readonly tracesURL: string | null;
 }
 
@@ -56,6 +59,7 @@ export function normalizeOptions(options: AirlockOptions = {}, env: Readonly<Rec
     retryLimit: Math.floor(count('retryLimit', options.retryLimit, DEFAULT_RETRY_LIMIT)),
     retryBackoffMs: count('retryBackoffMs', options.retryBackoffMs, DEFAULT_RETRY_BACKOFF_MS),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    headers: { ...options.headers },
     tracesURL: options.tracesURL === false ? null : (options.tracesURL ?? `${baseURL}/v1/traces`),
   };
 }

@@ -71,7 +71,7 @@ function httpError(method: string, url: string, res: Response, body: unknown): H
 export async function request<T>(client: NormalizedOptions, options: RequestOptions): Promise<JsonResponse<T>> {
   const method = (options.method ?? 'GET').toUpperCase();
   const url = buildURL(client.baseURL, options.path, options.query);
-  const headers = new Headers(options.headers);
+  const headers = new Headers({ ...client.headers, ...options.headers });
   if (client.apiKey && !headers.has('authorization')) headers.set('authorization', `Bearer ${client.apiKey}`);
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   const timeoutMs = options.timeoutMs ?? client.timeoutMs;

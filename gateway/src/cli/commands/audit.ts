@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportAudit, parseCheckpoints, parsePublicKey, toChTime, type Checkpoint, type VerifyResult } from '@airlock/clickhouse';
 import type { Command } from '../command.js';
-import { apiFailure, withAdminAccess } from '../admin-access.js';
+import { withAdminAccess } from '../admin-access.js';
 
 const HELP = `Usage: airlock audit <verify|export|checkpoints|public-key> [options]
 
@@ -22,8 +22,8 @@ into a file outside the store, to its log and to GET /admin/audit/checkpoints.
   airlock audit public-key
       prints the public key that verifies the checkpoints (no secret)
 
-Goes through a running gateway's admin API when $AIRLOCK_ADMIN_KEY is set and it answers; otherwise opens the store
-with the same key files. All act in one tenant's trail: the admin key's own, or the one --tenant names (through the
+Goes through a running gateway's admin API when one answers (with $AIRLOCK_ADMIN_KEY, else the bootstrap key in the
+local credential file beside the store); otherwise opens the store with the same key files. All act in one tenant's trail: the admin key's own, or the one --tenant names (through the
 API that needs a superadmin key); opening the store directly, --tenant, else the config's tenant.
 
 Options:
@@ -81,14 +81,10 @@ export const auditCommand: Command = {
         const publicKeyPem = values['public-key'] === undefined ? undefined : await readFile(resolve(io.cwd, values['public-key']), 'utf8');
         const publicKey = publicKeyPem === undefined ? undefined : parsePublicKey(publicKeyPem);
         const result = await withAdminAccess<VerifyResult>(io, access, {
-          api: async (api) => {
-            const res =
-              checkpointsText === undefined && publicKeyPem === undefined
-                ? await api.call('GET', '/admin/audit/verify')
-                : await api.call('POST', '/admin/audit/verify', { checkpoints: checkpointsText ?? '', ...(publicKeyPem ? { public_key: publicKeyPem } : {}) });
-            if (!res.ok) throw await apiFailure(res);
-            return (await res.json()) as VerifyResult;
-          },
+          api: async ({ admin }) =>
+            (await admin.audit.verify(
+              checkpointsText === undefined && publicKeyPem === undefined ? undefined : { checkpoints: checkpointsText ?? '', ...(publicKeyPem ? { public_key: publicKeyPem } : {}) },
+            )) as VerifyResult,
           direct: async ({ store, tenant }) =>
             (store ?? noStore()).audit.verify(tenant, {
               ...(checkpointsText !== undefined ? { checkpoints: parseCheckpoints(checkpointsText) } : {}),
@@ -101,11 +97,7 @@ export const auditCommand: Command = {
       case 'checkpoints':
       case 'public-key': {
         const view = await withAdminAccess<CheckpointsView>(io, access, {
-          api: async (api) => {
-            const res = await api.call('GET', '/admin/audit/checkpoints');
-            if (!res.ok) throw await apiFailure(res);
-            return (await res.json()) as CheckpointsView;
-          },
+          api: async ({ admin }) => (await admin.audit.checkpoints()) as CheckpointsView,
           direct: async ({ store, tenant }) => {
             const audit = (store ?? noStore()).audit;
             return { key_id: audit.keys.keyId, public_key: audit.keys.publicKeyPem, checkpoints: audit.checkpoints(tenant) };
@@ -118,12 +110,7 @@ export const auditCommand: Command = {
         const format = values.format;
         if (format !== 'csv' && format !== 'jsonl') throw new Error('--format must be csv or jsonl');
         const text = await withAdminAccess<string>(io, access, {
-          api: async (api) => {
-            const q = new URLSearchParams({ format, ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) });
-            const res = await api.call('GET', `/admin/audit/export?${q}`);
-            if (!res.ok) throw await apiFailure(res);
-            return res.text();
-          },
+          api: ({ admin }) => admin.audit.export({ format, ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) }),
           direct: async ({ store, tenant }) => {
             const entries = await (store ?? noStore()).audit.entries(tenant, {
               ...(values.from ? { from: toChTime(values.from) } : {}),

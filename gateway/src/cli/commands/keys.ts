@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { apiFailure, withAdminAccess } from '../admin-access.js';
+import { isHttpError } from '@airlock/sdk';
+import { withAdminAccess } from '../admin-access.js';
 import type { KeyRecord } from '../../auth/key-store.js';
 
 const HELP = `Usage: airlock keys <create|list|revoke> [options]
@@ -12,8 +13,9 @@ Every creation and revocation is written to the audit trail.
   airlock keys list [--json]
   airlock keys revoke KEY_ID
 
-When a gateway is running (at $AIRLOCK_URL, else the config's host and port) and $AIRLOCK_ADMIN_KEY is set, the
-command goes through its admin API; otherwise it opens the store itself.
+When a gateway is running (at $AIRLOCK_URL, else where the local credential file beside the store says, else the
+config's host and port), the command goes through its admin API with $AIRLOCK_ADMIN_KEY, else with the bootstrap key
+in that file; otherwise it opens the store itself.
 
 Each command acts in one tenant: the admin key's own, or the one --tenant names (through the API that needs a
 superadmin key, such as the bootstrap key). Opening the store directly, it acts in --tenant, else the config's.
@@ -54,11 +56,7 @@ export const keysCommand: Command = {
         if (!values.team || !values.user) throw new Error('keys create needs --team and --user');
         const roles = values.role?.length ? values.role : ['user'];
         const created = await withAdminAccess<ShownKey>(io, access, {
-          api: async (api) => {
-            const res = await api.call('POST', '/admin/keys', { team: values.team, user: values.user, roles });
-            if (!res.ok) throw await apiFailure(res);
-            return (await res.json()) as ShownKey;
-          },
+          api: async ({ admin }) => (await admin.keys.create({ team: values.team!, user: values.user!, roles })) as ShownKey,
           direct: async ({ keys, tenant }) => {
             const { record, plainKey } = await keys.create(actor, { tenant, team: values.team!, user: values.user!, roles });
             return { ...strip(record), key: plainKey };
@@ -70,11 +68,7 @@ export const keysCommand: Command = {
       }
       case 'list': {
         const keys = await withAdminAccess<ShownKey[]>(io, access, {
-          api: async (api) => {
-            const res = await api.call('GET', '/admin/keys');
-            if (!res.ok) throw await apiFailure(res);
-            return ((await res.json()) as { keys: ShownKey[] }).keys;
-          },
+          api: async ({ admin }) => (await admin.keys.list()).keys as ShownKey[],
           direct: async ({ keys: admin, tenant }) => (await admin.list(tenant)).map(strip),
         });
         if (values.json) {
@@ -89,12 +83,11 @@ export const keysCommand: Command = {
       case 'revoke': {
         if (!id) throw new Error('keys revoke needs a KEY_ID');
         const done = await withAdminAccess<boolean>(io, access, {
-          api: async (api) => {
-            const res = await api.call('POST', `/admin/keys/${encodeURIComponent(id)}/revoke`);
-            if (res.status === 404) return false;
-            if (!res.ok) throw await apiFailure(res);
-            return true;
-          },
+          api: ({ admin }) =>
+            admin.keys.revoke(id).then(
+              () => true,
+              (error: unknown) => (isHttpError(error) && error.status === 404 ? false : Promise.reject(error)),
+            ),
           direct: ({ keys, tenant }) => keys.revoke(actor, tenant, id),
         });
         if (!done) {
