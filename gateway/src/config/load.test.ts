@@ -17,10 +17,11 @@ describe('config', () => {
 
   it('loads the config docker-compose.yml starts with: demo models, the ClickHouse server store', async () => {
     const file = fileURLToPath(new URL('../../examples/compose.yaml', import.meta.url));
-    const config = await loadConfig(file, { env: {}, cwd: '/tmp' });
+    const config = await loadConfig(file, { env: { CLICKHOUSE_PASSWORD: 'pw' }, cwd: '/tmp' });
     expect(config.models.get('demo')?.name).toBe('demo-1');
     expect(config.host).toBe('0.0.0.0');
-    expect(config.store).toMatchObject({ kind: 'server', url: 'http://clickhouse:8123' });
+    expect(config.store).toMatchObject({ kind: 'server', url: 'http://clickhouse:8123', database: 'airlock', username: 'default', password: 'pw', walDir: '/app/data/wal' });
+    expect(config.keysFile).toBe('/app/data/keys.json');
   });
 
   it('resolves credentials from the environment and defaults timeouts', () => {

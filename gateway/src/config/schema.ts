@@ -9,10 +9,14 @@ import { STRATEGIES } from '../routing/strategy.js';
 
 /** Where each call is logged before it is answered, and how often that log is forced to disk (see README). */
 const durability = {
-  /** Default: `wal` beside the embedded data directory, or data/wal for a server. */
-  wal_dir: z.string().optional(),
-  /** At most this many ms of answered calls are lost to a machine crash (a process kill loses none); 0 syncs before every answer. */
-  fsync_ms: z.number().int().nonnegative().max(60_000).optional(),
+  wal_dir: z.string().optional().describe('The write-ahead log every row goes through before the answer; default `wal` beside the embedded data directory, or `data/wal` for a server'),
+  fsync_ms: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(60_000)
+    .optional()
+    .describe('At most this many ms of answered calls are lost to a machine crash (a process kill loses none); 0 syncs before every answer'),
 };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -23,10 +27,10 @@ export const DEFAULT_TIMEOUTS = { connect_ms: 5_000, first_byte_ms: 60_000, idle
 
 const TimeoutsSchema = z
   .object({
-    connect_ms: z.number().int().positive(),
-    first_byte_ms: z.number().int().positive(),
-    idle_ms: z.number().int().positive(),
-    total_ms: z.number().int().positive(),
+    connect_ms: z.number().int().positive().describe(`TCP and TLS connect (default ${DEFAULT_TIMEOUTS.connect_ms})`),
+    first_byte_ms: z.number().int().positive().describe(`until the first byte of the answer (default ${DEFAULT_TIMEOUTS.first_byte_ms})`),
+    idle_ms: z.number().int().positive().describe(`between two chunks of a streamed answer (default ${DEFAULT_TIMEOUTS.idle_ms})`),
+    total_ms: z.number().int().positive().describe(`one attempt, start to end (default ${DEFAULT_TIMEOUTS.total_ms})`),
   })
   .partial()
   .strict();
@@ -38,10 +42,10 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environ
 
 const ProviderSchema = z
   .object({
-    kind: z.enum(['openai', 'anthropic', 'demo']),
-    base_url: z.url().optional(),
-    api_key_env: envName.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    kind: z.enum(['openai', 'anthropic', 'demo']).describe('The wire format the provider speaks; `demo` is the built-in local model'),
+    base_url: z.url().optional().describe("Default: the provider's public API"),
+    api_key_env: envName.optional().describe('The environment variable holding the provider key (never the key itself)'),
+    headers: z.record(z.string(), z.string()).optional().describe('Headers the gateway adds upstream; values may name environment variables as ${NAME}'),
     forward_headers: z
       .array(
         z
@@ -58,63 +62,63 @@ const ProviderSchema = z
 
 const DeploymentSchema = z
   .object({
-    id: z.string().min(1).optional(),
-    provider: z.string().min(1),
+    id: z.string().min(1).optional().describe('Default: provider/model (with #index when the model has several)'),
+    provider: z.string().min(1).describe('A name under `providers`'),
     model: z.string().min(1).describe('The model name upstream'),
-    region: z.string().optional(),
-    weight: z.number().positive().default(1),
+    region: z.string().optional().describe('Where the deployment runs; policies may route by it'),
+    weight: z.number().positive().default(1).describe('Share of calls under the `weighted` strategy'),
     timeouts: TimeoutsSchema.optional(),
   })
   .strict();
 
 const ModelSchema = z
   .object({
-    aliases: z.array(z.string().min(1)).default([]),
-    strategy: z.enum(STRATEGIES).default('fallback'),
+    aliases: z.array(z.string().min(1)).default([]).describe('Other names callers may use for this model'),
+    strategy: z.enum(STRATEGIES).default('fallback').describe('How a deployment is chosen: in order (`fallback`), by weight, or by the lowest recent latency'),
     retry: z
       .object({
         max_attempts: z.number().int().min(1).max(10).describe('Attempts on one deployment (1 = no retry); fallback deployments get their own'),
-        base_delay_ms: z.number().int().min(0),
-        max_delay_ms: z.number().int().min(0),
+        base_delay_ms: z.number().int().min(0).describe('The first retry delay, doubled each time, with jitter'),
+        max_delay_ms: z.number().int().min(0).describe('Cap on one retry delay'),
         on_timeout: z.boolean().describe('Repeat a call whose upstream timed out after receiving it (it may still run and be billed)'),
       })
       .partial()
       .strict()
-      .default({}),
+      .default({})
+      .describe('Retries of a failed attempt on one deployment; never after an answer started streaming'),
     fallback: z.boolean().default(true).describe("Move a failed call on to the model's next deployment (apart from retries)"),
     breaker: z
       .object({
-        failure_threshold: z.number().int().min(1),
-        error_rate: z.number().gt(0).max(1),
-        window: z.number().int().min(1),
-        min_calls: z.number().int().min(1),
-        cooldown_ms: z.number().int().min(1),
+        failure_threshold: z.number().int().min(1).describe('Consecutive failures that open the breaker'),
+        error_rate: z.number().gt(0).max(1).describe('Error rate over the window that opens it'),
+        window: z.number().int().min(1).describe('Calls the error rate is measured over'),
+        min_calls: z.number().int().min(1).describe('Calls in the window before the rate counts'),
+        cooldown_ms: z.number().int().min(1).describe('How long an open breaker skips the deployment before one trial call'),
       })
       .partial()
       .strict()
-      .default({}),
-    /** Caps all attempts of one call together. */
-    deadline_ms: z.number().int().positive().default(DEFAULT_DEADLINE_MS),
-    deployments: z.array(DeploymentSchema).min(1),
-    /** Shown in GET /v1/models. */
-    owned_by: z.string().default('airlock'),
+      .default({})
+      .describe("Each deployment's circuit breaker"),
+    deadline_ms: z.number().int().positive().default(DEFAULT_DEADLINE_MS).describe('Caps all attempts of one call together'),
+    deployments: z.array(DeploymentSchema).min(1).describe('Where the model is served, in fallback order'),
+    owned_by: z.string().default('airlock').describe('Shown in GET /v1/models'),
   })
   .strict();
 
 const SystemSchema = z
   .object({
-    base_url: z.url(),
+    base_url: z.url().describe('Where /api/:system/* forwards to'),
     methods: z
       .array(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']))
       .min(1)
-      .default(['GET']),
-    /** Headers the gateway adds; values may name environment variables as ${NAME}. */
-    headers: z.record(z.string(), z.string()).default({}),
+      .default(['GET'])
+      .describe('The methods callers may use'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Headers the gateway adds; values may name environment variables as ${NAME}'),
     retry: z
       .object({
         max_attempts: z.number().int().min(1).max(10).describe('Attempts in all (1 = no retry); POST and PATCH repeat only with an Idempotency-Key'),
-        base_delay_ms: z.number().int().min(0),
-        max_delay_ms: z.number().int().min(0),
+        base_delay_ms: z.number().int().min(0).describe('The first retry delay, doubled each time, with jitter'),
+        max_delay_ms: z.number().int().min(0).describe('Cap on one retry delay'),
       })
       .partial()
       .strict()
@@ -193,32 +197,41 @@ export const ConfigFileSchema = z
   .object({
     server: z
       .object({
-        host: z.string().default(DEFAULT_HOST),
-        port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
-        body_limit_bytes: z.number().int().positive().default(DEFAULT_BODY_LIMIT_BYTES),
+        host: z.string().default(DEFAULT_HOST).describe('The interface to listen on (0.0.0.0 in a container)'),
+        port: z.number().int().min(0).max(65535).default(DEFAULT_PORT).describe('0 picks a free port'),
+        body_limit_bytes: z.number().int().positive().default(DEFAULT_BODY_LIMIT_BYTES).describe('Larger request bodies are refused with 413'),
       })
       .strict()
       .default({ host: DEFAULT_HOST, port: DEFAULT_PORT, body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES }),
-    providers: z.record(z.string().min(1), ProviderSchema).default({}),
-    models: z.record(z.string().min(1), ModelSchema).default({}),
-    systems: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'system names are lower-case words'), SystemSchema).default({}),
+    providers: z.record(z.string().min(1), ProviderSchema).default({}).describe('Model providers by name'),
+    models: z.record(z.string().min(1), ModelSchema).default({}).describe('The models callers may name, each with its deployments'),
+    systems: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'system names are lower-case words'), SystemSchema)
+      .default({})
+      .describe('HTTP services reached through /api/:system/*, under the same policy, redaction and tracing as model calls'),
     keys: z
-      .object({ file: z.string().default('data/keys.json'), tenant: z.string().default('default') })
+      .object({
+        file: z.string().default('data/keys.json').describe('The key file when no store is configured (keys live in the store otherwise)'),
+        tenant: z.string().default('default').describe('The tenant of the admin key and of CLI commands that open the store'),
+      })
       .strict()
       .default({ file: 'data/keys.json', tenant: 'default' }),
     store: z
       .discriminatedUnion('kind', [
-        z.object({ kind: z.literal('embedded'), path: z.string().default('data/clickhouse'), ...durability }).strict(),
+        z.object({ kind: z.literal('embedded'), path: z.string().default('data/clickhouse').describe('The chdb data directory (one process owns it)'), ...durability }).strict(),
         z
           .object({
             kind: z.literal('server'),
-            url: z.url(),
+            url: z.url().describe('The ClickHouse HTTP endpoint, e.g. http://clickhouse:8123'),
             database: z.string().default('default'),
             username: z.string().default('default'),
-            password_env: envName.optional(),
-            cluster: z.string().regex(/^[A-Za-z0-9_]+$/).optional(),
-            /** How long start-up waits for a server that is not answering yet. */
-            start_wait_ms: z.number().int().nonnegative().optional(),
+            password_env: envName.optional().describe('The environment variable holding the password'),
+            cluster: z
+              .string()
+              .regex(/^[A-Za-z0-9_]+$/)
+              .optional()
+              .describe('A ClickHouse cluster name: tables are created ON CLUSTER, replicated, for several gateway replicas'),
+            start_wait_ms: z.number().int().nonnegative().optional().describe('How long start-up waits for a server that is not answering yet (default 60000)'),
             ...durability,
           })
           .strict(),
@@ -228,14 +241,13 @@ export const ConfigFileSchema = z
       .describe('Where calls, spans and the audit trail are recorded; `none` records nothing'),
     audit: z
       .object({
-        /** The HMAC key file, used when AIRLOCK_AUDIT_KEY is not set; generated (mode 0600) when missing. */
-        key_file: z.string().optional(),
-        /** The Ed25519 signing key file (PKCS#8 PEM), used when AIRLOCK_AUDIT_SIGNING_KEY is not set; generated when missing. */
-        signing_key_file: z.string().optional(),
-        /** The append-only JSON-lines file the signed checkpoints go to. */
-        checkpoint_file: z.string().optional(),
-        /** Seconds between checkpoints (each tenant whose trail moved gets one); 0: only at shutdown. */
-        checkpoint_interval_s: z.number().nonnegative().default(60),
+        key_file: z.string().optional().describe('The HMAC key file, used when AIRLOCK_AUDIT_KEY is not set; generated (mode 0600) when missing'),
+        signing_key_file: z
+          .string()
+          .optional()
+          .describe('The Ed25519 signing key file (PKCS#8 PEM), used when AIRLOCK_AUDIT_SIGNING_KEY is not set; generated when missing'),
+        checkpoint_file: z.string().optional().describe('The append-only JSON-lines file the signed checkpoints go to'),
+        checkpoint_interval_s: z.number().nonnegative().default(60).describe('Seconds between checkpoints (each tenant whose trail moved gets one); 0: only at shutdown'),
       })
       .strict()
       .default({ checkpoint_interval_s: 60 })
@@ -243,14 +255,13 @@ export const ConfigFileSchema = z
     redaction: z
       .object({
         enabled: z.boolean().default(true),
-        tier: z.enum(['fast', 'full']).default('fast'),
-        entities: z.array(z.enum(ENTITY_TYPES)).default(['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY', 'CREDENTIAL']),
-        mode: z.enum(MODES).default('placeholder'),
-        modes: z.partialRecord(z.enum(ENTITY_TYPES), z.enum(MODES)).default({}),
-        hash_secret_env: envName.optional(),
-        /** Also redact PII the model writes (masked), in buffered and streamed responses. */
-        output: z.boolean().default(false),
-        on_unsafe_stream: z.enum(['block', 'pass']).default('block'),
+        tier: z.enum(['fast', 'full']).default('fast').describe('`full` adds names and places (PERSON, LOCATION) at a higher cost per call'),
+        entities: z.array(z.enum(ENTITY_TYPES)).default(['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY', 'CREDENTIAL']).describe('The PII types redacted'),
+        mode: z.enum(MODES).default('placeholder').describe('`placeholder` is reversible (restored in the answer); `mask` and `hash` are not'),
+        modes: z.partialRecord(z.enum(ENTITY_TYPES), z.enum(MODES)).default({}).describe('A mode per PII type, over `mode`'),
+        hash_secret_env: envName.optional().describe('The environment variable holding the HMAC secret of `hash` mode'),
+        output: z.boolean().default(false).describe('Also redact PII the model writes (masked), in buffered and streamed responses'),
+        on_unsafe_stream: z.enum(['block', 'pass']).default('block').describe('With `output` on: stop a stream whose events cannot be read (`block`) or let it pass'),
       })
       .strict()
       .default({ enabled: true, tier: 'fast', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'SSN', 'API_KEY', 'CREDENTIAL'], mode: 'placeholder', modes: {}, output: false, on_unsafe_stream: 'block' })
@@ -258,21 +269,20 @@ export const ConfigFileSchema = z
     policy: z
       .object({
         enabled: z.boolean().default(true),
-        /** A bundle directory; default: the governance bundle shipped in policies/bundles/default. */
-        bundle: z.string().optional(),
-        fail_open: z.boolean().default(false),
-        watch: z.boolean().default(true),
-        /** Evaluation steps one decision may take: a runaway rule ends as an error (which fails closed). */
-        max_steps: z.number().int().positive().default(200_000),
-        /**
-         * What the agent gets when policy refuses a tool call the model returned: `strip` (the answer without it, and a
-         * text saying why, so unchanged agent code goes on) or `error` (a 403, or an error event in a stream, in the
-         * caller's API shape).
-         */
-        refused_tool_calls: z.enum(['strip', 'error']).default('strip'),
+        bundle: z.string().optional().describe('A Rego bundle directory; default: the governance bundle shipped in policies/bundles/default'),
+        fail_open: z.boolean().default(false).describe('Let calls through when the policy engine errs (logged each time); default: refuse them'),
+        watch: z.boolean().default(true).describe('Reload the bundle when its files change'),
+        max_steps: z.number().int().positive().default(200_000).describe('Evaluation steps one decision may take: a runaway rule ends as an error (which fails closed)'),
+        refused_tool_calls: z
+          .enum(['strip', 'error'])
+          .default('strip')
+          .describe(
+            "What the agent gets when policy refuses a tool call the model returned: `strip` (the answer without it, and a text saying why, so unchanged agent code goes on) or `error` (a 403, or an error event in a stream, in the caller's API shape)",
+          ),
       })
       .strict()
-      .default({ enabled: true, fail_open: false, watch: true, max_steps: 200_000, refused_tool_calls: 'strip' }),
+      .default({ enabled: true, fail_open: false, watch: true, max_steps: 200_000, refused_tool_calls: 'strip' })
+      .describe('OPA Rego policies, evaluated in-process on every call'),
     approvals: z
       .object({
         /** How long a `wait`-mode caller is held before a 408 that names the approval (it goes on; collect it later). */
@@ -299,9 +309,13 @@ export const ConfigFileSchema = z
       'MCP servers the gateway serves at /mcp/:server and merges at /mcp',
     ),
     retention: z
-      .object({ metadata_days: z.number().int().positive().default(400), body_days: z.number().int().positive().default(30) })
+      .object({
+        metadata_days: z.number().int().positive().default(400).describe('Days calls, spans and metrics are kept'),
+        body_days: z.number().int().positive().default(30).describe('Days the (redacted) prompts and answers are kept'),
+      })
       .strict()
-      .default({ metadata_days: 400, body_days: 30 }),
+      .default({ metadata_days: 400, body_days: 30 })
+      .describe('ClickHouse TTLs'),
   })
   .strict();
 
