@@ -98,7 +98,8 @@ describe('first contact', () => {
     expect(listed.code).toBe(0);
     expect(listed.out).toContain(`${id}\t`);
     expect(listed.out).not.toContain(bootstrapKey);
-  });
+    // Two CLI processes, each starting Node, tsx and the store's native module.
+  }, 60_000);
 
   it('a store lock never reaches the user as a ClickHouse error', async () => {
     const res = await cli(['keys', 'list'], { AIRLOCK_URL: 'http://127.0.0.1:9' });
