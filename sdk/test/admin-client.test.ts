@@ -75,4 +75,40 @@ describe('admin client', () => {
     expect(error.status).toBe(404);
     expect(error.code).toBe('GW_ERR_NOT_FOUND');
   });
+  it('reads the approval queue and its live stream', async () => {
+    expect(await admin.approvals.list({ status: 'pending' })).toEqual({ approvals: [], next_cursor: null });
+    await expect(admin.approvals.get('apr_' + '0'.repeat(32))).rejects.toMatchObject({ status: 404 });
+    await expect(admin.approvals.approve('apr_' + '0'.repeat(32), { reason: '' })).rejects.toMatchObject({ status: 400 });
+    await expect(admin.approvals.list({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ status: 400 });
+    // The stream stays open until the caller stops it; stopping it ends the iteration without an error.
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    const reading = (async () => {
+      for await (const change of admin.approvals.stream({ signal: controller.signal })) seen.push(change);
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    await reading;
+    expect(seen).toEqual([]);
+    const user = createAirlock({ baseURL: gw.url, apiKey: gw.userKey }).admin;
+    await expect(user.approvals.stream()[Symbol.asyncIterator]().next()).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('parses approval events however the stream is cut', async () => {
+    const change = (n: number) => ({ change: 'requested', approval: { approval_id: `apr_${n}`, status: 'pending' } });
+    const wire = `: connected\r\n\r\nevent: approval\ndata: ${JSON.stringify(change(1))}\n\n: keep-alive\n\nevent: approval\ndata: ${JSON.stringify(change(2))}\n\n`;
+    for (const size of [1, 3, 7, 64]) {
+      const bytes = new TextEncoder().encode(wire);
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size));
+          c.close();
+        },
+      });
+      const fake = createAirlock({ baseURL: 'http://127.0.0.1:1', apiKey: 'k', fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }) }).admin;
+      const got: unknown[] = [];
+      for await (const c of fake.approvals.stream()) got.push(c);
+      expect(got).toEqual([change(1), change(2)]);
+    }
+  });
 });

@@ -2,9 +2,10 @@
  * The admin API, one method per route. `ADMIN_ROUTES` lists the routes the client covers, so a test can hold it
  * against the gateway's own route table: a route added without a client method fails that test.
  */
-import { request } from '../core/request.js';
+import { buildURL, request } from '../core/request.js';
+import { HttpError } from '../errors/index.js';
 import type { NormalizedOptions } from '../core/options.js';
-import type { AuditCheckpoint, AuditVerifyResult, McpApproval, McpServerPins, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, ProcessMap, ProcessQuery, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
+import type { ApprovalChange, ApprovalDetail, ApprovalQuery, ApprovalQueueRow, AuditCheckpoint, AuditVerifyResult, McpApproval, McpServerPins, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, ProcessMap, ProcessQuery, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
 
 export const ADMIN_ROUTES = [
   'GET /admin/me',
@@ -28,6 +29,11 @@ export const ADMIN_ROUTES = [
   'POST /admin/audit/verify',
   'GET /admin/audit/checkpoints',
   'GET /admin/audit/export',
+  'GET /admin/approvals',
+  'GET /admin/approvals/stream',
+  'GET /admin/approvals/:id',
+  'POST /admin/approvals/:id/approve',
+  'POST /admin/approvals/:id/reject',
   'GET /admin/mcp/servers',
   'POST /admin/mcp/servers/:server/approve',
 ] as const;
@@ -80,6 +86,16 @@ export interface AdminClient {
     /** The entries as CSV or JSON lines, exactly as the gateway exports them. */
     export(query?: { from?: string; to?: string; format?: 'csv' | 'jsonl' }): Promise<string>;
   };
+  readonly approvals: {
+    /** The queue, newest first; pass `next_cursor` back as `cursor` for the next page. */
+    list(query?: ApprovalQuery): Promise<{ approvals: ApprovalQueueRow[]; next_cursor: string | null }>;
+    get(id: string): Promise<ApprovalDetail>;
+    /** A vote; with `arguments` an edit of the held call, where the decision allows it. */
+    approve(id: string, body: { reason: string; arguments?: Readonly<Record<string, unknown>> }): Promise<ApprovalDetail>;
+    reject(id: string, body: { reason: string }): Promise<ApprovalDetail>;
+    /** Every change to the tenant's approvals as it happens, until `signal` aborts or the gateway ends the stream. */
+    stream(options?: { signal?: AbortSignal; maxMs?: number }): AsyncIterable<ApprovalChange>;
+  };
   readonly mcp: {
     /** Each MCP server's tools against the definitions approved in this tenant (new, changed with a diff, removed). */
     servers(): Promise<{ tenant: string; pinning: { unapproved: string; changed: string }; servers: McpServerPins[] }>;
@@ -125,9 +141,59 @@ export function createAdminClient(options: NormalizedOptions): AdminClient {
       checkpoints: () => get('/admin/audit/checkpoints'),
       export: (query) => text('/admin/audit/export', query as Query),
     },
+    approvals: {
+      list: (query) => get('/admin/approvals', query as Query),
+      get: (approvalId) => get(`/admin/approvals/${id(approvalId)}`),
+      approve: (approvalId, body) => post(`/admin/approvals/${id(approvalId)}/approve`, body),
+      reject: (approvalId, body) => post(`/admin/approvals/${id(approvalId)}/reject`, body),
+      stream: (streamOptions) => approvalChanges(options, streamOptions),
+    },
     mcp: {
       servers: () => get('/admin/mcp/servers'),
       approve: (server, body) => post(`/admin/mcp/servers/${id(server)}/approve`, body ?? {}),
     },
   };
+}
+
+/**
+ * Reads the approvals SSE stream. It bypasses the request core on purpose: the core's deadline and retries suit
+ * short calls, while a live queue stays open for hours and must not be re-sent behind the caller's back.
+ */
+async function* approvalChanges(options: NormalizedOptions, stream: { signal?: AbortSignal; maxMs?: number } = {}): AsyncGenerator<ApprovalChange> {
+  const url = buildURL(options.baseURL, '/admin/approvals/stream', stream.maxMs === undefined ? undefined : { max_ms: stream.maxMs });
+  const headers = new Headers(options.headers);
+  if (options.apiKey) headers.set('authorization', `Bearer ${options.apiKey}`);
+  headers.set('accept', 'text/event-stream');
+  const res = await options.fetch(url, { method: 'GET', headers, ...(stream.signal ? { signal: stream.signal } : {}) });
+  if (!res.ok || !res.body) {
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: the text is the body.
+    }
+    throw new HttpError({ method: 'GET', url, status: res.status, body, callId: null });
+  }
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = frame
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+          .join('\n');
+        if (data) yield JSON.parse(data) as ApprovalChange;
+      }
+    }
+  } catch (error) {
+    if (stream.signal?.aborted) return;
+    throw error;
+  }
 }

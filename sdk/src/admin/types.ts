@@ -1,3 +1,5 @@
+import type { Approval, ApprovalStatus } from '../approvals/approvals.js';
+
 /**
  * What the admin API answers. Times are ClickHouse DateTime64 text in UTC (`2026-12-03 08:46:27.123`); counts that
  * ClickHouse returns as 64-bit integers may arrive as strings, so read them with `Number()`.
@@ -248,4 +250,44 @@ export interface McpApproval {
   readonly tenant: string;
   readonly server: string;
   readonly approved: readonly { readonly tool: string; readonly sha256: string | null; readonly was: McpToolPin['status'] }[];
+}
+
+/** Filters of the approval queue (`GET /admin/approvals`). */
+export interface ApprovalQuery {
+  readonly status?: ApprovalStatus;
+  readonly team?: string;
+  readonly workflow?: string;
+  readonly approver_role?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** A row of the approval queue: the SDK's `Approval` plus what an approver needs to pick the next call. */
+export interface ApprovalQueueRow extends Approval {
+  readonly tenant: string;
+  readonly team: string;
+  readonly user: string;
+  readonly workflow: { readonly id: string; readonly run: string; readonly step: string } | null;
+  readonly api: string;
+  readonly age_ms: number;
+}
+
+/** One held call as an approver may see it: redacted, with its context and the votes so far. */
+export interface ApprovalDetail extends ApprovalQueueRow {
+  readonly requester: Readonly<Record<string, unknown>>;
+  readonly mode: 'wait' | 'async';
+  readonly stream: boolean;
+  readonly policy_revision: string;
+  readonly request_sha256: string;
+  readonly editable: boolean;
+  /** The held request, PII masked. */
+  readonly request: unknown;
+  readonly votes: readonly { readonly at: string; readonly approver: string; readonly decision: 'approve' | 'reject'; readonly reason: string; readonly edited: boolean }[];
+  readonly trace_id: string;
+}
+
+/** One event of `GET /admin/approvals/stream`. */
+export interface ApprovalChange {
+  readonly change: string;
+  readonly approval: ApprovalQueueRow;
 }
