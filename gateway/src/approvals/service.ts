@@ -55,6 +55,8 @@ export class Approvals {
   readonly #seen = new Map<string, string>();
   readonly #executors = new Map<string, Executor>();
   readonly #executing = new Set<string>();
+  /** Callbacks sent or being sent by this process: the state a poll folds may not show `delivered` yet. */
+  readonly #delivering = new Set<string>();
   readonly #listeners = new Map<string, Set<ApprovalListener>>();
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
@@ -443,7 +445,8 @@ export class Approvals {
   async deliver(state: ApprovalState): Promise<void> {
     const url = state.record.callback_url;
     const secret = this.#deps.config.callbackSecret;
-    if (!url || !secret || state.delivered || !FINAL_STATUSES.has(state.status)) return;
+    if (!url || !secret || state.delivered || !FINAL_STATUSES.has(state.status) || this.#delivering.has(state.id)) return;
+    this.#delivering.add(state.id);
     const result = this.result(state);
     const body = JSON.stringify({ ...publicView(state), ...(result ? { result: resultJson(result) } : {}) });
     try {
@@ -452,6 +455,7 @@ export class Approvals {
       await this.#append(state.tenant, state.id, 'delivered', 'airlock', { url, status }, { durable: true });
       this.#span(state, 'approval.delivered', Date.now(), 0, { 'url.full': url, 'http.response.status_code': String(status) });
     } catch (error) {
+      this.#delivering.delete(state.id);
       this.#deps.log.warn({ approval: state.id, err: error }, 'approval callback failed; retried on the next poll');
     }
   }
