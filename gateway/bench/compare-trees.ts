@@ -1,65 +1,40 @@
 /**
- * The gateway's overhead in two checkouts, interleaved in one run, so that this machine's swings fall on both alike:
+ * The gateway as shipped in two checkouts, interleaved in one run, so that this machine's swings fall on both alike:
  * `npx tsx gateway/bench/compare-trees.ts BASE_GATEWAY_DIR [NEW_GATEWAY_DIR]` (the second defaults to this one), e.g.
- * with the previous commit checked out in a worktree. Besides latency it reports each server process's CPU time per
- * request (from /proc), which a busy machine disturbs less than wall time.
+ * with the previous commit checked out in a worktree (with its own `npm ci`). Both run the shipped defaults
+ * (bench/servers.ts, BENCH_PROFILE=defaults; BENCH_PROFILE=minimal for policy and store off) in front of one
+ * upstream, with prompts of BENCH_SIZES bytes (a base older than these benchmarks needs this bench/ copied in). Besides latency it reports each gateway process's CPU time per call
+ * (from /proc), which a busy machine disturbs less than wall time.
  */
-import { spawn } from 'node:child_process';
-const cpuMs = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
-import { readFileSync } from 'node:fs';
-import { runLoad, summarize, type LoadTarget } from './load.js';
+import { fileURLToPath } from 'node:url';
+import { chatBodies } from './prompts.js';
+import { interleaved, startBenchServers, type Contender } from './proxy-overhead.bench.js';
 
-const TREES = { base: process.argv[2]!, new: process.argv[3] ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '') };
+const TREES = { base: process.argv[2]!, new: process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)) };
 if (!TREES.base) throw new Error('usage: compare-trees.ts BASE_GATEWAY_DIR [NEW_GATEWAY_DIR]');
-const ROUNDS = { 1: Number(process.env.R1 ?? 20), 16: Number(process.env.R16 ?? 8) } as const;
-const REQUESTS = { 1: 500, 16: 2000 } as const;
+const SIZES = (process.env.BENCH_SIZES ?? '100,2048,16384').split(',').map(Number);
+const profile: Record<string, string> = process.env.BENCH_PROFILE === 'minimal' ? {} : { BENCH_PROFILE: 'defaults' };
 
-async function start(dir: string) {
-  const flags = readFileSync(`${dir}/bin/airlock.mjs`, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((t) => t.startsWith('--'));
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', `${dir}/bench/servers.ts`], { cwd: dir, env: { ...process.env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (c: Buffer) => { buf += c; if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n'))); });
-    child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-  });
-  return { urls: JSON.parse(line) as Record<string, string>, child };
-}
-
-const servers = { base: await start(TREES.base), new: await start(TREES.new) };
-const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say ok.' }] });
-const targets: Record<string, LoadTarget> = {};
-for (const [name, s] of Object.entries(servers)) {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.urls.key}` };
-  targets[`${name} direct`] = { origin: s.urls.upstream!, path: '/v1/chat/completions', headers, body };
-  targets[`${name} gateway`] = { origin: s.urls.gateway!, path: '/v1/chat/completions', headers, body };
-}
-for (const c of [1, 16] as const) {
-  for (const t of Object.values(targets)) await runLoad(t, { concurrency: c, requests: 3000 });
-  const pooled: Record<string, { lat: number[]; ms: number; n: number; errors: number }> = {};
-  const cpu: Record<string, { ms: number; n: number }> = {};
-  for (let r = 0; r < ROUNDS[c]; r++) {
-    const order = r % 2 ? Object.entries(targets).reverse() : Object.entries(targets);
-    for (const [name, t] of order) {
-      const pid = servers[name.split(' ')[0] as 'base' | 'new'].child.pid!;
-      const c0 = cpuMs(pid);
-      const res = await runLoad(t, { concurrency: c, requests: REQUESTS[c] });
-      (cpu[name] ??= { ms: 0, n: 0 }).ms += cpuMs(pid) - c0;
-      cpu[name]!.n += res.latenciesMs.length;
-      const p = (pooled[name] ??= { lat: [], ms: 0, n: 0, errors: 0 });
-      p.lat.push(...res.latenciesMs); p.ms += res.elapsedMs; p.n += res.latenciesMs.length; p.errors += res.errors;
+const upstream = await startBenchServers({ BENCH_REDACTION: 'off' });
+const servers = {
+  base: await startBenchServers({ ...profile, BENCH_UPSTREAM: upstream.urls.upstream! }, TREES.base),
+  new: await startBenchServers({ ...profile, BENCH_UPSTREAM: upstream.urls.upstream! }, TREES.new),
+};
+const contenders: Contender[] = Object.entries(servers).map(([name, s]) => ({
+  name,
+  pid: s.urls.pid!,
+  target: (body) => ({ origin: s.urls.gateway!, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.urls.key}` }, body }),
+}));
+for (const bytes of SIZES) {
+  const bodies = chatBodies('bench-model', bytes, 64);
+  for (const c of [1, 16] as const) {
+    const m = await interleaved(contenders, bodies, c);
+    console.log(`\n${bytes} B prompt, concurrency ${c}`);
+    for (const name of ['base', 'new']) {
+      const r = m[name]!;
+      console.log(`${name.padEnd(5)} mean ${r.meanMs.toFixed(3)} ms  p99 ${r.p99Ms.toFixed(3)} ms  ${r.rps.toFixed(0)} req/s  CPU ${r.cpuUs.toFixed(1)} µs/call  errors ${r.errors}`);
     }
+    console.log(`new/base: req/s ${((m.new!.rps / m.base!.rps) * 100).toFixed(1)} %, mean ${((m.new!.meanMs / m.base!.meanMs) * 100).toFixed(1)} %, CPU per call ${((m.new!.cpuUs / m.base!.cpuUs) * 100).toFixed(1)} %`);
   }
-  console.log(`\nconcurrency ${c}`);
-  const over: Record<string, number> = {};
-  for (const name of ['base', 'new']) {
-    const d = summarize(pooled[`${name} direct`]!.lat), g = summarize(pooled[`${name} gateway`]!.lat);
-    const rps = (pooled[`${name} gateway`]!.n / pooled[`${name} gateway`]!.ms) * 1000;
-    over[name] = g.mean - d.mean;
-    console.log(`${name.padEnd(5)} gateway mean ${g.mean.toFixed(3)} ms p99 ${g.p99.toFixed(3)}  direct ${d.mean.toFixed(3)}  added mean ${(g.mean - d.mean).toFixed(3)} ms  added p99 ${(g.p99 - d.p99).toFixed(3)}  ${rps.toFixed(0)} req/s errors ${pooled[`${name} gateway`]!.errors}`);
-  }
-  console.log(`new/base added mean: ${((over.new! / over.base!) * 100).toFixed(1)} %`);
-  const per = (k: string) => (cpu[k]!.ms / cpu[k]!.n) * 1000;
-  const added = { base: per('base gateway') - per('base direct'), new: per('new gateway') - per('new direct') };
-  console.log(`server CPU µs/request: base gateway ${per('base gateway').toFixed(1)} direct ${per('base direct').toFixed(1)} added ${added.base.toFixed(1)} | new gateway ${per('new gateway').toFixed(1)} direct ${per('new direct').toFixed(1)} added ${added.new.toFixed(1)} | new/base added CPU ${((added.new / added.base) * 100).toFixed(1)} %`);
 }
-for (const s of Object.values(servers)) s.child.kill();
+await Promise.all([servers.base, servers.new, upstream].map((s) => s.stop()));

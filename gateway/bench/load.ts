@@ -14,7 +14,8 @@ export interface LoadTarget {
   readonly origin: string;
   readonly path: string;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  /** One body for every request, or several sent in turn. */
+  readonly body: string | readonly string[];
 }
 
 export async function runLoad(target: LoadTarget, options: { concurrency: number; requests: number }): Promise<LoadResult> {
@@ -22,11 +23,13 @@ export async function runLoad(target: LoadTarget, options: { concurrency: number
   const latenciesMs: number[] = [];
   let errors = 0;
   let remaining = options.requests;
+  const bodies = typeof target.body === 'string' ? [target.body] : target.body;
+  let sent = 0;
   const worker = async (): Promise<void> => {
     while (remaining-- > 0) {
       const start = performance.now();
       try {
-        const res = await pool.request({ method: 'POST', path: target.path, headers: target.headers, body: target.body });
+        const res = await pool.request({ method: 'POST', path: target.path, headers: target.headers, body: bodies[sent++ % bodies.length] });
         await res.body.arrayBuffer();
         if (res.statusCode !== 200) errors++;
       } catch {
