@@ -26,8 +26,8 @@ const SENTENCES = [
   'The nightly job processes about 2 million rows and should finish before the morning batch.',
 ];
 
-/** A small deterministic generator (mulberry32): the same prompts on every run. */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32): the same output on every run. */
+export function random(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);

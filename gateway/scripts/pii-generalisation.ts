@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { detect } from '../src/redaction/index.js';
 import { gazetteer, leaveOut, trainingWords } from '../src/redaction/gazetteer/index.js';
 import { trainNameModel, useNameModel } from '../src/redaction/gazetteer/name-model.js';
+import { random } from '../bench/prompts.js';
 
 interface Entity { type: string; start: number; end: number }
 interface Row { id: string; text: string; entities: Entity[]; labelled_types?: string[] }
@@ -38,15 +39,6 @@ function score(name: string, gold: Row[]): void {
   }
 }
 
-/** A deterministic generator (mulberry32), so the made-up names are the same on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ONSETS = ['b', 'br', 'd', 'dr', 'f', 'g', 'gr', 'h', 'j', 'k', 'kr', 'l', 'm', 'n', 'p', 'r', 's', 'st', 't', 'tr', 'v', 'z', 'sh', 'ch', 'th', 'y', 'w', 'kh', 'ts', 'zh'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ei', 'ou', 'ia', 'y', 'á', 'é', 'ö', 'ü', 'ø'];
