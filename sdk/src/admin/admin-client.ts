@@ -2,7 +2,7 @@
  * The admin API, one method per route. `ADMIN_ROUTES` lists the routes the client covers, so a test can hold it
  * against the gateway's own route table: a route added without a client method fails that test.
  */
-import { buildURL, request } from '../core/request.js';
+import { buildURL, readBody, request } from '../core/request.js';
 import { HttpError } from '../errors/index.js';
 import type { NormalizedOptions } from '../core/options.js';
 import type { ApprovalChange, ApprovalDetail, ApprovalQuery, ApprovalQueueRow, AuditCheckpoint, AuditVerifyResult, McpApproval, McpServerPins, Call, CallDetail, CallFilters, Deployment, KeyInfo, KpiQuery, KpiRow, Me, NewKey, ProcessMap, ProcessQuery, RangeQuery, Span, StepRow, TransitionRow } from './types.js';
@@ -165,16 +165,7 @@ async function* approvalChanges(options: NormalizedOptions, stream: { signal?: A
   if (options.apiKey) headers.set('authorization', `Bearer ${options.apiKey}`);
   headers.set('accept', 'text/event-stream');
   const res = await options.fetch(url, { method: 'GET', headers, ...(stream.signal ? { signal: stream.signal } : {}) });
-  if (!res.ok || !res.body) {
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the text is the body.
-    }
-    throw new HttpError({ method: 'GET', url, status: res.status, body, callId: null });
-  }
+  if (!res.ok || !res.body) throw new HttpError({ method: 'GET', url, status: res.status, body: await readBody(res), callId: null });
   const decoder = new TextDecoder();
   let buffer = '';
   try {

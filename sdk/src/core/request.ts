@@ -50,7 +50,8 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-async function readBody(res: Response, type: 'json' | 'text' = 'json'): Promise<unknown> {
+/** A response's body: parsed JSON where it parses, else its text (null when empty). */
+export async function readBody(res: Response, type: 'json' | 'text' = 'json'): Promise<unknown> {
   const text = await res.text();
   if (type === 'text') return text;
   if (text === '') return null;
