@@ -32,7 +32,9 @@ import { UsageTracker } from './policy/usage.js';
 import { registerV1Routes } from './routes/v1/index.js';
 import { Approvals } from './approvals/service.js';
 import { collect, prepareExecution } from './approvals/hold.js';
+import { TOOL_CALL_KIND, toolCallExecutor } from './approvals/answer-hold.js';
 import { reevaluate } from './pipeline/policy.js';
+import { reevaluateToolCall } from './pipeline/response-policy.js';
 
 export interface BuildAppOptions {
   readonly config: GatewayConfig;
@@ -140,6 +142,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const answer = await resumer.resume(state.record.payload, { prepare: (ctx) => prepareExecution(ctx, state, (c) => reevaluate(c, deps)) });
     return collect(answer);
   });
+  // An approved tool call of a model's answer whose answer has gone (async, a waiter gone): its release is the result.
+  approvals?.register(TOOL_CALL_KIND, toolCallExecutor(approvals, (call, request, id) => reevaluateToolCall(deps, call, request, id)));
   const adminRoutes: AdminRoute[] = [];
   app.decorate('airlock', { keys: keyStore, store, adminRoutes, approvals, mcp: deps.mcp, resume: (record: unknown) => resumer.resume(record) });
   limitJsonDepth(app);

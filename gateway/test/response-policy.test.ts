@@ -2,7 +2,9 @@
  * Policy on the model's answer, through the real gateway with the default bundle and the official SDKs: a tool call
  * the model returns is decided before the agent sees it (input.phase "response"); a refused one is removed from
  * buffered and streamed answers alike, in each API and across translated routes, with a text saying why and with
- * finish reasons and indices the SDKs accept; tool calls in the request's history are never held again.
+ * finish reasons and indices the SDKs accept; tool calls in the request's history are never held again. The
+ * gateways here have no approval store, so a held call is refused like a denied one (response-approvals.test.ts
+ * holds them for approvers).
  */
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/st
 
 let upstream: FakeUpstream;
 let gw: TestGateway;
+let audited: TestGateway;
 let strict: TestGateway;
 
 const EMAIL_OUT: FakeToolCall = { name: 'send_email', arguments: { to: 'eve@evil.test', subject: 'hi' } };
@@ -45,6 +48,7 @@ async function auditDecisions(g: TestGateway): Promise<{ phase: string; decision
   return jsonl
     .trim()
     .split('\n')
+    .filter(Boolean)
     .map((l) => JSON.parse(l) as { action: string; details: string })
     .filter((e) => e.action === 'policy.decision')
     .map((e) => JSON.parse(e.details) as { phase: string; decision: string; tool?: string });
@@ -60,11 +64,13 @@ beforeAll(async () => {
     join(dir, 'clock.rego'),
     'package airlock\n\nimport rego.v1\n\ndeny contains "the clock is off limits" if {\n\tinput.phase == "response"\n\tsome call in input.call.tool_calls\n\tcall.name == "get_time"\n}\n',
   );
-  gw = await startGateway({ ...fakeUpstreamConfig(upstream), store: { kind: 'embedded', path: 'clickhouse' }, policy: { bundle: dir, watch: false } });
+  gw = await startGateway({ ...fakeUpstreamConfig(upstream), policy: { bundle: dir, watch: false } });
+  audited = await startGateway({ ...fakeUpstreamConfig(upstream), store: { kind: 'embedded', path: 'clickhouse' }, policy: { bundle: dir, watch: false } });
   strict = await startGateway({ ...fakeUpstreamConfig(upstream), policy: { bundle: dir, watch: false, refused_tool_calls: 'error' } });
 });
 afterAll(async () => {
   await gw.close();
+  await audited.close();
   await strict.close();
   await upstream.close();
 });
@@ -231,8 +237,8 @@ describe('Responses', () => {
 
 describe('history and cost', () => {
   it('tool calls already in the history are never held again; each answer tool call is decided once', async () => {
-    const before = (await auditDecisions(gw)).length;
-    const res = await openai(gw).chat.completions.create({
+    const before = (await auditDecisions(audited)).length;
+    const res = await openai(audited).chat.completions.create({
       model: 'gpt-test',
       tools: chatTools,
       messages: [
@@ -244,15 +250,16 @@ describe('history and cost', () => {
       ],
     });
     expect(res.choices[0]!.message.content).toContain('Airlock demo model here');
-    const decisions = (await auditDecisions(gw)).slice(before);
+    const decisions = (await auditDecisions(audited)).slice(before);
     expect(decisions).toEqual([expect.objectContaining({ phase: 'request', decision: 'allow' })]);
   });
 
   it('an answer with tool calls gets one response-phase decision per call, in the audit trail', async () => {
-    const before = (await auditDecisions(gw)).length;
+    const before = (await auditDecisions(audited)).length;
     script(undefined, EMAIL_OUT, LOOKUP);
-    await openai(gw).chat.completions.create({ model: 'gpt-test', tools: chatTools, messages: [{ role: 'user', content: 'x' }] });
-    const decisions = (await auditDecisions(gw)).slice(before);
+    // Async: the held call's approval is asked for and the answer goes on without it.
+    await openai(audited).chat.completions.create({ model: 'gpt-test', tools: chatTools, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-airlock-approval-mode': 'async' } });
+    const decisions = (await auditDecisions(audited)).slice(before);
     expect(decisions.map((d) => [d.phase, d.tool ?? '', d.decision])).toEqual([
       ['request', '', 'allow'],
       ['response', 'send_email', 'hold'],
@@ -261,9 +268,9 @@ describe('history and cost', () => {
   });
 
   it('a request that offers no tools is not evaluated again', async () => {
-    const before = (await auditDecisions(gw)).length;
-    await openai(gw).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
-    expect((await auditDecisions(gw)).slice(before).map((d) => d.phase)).toEqual(['request']);
+    const before = (await auditDecisions(audited)).length;
+    await openai(audited).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
+    expect((await auditDecisions(audited)).slice(before).map((d) => d.phase)).toEqual(['request']);
   });
 });
 

@@ -69,10 +69,15 @@ export function editedHash(http: { method: string; system: string; path: string 
   return hash('sha256', canonical({ api: 'http', method: http.method, system: http.system, path: http.path, body: args }), 'hex');
 }
 
-/** The held call as an approver may see it: every string PII-masked, whatever the redaction config says. */
-function viewOf(ctx: CallContext, deps: HoldDeps): Record<string, unknown> {
+/** Masks every string of what an approver is shown, whatever the call's redaction config says. */
+export function approverMask(ctx: CallContext, deps: Pick<StageDeps, 'config'>): (v: unknown) => unknown {
   const plan = { entities: new Set<EntityType>(ENTITY_TYPES), mode: 'mask' as const, tier: deps.config.redaction?.plan.tier ?? ('fast' as const) };
-  const mask = (v: unknown): unknown => redactStrings(v, (t) => redactText(t, plan, new Vault(), ctx.piiFindings));
+  return (v) => redactStrings(v, (t) => redactText(t, plan, new Vault(), ctx.piiFindings));
+}
+
+/** The held call as an approver may see it: every string PII-masked. */
+function viewOf(ctx: CallContext, deps: HoldDeps): Record<string, unknown> {
+  const mask = approverMask(ctx, deps);
   if (ctx.api === 'http') {
     const args = argumentsOf(ctx);
     const raw = Buffer.isBuffer(ctx.rawBody) ? ctx.rawBody.toString('utf8') : typeof ctx.rawBody === 'string' ? ctx.rawBody : '';
@@ -81,21 +86,21 @@ function viewOf(ctx: CallContext, deps: HoldDeps): Record<string, unknown> {
   return { api: ctx.api, model: ctx.requestedModel, stream: ctx.stream, request: mask(ctx.body) };
 }
 
-function header(ctx: CallContext, name: string): string | undefined {
+export function header(ctx: CallContext, name: string): string | undefined {
   const v = ctx.headers[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: send one \`${name}\` header.`, { param: name });
   return v;
 }
 
-function modeOf(ctx: CallContext): 'wait' | 'async' {
+export function modeOf(ctx: CallContext): 'wait' | 'async' {
   const v = header(ctx, APPROVAL_MODE_HEADER)?.trim().toLowerCase();
   if (v === undefined || v === '' || v === 'wait') return 'wait';
   if (v === 'async') return 'async';
   throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid request: \`${APPROVAL_MODE_HEADER}\` is \`wait\` or \`async\`.`, { param: APPROVAL_MODE_HEADER });
 }
 
-const approvalHeaders = (state: ApprovalState): Record<string, string> => ({ [APPROVAL_ID_HEADER]: state.id });
+export const approvalHeaders = (state: ApprovalState): Record<string, string> => ({ [APPROVAL_ID_HEADER]: state.id });
 
 export function rejected(state: ApprovalState): GatewayError {
   return new GatewayError('GW_ERR_APPROVAL_REJECTED', `Rejected by an approver: ${state.decision_reason || 'no reason given'} (approval ${state.id}).`, { headers: approvalHeaders(state) });
@@ -206,8 +211,7 @@ export function holdCall(ctx: CallContext, hold: Hold & { editable?: boolean }, 
       const callbackUrl = checkCallbackUrl(ctx.headers[CALLBACK_HEADER], approvals.config.callbackHosts);
       const p = ctx.principal!;
       const w = ctx.workflow;
-      const traceId = w?.traceId ?? ctx.labels['approval.trace_id'] ?? randomTraceId();
-      ctx.labels['approval.trace_id'] = traceId;
+      const traceId = traceIdFor(ctx);
       const record = suspend(ctx, HELD_AFTER);
       state = await approvals.create(
         {
@@ -246,8 +250,11 @@ export function holdCall(ctx: CallContext, hold: Hold & { editable?: boolean }, 
   })();
 }
 
-function randomTraceId(): string {
-  return hash('sha256', `${Date.now()}:${Math.random()}`, 'hex').slice(0, 32);
+/** The trace an approval's spans go to: the call's own (the record stage writes the call under the same id). */
+export function traceIdFor(ctx: CallContext): string {
+  const id = ctx.workflow?.traceId ?? ctx.labels['approval.trace_id'] ?? hash('sha256', `${Date.now()}:${Math.random()}`, 'hex').slice(0, 32);
+  ctx.labels['approval.trace_id'] = id;
+  return id;
 }
 
 /** Wait mode: the connection stays until the approval ends, then the call's answer (or the refusal) is the response. */
@@ -292,6 +299,17 @@ async function settled(state: ApprovalState, decided: () => Promise<ApprovalStat
   throw timedOut(state, Date.now() >= state.expires_at_ms ? 'expired' : 'wait');
 }
 
+/** The approval once the replica that claimed it has recorded its outcome; a 408 when that takes more than two leases. */
+export async function outcomeElsewhere(approvals: Approvals, state: ApprovalState, signal: { readonly aborted: boolean }): Promise<ApprovalState> {
+  const until = Date.now() + approvals.config.leaseMs * 2;
+  for (;;) {
+    const now = await approvals.get(state.id, state.tenant);
+    if (now && FINAL_STATUSES.has(now.status)) return now;
+    if (Date.now() > until || signal.aborted) throw timedOut(state, 'wait');
+    await sleep(approvals.config.pollMs);
+  }
+}
+
 /** Runs the approved call here if this process wins the claim; otherwise answers with the result of whoever ran it. */
 async function proceed(ctx: CallContext, state: ApprovalState, next: Next, deps: HoldDeps, reevaluate: Reevaluate): Promise<Answer> {
   const { approvals } = deps;
@@ -304,16 +322,8 @@ async function proceed(ctx: CallContext, state: ApprovalState, next: Next, deps:
   }
   if (state.status === 'executed') return answerOf(approvals.result(state)!, state);
   const claimId = await approvals.claim(state);
-  if (!claimId) {
-    // Another replica runs it: its result is the answer.
-    const until = Date.now() + approvals.config.leaseMs * 2;
-    for (;;) {
-      const now = await approvals.get(state.id, state.tenant);
-      if (now && FINAL_STATUSES.has(now.status)) return proceed(ctx, now, next, deps, reevaluate);
-      if (Date.now() > until || ctx.signal.aborted) throw timedOut(state, 'wait');
-      await sleep(approvals.config.pollMs);
-    }
-  }
+  // Another replica runs it: its result is the answer.
+  if (!claimId) return proceed(ctx, await outcomeElsewhere(approvals, state, ctx.signal), next, deps, reevaluate);
   const stop = approvals.renewing(state, claimId);
   try {
     prepareExecution(ctx, state, reevaluate);

@@ -138,10 +138,9 @@ export class Approvals {
   // ---------------------------------------------------------------------------------------------------------------
   // The module API
 
-  /** Stores a new approval (durably, before the caller hears of it) and starts watching it. */
-  async create(input: NewApproval, actor: string): Promise<ApprovalState> {
+  /** Stores a new approval (durably, before the caller hears of it) and starts watching it; `id` when its payload is sealed to it. */
+  async create(input: NewApproval, actor: string, id = approvalId()): Promise<ApprovalState> {
     const { tenant, ...record } = input;
-    const id = approvalId();
     await this.#append(tenant, id, 'requested', actor, record as unknown as Record<string, unknown>);
     const state = await this.#read(id, tenant);
     if (!state) throw new GatewayError('GW_ERR_INTERNAL', `approval ${id} was written but cannot be read back`);

@@ -10,6 +10,9 @@ type Json = Record<string, unknown>;
 
 export type AnswerToolCall = PolicyToolCall;
 
+/** Starts every text the gateway writes into a model's answer. */
+export const NOTICE_PREFIX = '[Airlock]';
+
 /** Where a tool call sits in the answer: which choice (Chat; 0 elsewhere) and its position in that list. */
 interface Located {
   readonly call: AnswerToolCall;
@@ -57,6 +60,57 @@ export function toolCallsOfAnswer(format: ApiFormat, body: Json): Located[] {
       return out;
     case 'openai.embeddings':
       return out;
+  }
+}
+
+/** Gives each tool call an approver edited its new arguments, in place, as its API writes them. */
+export function applyEdits(format: ApiFormat, edits: ReadonlyMap<Json, unknown>): void {
+  for (const [item, args] of edits) {
+    if (format === 'openai.chat') (item.function as Json).arguments = JSON.stringify(args);
+    else if (format === 'anthropic.messages') item.input = args;
+    else if (format === 'openai.responses') item.arguments = JSON.stringify(args);
+  }
+}
+
+/**
+ * A whole answer of the API that carries only `call`: what an approval of a tool call gives once it is released
+ * after the answer it came in had gone (async mode, a waiter that went away), so the agent reads it with its SDK's
+ * own types.
+ */
+export function toolCallAnswer(format: ApiFormat, call: AnswerToolCall, model: string, id: string): Json {
+  const created = Math.floor(Date.now() / 1000);
+  const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+  switch (format) {
+    case 'openai.chat':
+      return {
+        id: `chatcmpl-${id}`,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.name, arguments: args } }] }, logprobs: null, finish_reason: 'tool_calls' }],
+      };
+    case 'anthropic.messages':
+      return {
+        id: `msg_${id}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'tool_use', id: call.id, name: call.name, input: call.arguments }],
+        stop_reason: 'tool_use',
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      };
+    case 'openai.responses':
+      return {
+        id: `resp_${id}`,
+        object: 'response',
+        created_at: created,
+        status: 'completed',
+        model,
+        output: [{ type: 'function_call', id: `fc_${id}`, call_id: call.id, name: call.name, arguments: args, status: 'completed' }],
+      };
+    case 'openai.embeddings':
+      return {};
   }
 }
 

@@ -13,7 +13,8 @@ import { GatewayError } from '../errors.js';
 import type { EntityType } from '../redaction/index.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
-import { holdCall } from '../approvals/hold.js';
+import { CALLBACK_HEADER, holdCall, modeOf } from '../approvals/hold.js';
+import { checkCallbackUrl } from '../approvals/webhook.js';
 import type { Approvals } from '../approvals/service.js';
 import { buildPolicyInput } from './policy-input.js';
 import { routeFor } from './resolve.js';
@@ -133,6 +134,11 @@ export function policyStage(deps: PolicyDeps): Stage {
       if (hold && deps.approvals) {
         // Held: the rest of the call (and its answer's response phase) runs once approved.
         return holdCall(ctx, hold, () => responsePhase(ctx, deps, next()), { ...deps, approvals: deps.approvals }, (c) => reevaluate(c, deps));
+      }
+      // A tool call the answer may hold waits for approvers by these headers: a bad one is refused before the model runs.
+      if (deps.approvals && ctx.policyInput?.call.tools.length) {
+        modeOf(ctx);
+        checkCallbackUrl(ctx.headers[CALLBACK_HEADER], deps.approvals.config.callbackHosts);
       }
       return responsePhase(ctx, deps, next());
     },

@@ -94,6 +94,26 @@ describe('tool-call gate', () => {
     expect(out).not.toContain('"drop_b"');
   });
 
+  it.each(FORMATS)('%s: a call released with edited arguments streams them, and only them', async (format) => {
+    const text = wire(format, reply(['Hi '], 'edit_me', 'keep'));
+    const edited: DecideToolCall = async (call) => (call.name === 'edit_me' ? { release: { ...call, arguments: { n: 99, capped: true } } } : null);
+    const out = events(await run(format, text, edited, 11));
+    const json = out.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data) as Record<string, any>);
+    const args: string[] = [];
+    for (const j of json) {
+      for (const c of j.choices?.[0]?.delta?.tool_calls ?? []) args.push(c.function.arguments);
+      if (j.type === 'content_block_start' && j.content_block.type === 'tool_use') args.push('');
+      if (j.delta?.type === 'input_json_delta') args[args.length - 1] += j.delta.partial_json;
+      if (j.type === 'response.function_call_arguments.done') args.push(j.arguments);
+    }
+    expect(args.map((a) => JSON.parse(a))).toEqual([{ n: 99, capped: true }, expect.objectContaining({ n: 1 })]);
+    expect(out.map((e) => e.data).join('')).not.toContain('"n\\":0');
+    if (format === 'openai.responses') {
+      const done = json.find((j) => j.type === 'response.completed')!;
+      expect(JSON.parse((done.response.output as { name: string; arguments: string }[]).find((i) => i.name === 'edit_me')!.arguments)).toEqual({ n: 99, capped: true });
+    }
+  });
+
   it('a decision that fails ends the stream with that failure (fail closed)', async () => {
     const text = wire('openai.responses', reply([], 'x'));
     const error = await run('openai.responses', text, () => Promise.reject(new Error('engine down'))).catch((e: unknown) => e);

@@ -26,8 +26,18 @@ export interface Refusal {
   readonly error: GatewayError;
 }
 
-/** null: the tool call goes to the agent. */
-export type Verdict = Refusal | null;
+/** The tool call goes to the agent as given here: an approver edited its arguments. */
+export interface Release {
+  readonly release: AnswerToolCall;
+}
+
+/** null: the tool call goes to the agent as the model wrote it. */
+export type Verdict = Refusal | Release | null;
+
+export const isRefusal = (v: Verdict): v is Refusal => v !== null && 'notice' in v;
+
+/** The arguments to send when an approver changed them; undefined when the model's stand. */
+export const editedArguments = (v: Verdict): unknown => (v !== null && 'release' in v ? v.release.arguments : undefined);
 export type DecideToolCall = (call: AnswerToolCall) => Verdict | Promise<Verdict>;
 
 /** `strip`: refused calls are removed and explained in text; `error`: the stream ends with an error event. */
@@ -53,11 +63,11 @@ function sequence(steps: readonly (() => Out)[]): Out {
 }
 
 /** Applies a verdict when it is in, synchronously when it already is. */
-function whenDecided(decide: DecideToolCall, mode: RefusalMode, call: AnswerToolCall, apply: (refusal: Refusal | null) => string): Out {
+function whenDecided(decide: DecideToolCall, mode: RefusalMode, call: AnswerToolCall, apply: (refusal: Refusal | null, edited: unknown) => string): Out {
   const verdict = decide(call);
   const settle = (v: Verdict): string => {
-    if (v && mode === 'error') throw v.error;
-    return apply(v);
+    if (isRefusal(v) && mode === 'error') throw v.error;
+    return apply(isRefusal(v) ? v : null, editedArguments(v));
   };
   return verdict instanceof Promise ? verdict.then(settle) : settle(verdict);
 }
@@ -135,12 +145,13 @@ function chatGate(decide: DecideToolCall, mode: RefusalMode, textBefore: () => b
     const open = c.open;
     if (!open) return '';
     c.open = null;
-    return whenDecided(decide, mode, { id: open.id, name: open.name, arguments: parseArgs(open.args) }, (refusal) => {
+    return whenDecided(decide, mode, { id: open.id, name: open.name, arguments: parseArgs(open.args) }, (refusal, edited) => {
       if (refusal) {
         c.notices.push(refusal.notice);
         return '';
       }
-      return chunk(ci, { tool_calls: [{ index: c.sent++, id: open.id, type: open.type, function: { name: open.name, arguments: open.args } }] });
+      const args = edited === undefined ? open.args : JSON.stringify(edited);
+      return chunk(ci, { tool_calls: [{ index: c.sent++, id: open.id, type: open.type, function: { name: open.name, arguments: args } }] });
     });
   };
   const notices = (ci: number, c: Choice): string => {
@@ -211,14 +222,15 @@ function messagesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
     open.delete(index);
     const block = held.start.content_block as Json;
     const json = held.deltas.map((d) => String((d.delta as Json).partial_json ?? '')).join('');
-    return whenDecided(decide, mode, { id: String(block.id ?? ''), name: String(block.name ?? ''), arguments: json ? parseArgs(json) : {} }, (refusal) => {
+    return whenDecided(decide, mode, { id: String(block.id ?? ''), name: String(block.name ?? ''), arguments: json ? parseArgs(json) : {} }, (refusal, edited) => {
       if (refusal) {
         notices.push(refusal.notice);
         return '';
       }
       keptToolUse++;
       const at = positions.take();
-      return [held.start, ...held.deltas, { type: 'content_block_stop', index: at }].map((ev) => frame({ ...ev, index: at })).join('');
+      const deltas = edited === undefined ? held.deltas : [{ type: 'content_block_delta', delta: { type: 'input_json_delta', partial_json: JSON.stringify(edited) } }];
+      return [held.start, ...deltas, { type: 'content_block_stop', index: at }].map((ev) => frame({ ...ev, index: at })).join('');
     });
   };
   const noticeBlock = (): string => {
@@ -279,6 +291,8 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
   const positions = new Positions();
   const open = new Map<number, Json[]>();
   const refused = new Set<string>();
+  /** Arguments an approver changed, by item id: the final response's output must agree with what streamed. */
+  const edits = new Map<string, string>();
   const notices: string[] = [];
   /** Sequence numbers from the first parsed event's on; -1 until then. */
   let seq = -1;
@@ -293,14 +307,32 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
     open.delete(index);
     const item = ((held.at(-1)!.type === 'response.output_item.done' ? held.at(-1)!.item : held[0]!.item) ?? {}) as Json;
     const args = item.type === 'custom_tool_call' ? (item.input ?? '') : parseArgs(item.arguments ?? '');
-    return whenDecided(decide, mode, { id: String(item.call_id ?? ''), name: String(item.name ?? ''), arguments: args }, (refusal) => {
+    return whenDecided(decide, mode, { id: String(item.call_id ?? ''), name: String(item.name ?? ''), arguments: args }, (refusal, edited) => {
+      const key = String(item.id ?? item.call_id);
       if (refusal) {
-        refused.add(String(item.id ?? item.call_id));
+        refused.add(key);
         notices.push(refusal.notice);
         return '';
       }
       const at = positions.take();
-      return held.map((ev) => frame({ ...ev, output_index: at })).join('');
+      if (edited === undefined) return held.map((ev) => frame({ ...ev, output_index: at })).join('');
+      const text = JSON.stringify(edited);
+      edits.set(key, text);
+      return held
+        .flatMap((ev): Json[] => {
+          switch (ev.type) {
+            case 'response.function_call_arguments.delta':
+              return ev === held.find((h) => h.type === ev.type) ? [{ ...ev, delta: text }] : [];
+            case 'response.function_call_arguments.done':
+              return [{ ...ev, arguments: text }];
+            case 'response.output_item.done':
+              return [{ ...ev, item: { ...(ev.item as Json), arguments: text } }];
+            default:
+              return [ev];
+          }
+        })
+        .map((ev) => frame({ ...ev, output_index: at }))
+        .join('');
     });
   };
   const noticeItem = (): { frames: string; item: Json } | null => {
@@ -343,8 +375,13 @@ function responsesGate(decide: DecideToolCall, mode: RefusalMode): FormatGate {
           ...openIndexes(),
           () => {
             const notice = noticeItem();
-            if (response && Array.isArray(response.output) && (notice || refused.size)) {
-              const output = (response.output as Json[]).filter((item) => !refused.has(String(item.id ?? item.call_id)));
+            if (response && Array.isArray(response.output) && (notice || refused.size || edits.size)) {
+              const output = (response.output as Json[])
+                .filter((item) => !refused.has(String(item.id ?? item.call_id)))
+                .map((item) => {
+                  const edited = edits.get(String(item.id ?? item.call_id));
+                  return edited === undefined ? item : { ...item, arguments: edited };
+                });
               if (notice) output.push(notice.item);
               response.output = output;
             }

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ACCESS } from '../../auth/access.js';
 import { GatewayError } from '../../errors.js';
 import { editedHash } from '../../approvals/hold.js';
+import { TOOL_CALL_KIND, editedToolCallHash } from '../../approvals/answer-hold.js';
 import { publicView, type Approvals } from '../../approvals/service.js';
 import { APPROVAL_STATUSES, serverMs, type ApprovalState } from '../../approvals/state.js';
 
@@ -154,7 +155,7 @@ export function registerApprovalRoutes(app: FastifyInstance, options: { approval
         if (!state.record.editable || state.record.arguments === null) {
           throw new GatewayError('GW_ERR_FORBIDDEN', `The policy that held approval ${id} does not allow its arguments to be edited.`);
         }
-        edit = { arguments: body.arguments, request_sha256: editedHash(httpOf(state), body.arguments) };
+        edit = { arguments: body.arguments, request_sha256: state.record.kind === TOOL_CALL_KIND ? editedToolCallHash(state, body.arguments) : editedHash(httpOf(state), body.arguments) };
       }
       const after = await store.vote(id, request.tenant!, request.principal!, decision, body.reason, edit);
       return detail(after);
