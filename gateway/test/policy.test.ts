@@ -34,6 +34,8 @@ async function keyFor(team: string): Promise<string> {
 }
 
 const openai = (key: string) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+/** A held tool call's approval is asked for and the answer goes on without the call (async), naming it and why. */
+const ASYNC = { headers: { 'x-airlock-approval-mode': 'async' } };
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
@@ -79,24 +81,30 @@ describe('decisions', () => {
     expect(ok.choices[0]!.message.content).toContain('no personal data');
   });
 
-  it('hold: a risky tool call the model returns is kept from the agent (refused until approvals), never a silent allow', async () => {
-    const res = await openai(gw.userKey).chat.completions.create({
-      model: 'demo-1',
-      tools: [{ type: 'function', function: { name: 'delete_customer', parameters: { type: 'object', properties: {} } } }],
-      messages: [{ role: 'user', content: 'call delete_customer for customer 7' }],
-    });
+  it('hold: a risky tool call the model returns is kept from the agent until approved, never a silent allow', async () => {
+    const res = await openai(gw.userKey).chat.completions.create(
+      {
+        model: 'demo-1',
+        tools: [{ type: 'function', function: { name: 'delete_customer', parameters: { type: 'object', properties: {} } } }],
+        messages: [{ role: 'user', content: 'call delete_customer for customer 7' }],
+      },
+      ASYNC,
+    );
     expect(res.choices[0]!.message.tool_calls).toBeUndefined();
     expect(res.choices[0]!.finish_reason).toBe('stop');
-    expect(res.choices[0]!.message.content).toMatch(/requires approval \(tool "delete_customer" deletes data; approver role: approver\)/);
+    expect(res.choices[0]!.message.content).toMatch(/is waiting for approval apr_[0-9a-f]{32} \(tool "delete_customer" deletes data; approver role: approver\)/);
   });
 
   it('hold: a large payment in the answer\'s tool arguments', async () => {
     upstream.behave({ kind: 'ok', toolCalls: [{ name: 'create_payment', arguments: { amount: 25000 } }] }, 1);
-    const res = await openai(gw.userKey).chat.completions.create({
-      model: 'gpt-test',
-      tools: [{ type: 'function', function: { name: 'create_payment', parameters: { type: 'object', properties: {} } } }],
-      messages: [{ role: 'user', content: 'pay' }],
-    });
+    const res = await openai(gw.userKey).chat.completions.create(
+      {
+        model: 'gpt-test',
+        tools: [{ type: 'function', function: { name: 'create_payment', parameters: { type: 'object', properties: {} } } }],
+        messages: [{ role: 'user', content: 'pay' }],
+      },
+      ASYNC,
+    );
     expect(res.choices[0]!.message.content).toContain('payment of 25000 via "create_payment" exceeds 1000');
   });
 
@@ -133,11 +141,14 @@ describe('default rules through the gateway', () => {
   /** The model (fake upstream) answers with this tool call; the request offers the tool. */
   const answering = (name: string, args: object) => {
     upstream.behave({ kind: 'ok', toolCalls: [{ name, arguments: args }] }, 1);
-    return openai(gw.userKey).chat.completions.create({
-      model: 'gpt-test',
-      tools: [{ type: 'function', function: { name, parameters: { type: 'object', properties: {} } } }],
-      messages: [{ role: 'user', content: 'go' }],
-    });
+    return openai(gw.userKey).chat.completions.create(
+      {
+        model: 'gpt-test',
+        tools: [{ type: 'function', function: { name, parameters: { type: 'object', properties: {} } } }],
+        messages: [{ role: 'user', content: 'go' }],
+      },
+      ASYNC,
+    );
   };
 
   it('holds email to outside the company, not inside it', async () => {
