@@ -12,6 +12,11 @@ export interface ClickHouseAdapter {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Inserts rows (objects keyed by column; unknown keys are skipped, missing ones take the column default). */
   insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Inserts rows already encoded as JSON objects (JSONEachRow), as the writer logged them to its write-ahead file:
+   * a row's fields, bodies included, are serialised once per call rather than once for the file and again here.
+   */
+  insertEncoded(table: string, rowsJson: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

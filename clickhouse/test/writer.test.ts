@@ -24,6 +24,10 @@ function gate(inner: ClickHouseAdapter): ClickHouseAdapter & { down: boolean } {
       if (g.down) throw new StoreError('CH_ERR_UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:8123');
       return inner.insert(table, rows);
     },
+    async insertEncoded(table: string, rowsJson: readonly string[]) {
+      if (g.down) throw new StoreError('CH_ERR_UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:8123');
+      return inner.insertEncoded(table, rowsJson);
+    },
   };
   return g;
 }

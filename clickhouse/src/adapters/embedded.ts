@@ -14,7 +14,7 @@ interface ChdbResult {
 interface ChdbSession {
   queryAsync(sql: string, opts?: { format?: string }): Promise<ChdbResult>;
   queryBindAsync(sql: string, params: object, opts?: { format?: string }): Promise<ChdbResult>;
-  insert(params: { table: string; columns: readonly string[]; values: Buffer; format: 'JSONCompactEachRow' }): Promise<unknown>;
+  insert(params: { table: string; columns?: readonly string[]; values: Buffer; format: 'JSONCompactEachRow' | 'JSONEachRow' }): Promise<unknown>;
   cleanup?(): void;
   close?(): void;
 }
@@ -53,6 +53,14 @@ export function openEmbedded(path: string): ClickHouseAdapter {
       try {
         const { columns, text } = toCompactEachRow(rows);
         await session.insert({ table, columns, values: Buffer.from(text), format: 'JSONCompactEachRow' });
+      } catch (error) {
+        throw classifyClickHouseError(error);
+      }
+    },
+    async insertEncoded(table, rowsJson) {
+      if (!rowsJson.length) return;
+      try {
+        await session.insert({ table, values: Buffer.from(rowsJson.join('\n')), format: 'JSONEachRow' });
       } catch (error) {
         throw classifyClickHouseError(error);
       }

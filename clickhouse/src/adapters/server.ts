@@ -1,6 +1,8 @@
 /**
  * A ClickHouse server (or cluster) over HTTP through @clickhouse/client. Same SQL as the embedded adapter.
  */
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseAdapter } from '../adapter.js';
 import { classifyClickHouseError } from '../errors.js';
@@ -37,6 +39,14 @@ export function openServer(options: ServerOptions): ClickHouseAdapter {
     query: <T>(sql: string, params?: Readonly<Record<string, unknown>>) =>
       wrap(async () => (await client.query({ query: sql, query_params: params ?? {}, format: 'JSONEachRow' })).json<T>()),
     insert: (table, rows) => wrap(async () => void (rows.length ? await client.insert({ table, values: [...rows], format: 'JSONEachRow' }) : undefined)),
+    insertEncoded: (table, rowsJson) =>
+      wrap(async () => {
+        if (!rowsJson.length) return;
+        // exec sends the text as it is: insert() would want objects for a JSON format and serialise them again.
+        const result = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([rowsJson.join('\n')]) });
+        result.stream.resume();
+        await finished(result.stream);
+      }),
     close: () => client.close(),
   };
 }

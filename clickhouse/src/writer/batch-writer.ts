@@ -60,15 +60,16 @@ export interface WriterStats {
   failures: number;
 }
 
+/** Rows of one table as JSON texts: encoded once, when they were logged (see ClickHouseAdapter.insertEncoded). */
 interface Batch {
   readonly table: string;
-  readonly rows: Record<string, unknown>[];
+  readonly rows: string[];
 }
 
 export class BatchWriter {
   readonly #db: ClickHouseAdapter;
   readonly #wal: WriteAheadLog;
-  readonly #buffers = new Map<string, Record<string, unknown>[]>();
+  readonly #buffers = new Map<string, string[]>();
   readonly #maxRows: number;
   readonly #onError: (error: Error) => void;
   readonly #deadLetterPath: string;
@@ -111,10 +112,11 @@ export class BatchWriter {
     const { row, altered } = sanitizeRow(table, input, this.options.retention ? { retention: this.options.retention } : {});
     if (altered) this.stats.altered += altered.length;
     if (alsoAltered?.length) markAltered(table, row, alsoAltered);
-    this.#wal.append(table, row);
+    const json = JSON.stringify(row);
+    this.#wal.append(table, json);
     let buffer = this.#buffers.get(table);
     if (!buffer) this.#buffers.set(table, (buffer = []));
-    buffer.push(row);
+    buffer.push(json);
     if (buffer.length >= this.#maxRows) void this.flush();
     return altered;
   }
@@ -128,7 +130,7 @@ export class BatchWriter {
   async backlog(table: string): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
     for (const id of this.#wal.segments()) for (const r of (await this.#wal.read(id)).rows) if (r.table === table) rows.push(r.row);
-    for (const r of this.#buffers.get(table) ?? []) rows.push(r);
+    for (const r of this.#buffers.get(table) ?? []) rows.push(JSON.parse(r) as Record<string, unknown>);
     return rows;
   }
 
@@ -179,10 +181,10 @@ export class BatchWriter {
    * Inserts the rows; when ClickHouse refuses them for their data, halves the batch until each refused row stands
    * alone and dead-letters it. Returns the rows written; throws only when ClickHouse cannot take writes at all.
    */
-  async #insertIsolating(table: string, rows: readonly Record<string, unknown>[]): Promise<number> {
+  async #insertIsolating(table: string, rows: readonly string[]): Promise<number> {
     if (!rows.length) return 0;
     try {
-      await this.#db.insert(table, rows);
+      await this.#db.insertEncoded(table, rows);
       return rows.length;
     } catch (error) {
       const e = classifyClickHouseError(error);
@@ -196,14 +198,15 @@ export class BatchWriter {
     }
   }
 
-  async #deadLetter(table: string, rows: readonly Record<string, unknown>[], error: StoreError): Promise<void> {
-    const at = chTime(Date.now());
-    const lines = rows.map((row) => JSON.stringify({ at, table, code: error.clickhouseCode ?? null, error: error.message.slice(0, 2_000), row }) + '\n');
+  async #deadLetter(table: string, rows: readonly string[], error: StoreError): Promise<void> {
+    // Each line as JSON.stringify({ at, table, code, error, row }) would make it, the row's text as it was logged.
+    const head = JSON.stringify({ at: chTime(Date.now()), table, code: error.clickhouseCode ?? null, error: error.message.slice(0, 2_000) }).slice(0, -1);
+    const lines = rows.map((row) => `${head},"row":${row}}\n`);
     // If even the dead-letter file cannot be written, the rows stay in the backlog: nothing is dropped silently.
     await appendFile(this.#deadLetterPath, lines.join(''));
     this.stats.deadLettered += rows.length;
     try {
-      this.options.onDeadLetter?.({ table, rows, error });
+      if (this.options.onDeadLetter) this.options.onDeadLetter({ table, rows: rows.map((r) => JSON.parse(r) as Record<string, unknown>), error });
     } catch (e) {
       this.#onError(e as Error);
     }
@@ -225,13 +228,13 @@ export class BatchWriter {
         if (this.#owned.has(id)) continue;
         const segment = await this.#wal.read(id);
         if (segment.badLines.length) {
-          const rows = segment.badLines.map((line) => ({ line }));
+          const rows = segment.badLines.map((line) => JSON.stringify({ line }));
           await this.#deadLetter('(unreadable)', rows, new StoreError('CH_ERR_QUERY', `segment ${id}: a line that is not a row (a write cut short by a crash)`));
         }
         for (const batch of byTable(segment.rows)) {
           const fresh = await this.#absent(batch.table, batch.rows);
           this.stats.skippedPresent += batch.rows.length - fresh.length;
-          this.stats.replayed += await this.#insertIsolating(batch.table, fresh);
+          this.stats.replayed += await this.#insertIsolating(batch.table, fresh.map((r) => JSON.stringify(r)));
         }
         await this.#wal.release([id]);
       }
@@ -269,7 +272,7 @@ export class BatchWriter {
 }
 
 /** A segment's rows as one batch per table, each in the order it was logged. */
-function byTable(rows: readonly WalRow[]): Batch[] {
+function byTable(rows: readonly WalRow[]): { table: string; rows: Record<string, unknown>[] }[] {
   const batches = new Map<string, Record<string, unknown>[]>();
   for (const { table, row } of rows) {
     let list = batches.get(table);

@@ -32,7 +32,7 @@ describe('WriteAheadLog group commit', () => {
     expect(wal.commit()).toBeUndefined();
     const commits = new Set<Promise<void> | undefined>();
     for (let i = 0; i < 100; i++) {
-      wal.append('calls', { call_id: `c${i}`, text: 'x\u0000\u2028é' });
+      wal.append('calls', JSON.stringify({ call_id: `c${i}`, text: 'x\u0000\u2028é' }));
       commits.add(wal.commit());
     }
     expect(commits.size).toBe(1);
@@ -45,7 +45,7 @@ describe('WriteAheadLog group commit', () => {
     expect(JSON.parse(written[99]!)).toEqual({ table: 'calls', row: { call_id: 'c99', text: 'x\u0000\u2028é' } });
 
     // The next turn is the next group; a turn that appended nothing waits for nothing.
-    wal.append('spans', { span_id: 's' });
+    wal.append('spans', JSON.stringify({ span_id: 's' }));
     await wal.commit();
     expect(fs.writeSync).toHaveBeenCalledTimes(2);
     expect(wal.commit()).toBeUndefined();
@@ -55,12 +55,12 @@ describe('WriteAheadLog group commit', () => {
   it('a segment sealed mid-turn takes the rows appended so far, and commits waiting on them resolve', async () => {
     const wal = new WriteAheadLog(dir, { fsyncMs: 60_000 });
     wal.open();
-    wal.append('calls', { call_id: 'a' });
+    wal.append('calls', JSON.stringify({ call_id: 'a' }));
     const waiting = wal.commit();
     const sealed = wal.seal();
     expect(sealed).toBe(1);
     await waiting;
-    wal.append('calls', { call_id: 'b' });
+    wal.append('calls', JSON.stringify({ call_id: 'b' }));
     await wal.commit();
     expect((await wal.read(1)).rows.map((r) => r.row.call_id)).toEqual(['a']);
     expect((await wal.read(2)).rows.map((r) => r.row.call_id)).toEqual(['b']);

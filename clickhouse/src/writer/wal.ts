@@ -51,6 +51,8 @@ export class WriteAheadLog {
   #closed = false;
   readonly #inFlight = new Map<number, number>();
   readonly #toClose = new Set<number>();
+  /** Each table's line prefix. */
+  readonly #heads = new Map<string, string>();
 
   constructor(dir: string, options: WalOptions = {}) {
     this.dir = dir;
@@ -83,10 +85,15 @@ export class WriteAheadLog {
     return this.segments().filter((id) => id < this.#current);
   }
 
-  /** Queues one row; it reaches the file at the end of this event-loop turn. Never throws, never waits. */
-  append(table: string, row: Record<string, unknown>): void {
+  /**
+   * Queues one row, given as its JSON text (the writer encodes a row once, for this file and for its insert); it
+   * reaches the file at the end of this event-loop turn. Never throws, never waits.
+   */
+  append(table: string, rowJson: string): void {
     // The line as JSON.stringify({ table, row }) would make it, without building the wrapper object per row.
-    this.#pending.push(`{"table":${JSON.stringify(table)},"row":${JSON.stringify(row)}}\n`);
+    let head = this.#heads.get(table);
+    if (!head) this.#heads.set(table, (head = `{"table":${JSON.stringify(table)},"row":`));
+    this.#pending.push(`${head}${rowJson}}\n`);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#writeGroup);
