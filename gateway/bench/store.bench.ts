@@ -69,7 +69,8 @@ async function perCall(kind: 'wal' | 'writer', perTurn: number, fsyncMs: number)
   const dir = await mkdtemp(join(tmpdir(), 'airlock-wal-bench-'));
   // The writer encodes each row once, for the file and for its insert (ClickHouseAdapter.insertEncoded): the file's
   // own cost is the write of text that exists anyway; the encoding counts in the whole enqueue.
-  const rows = Array.from({ length: WAL_CALLS }, (_, i) => [...tabled(callRows(i))].map(([t, r]) => [t, kind === 'wal' ? JSON.stringify(r) : r] as const));
+  const rows = Array.from({ length: WAL_CALLS }, (_, i) => [...tabled(callRows(i))]);
+  const encoded = rows.map((call) => call.map(([t, r]) => [t, JSON.stringify(r)] as const));
   const wal = new WriteAheadLog(dir, { fsyncMs });
   const writer = new BatchWriter(nullStore, { walDir: join(dir, 'writer'), fsyncMs, maxRows: 10_000, flushIntervalMs: 3_600_000 });
   if (kind === 'wal') wal.open();
@@ -78,10 +79,8 @@ async function perCall(kind: 'wal' | 'writer', perTurn: number, fsyncMs: number)
   const c0 = process.cpuUsage();
   for (let i = 0; i < WAL_CALLS; i += perTurn) {
     for (let j = i; j < Math.min(WAL_CALLS, i + perTurn); j++) {
-      for (const [table, row] of rows[j]!) {
-        if (kind === 'wal') wal.append(table, row as string);
-        else writer.enqueue(table, row);
-      }
+      if (kind === 'wal') for (const [table, json] of encoded[j]!) wal.append(table, json);
+      else for (const [table, row] of rows[j]!) writer.enqueue(table, row);
     }
     await (kind === 'wal' ? wal.commit() : writer.commit());
   }
