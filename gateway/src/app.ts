@@ -31,6 +31,7 @@ import { PolicyHolder, loadBundle, type ReloadResult } from './policy/policy-eng
 import { UsageTracker } from './policy/usage.js';
 import { registerV1Routes } from './routes/v1/index.js';
 import { Approvals } from './approvals/service.js';
+import { MCP_TOOL_KIND, mcpToolExecutor } from './pipeline/mcp-hold.js';
 import { collect, prepareExecution } from './approvals/hold.js';
 import { TOOL_CALL_KIND, toolCallExecutor } from './approvals/answer-hold.js';
 import { reevaluate } from './pipeline/policy.js';
@@ -144,6 +145,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // An approved tool call of a model's answer whose answer has gone (async, a waiter gone): its release is the result.
   approvals?.register(TOOL_CALL_KIND, toolCallExecutor(approvals, (call, request, id) => reevaluateToolCall(deps, call, request, id)));
+  // An approved MCP tool call nobody waits for runs on an upstream session of its own.
+  approvals?.register(MCP_TOOL_KIND, mcpToolExecutor({ mcp: deps.mcp, approvals }));
   const adminRoutes: AdminRoute[] = [];
   app.decorate('airlock', { keys: keyStore, store, adminRoutes, approvals, mcp: deps.mcp, resume: (record: unknown) => resumer.resume(record) });
   limitJsonDepth(app);

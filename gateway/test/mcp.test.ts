@@ -101,15 +101,6 @@ describe('one server over Streamable HTTP', () => {
     expect(tools.received.length).toBe(before);
   });
 
-  it('holds a destructive tool\'s call: the client is told it needs approval and the server never sees it', async () => {
-    const client = await connect('/mcp/tools', gw.userKey);
-    const before = tools.received.length;
-    const result = await client.callTool({ name: 'archive_ticket', arguments: { id: 'T-1' } });
-    expect(result.isError).toBe(true);
-    expect(text(result)).toMatch(/requires approval: MCP tool "archive_ticket" on server "tools" is destructive/);
-    expect(tools.received.length).toBe(before);
-  });
-
   it('passes a tool\'s own failure on as its error result, and an unknown tool as a JSON-RPC error', async () => {
     const client = await connect('/mcp/tools', gw.userKey);
     const failed = await client.callTool({ name: 'fail', arguments: {} });

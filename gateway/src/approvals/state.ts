@@ -24,7 +24,7 @@ export const ApprovalRecordSchema = z.object({
   /** What is held: a request before it goes out (`call`), or another holder's kind (a model's answer, an MCP tool call). */
   kind: z.string(),
   api: z.string(),
-  shape: z.enum(['openai', 'anthropic']),
+  shape: z.enum(['openai', 'anthropic', 'mcp']),
   stream: z.boolean(),
   mode: z.enum(['wait', 'async']),
   requester: z.object({ key_id: z.string(), team: z.string(), user: z.string() }),

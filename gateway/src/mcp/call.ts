@@ -1,4 +1,5 @@
 /** What an MCP request carries through the pipeline (CallContext.mcp), from the route to the session's handler. */
+import type { Hold } from '@airlock/policies';
 import type { JSONRPCMessage, RequestId, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerTarget } from '../config/load.js';
 import type { PinStatus } from './pins.js';
@@ -22,6 +23,8 @@ export interface McpCall {
   toolName: string;
   tool: Tool | null;
   pin: PinStatus | null;
+  /** tools/call: held for approval (by policy, or a changed definition), decided in the session's handler. */
+  hold: Hold | null;
   resourceUri: string;
   promptName: string;
   /** What the redact stage does to a result before the client gets it. */
@@ -43,6 +46,7 @@ export function newMcpCall(init: { endpoint: string | null; httpMethod: string; 
     toolName: '',
     tool: null,
     pin: null,
+    hold: null,
     resourceUri: '',
     promptName: '',
     resultFilter: null,

@@ -15,6 +15,7 @@ import { GatewayError } from '../errors.js';
 import { McpSession, type RequestExtra, type SessionHandler } from '../mcp/session.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
+import { heldToolCall } from './mcp-hold.js';
 import { filteredList } from './mcp-lists.js';
 import { endpointFor } from './mcp-message.js';
 import type { PolicyDeps } from './policy.js';
@@ -66,6 +67,12 @@ const stripProgress = (params: Record<string, unknown> | undefined): Record<stri
 };
 
 async function callTool(ctx: CallContext, deps: Deps, session: McpSession, request: JSONRPCRequest, extra: RequestExtra): Promise<Result> {
+  const m = ctx.mcp!;
+  if (m.hold && deps.approvals) return heldToolCall(ctx, { ...deps, approvals: deps.approvals }, m.hold, request, extra, () => runTool(ctx, deps, session, request, extra));
+  return runTool(ctx, deps, session, request, extra);
+}
+
+async function runTool(ctx: CallContext, deps: Deps, session: McpSession, request: JSONRPCRequest, extra: RequestExtra): Promise<Result> {
   const m = ctx.mcp!;
   const meta = request.params?._meta;
   const params = { ...stripProgress(request.params), name: m.toolName, arguments: ctx.body };

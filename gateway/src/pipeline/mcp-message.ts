@@ -9,6 +9,7 @@
  */
 import { JSONRPCMessageSchema, isInitializeRequest, isJSONRPCRequest, type JSONRPCMessage, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerTarget } from '../config/load.js';
+import { ADMIN_ROLE } from '../auth/access.js';
 import { GatewayError } from '../errors.js';
 import type { McpCall } from '../mcp/call.js';
 import { PREFIX_SEPARATOR, type Endpoint, type McpSession } from '../mcp/session.js';
@@ -19,9 +20,11 @@ import type { StageDeps } from './deps.js';
 import { listAllTools } from './mcp-lists.js';
 import type { Next, Stage } from './stage.js';
 
-type Deps = Pick<StageDeps, 'config' | 'mcp' | 'store'>;
+type Deps = Pick<StageDeps, 'config' | 'mcp' | 'store'> & { readonly approvals?: StageDeps['approvals'] };
 
 const SESSION_HEADER = 'mcp-session-id';
+/** How long a call held for a changed tool definition waits for an admin. */
+const PIN_HOLD_EXPIRY_S = 3600;
 
 /** What the caller's /mcp merges: its key's servers, else its team's, else the default list. */
 export function endpointFor(ctx: CallContext, deps: Deps): Endpoint {
@@ -101,7 +104,10 @@ async function readToolCall(ctx: CallContext, deps: Deps, m: McpCall, params: Re
     auditChange(ctx, deps, target.server.name, m.tool);
     const what = m.pin === 'new' ? 'is new since the server was approved' : 'changed since an admin approved it';
     if (pinning.changed === 'hide') throw new GatewayError('GW_ERR_POLICY_DENIED', `The definition of tool \`${params.name}\` ${what}; an admin must approve it again.`);
-    throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: the definition of tool \`${params.name}\` ${what}.`);
+    const reason = `the definition of tool \`${params.name}\` ${what}`;
+    if (!deps.approvals) throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: ${reason}.`);
+    // Each call waits for an admin until the new definition is approved (a policy's own hold replaces this one).
+    m.hold = { reason, approver_role: ADMIN_ROLE, quorum: 1, expires_in_s: PIN_HOLD_EXPIRY_S, editable: false };
   }
   ctx.body = restoreBody(params.arguments ?? {}, session.vault) as Record<string, unknown>;
 }

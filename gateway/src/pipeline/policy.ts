@@ -99,8 +99,10 @@ function decide(ctx: CallContext, deps: PolicyDeps): PolicyDecision['hold'] {
     details: { phase: 'request', decision: kind, reasons, revision: deps.policy.current.revision, input_sha256: inputHash, engine_ms: Number(ms.toFixed(3)) },
   });
   if (kind === 'deny') throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied by policy: ${reasons.join('; ')}`);
-  // An MCP request lives in its client's session and is not suspended (pipeline/suspend.ts): its hold is answered.
-  if (kind === 'hold' && (!deps.approvals || ctx.api === 'mcp')) {
+  // An MCP tool call lives in its client's session and is not suspended (pipeline/suspend.ts): the session's
+  // handler holds it (mcp-hold.ts). Other MCP requests are not held, only refused.
+  const mcpHold = kind === 'hold' && ctx.mcp?.method === 'tools/call' && deps.approvals;
+  if (kind === 'hold' && (!deps.approvals || (ctx.api === 'mcp' && !mcpHold))) {
     const h = decision.hold!;
     throw new GatewayError('GW_ERR_APPROVAL_REQUIRED', `This call requires approval: ${h.reason} (approver role: ${h.approver_role}, quorum ${h.quorum}).`);
   }
@@ -121,6 +123,10 @@ function decide(ctx: CallContext, deps: PolicyDeps): PolicyDecision['hold'] {
       output: decision.redact.output ?? deps.config.redaction?.plan.output ?? false,
       onUnsafeStream: decision.redact.on_unsafe_stream ?? deps.config.redaction?.plan.onUnsafeStream ?? 'block',
     };
+  }
+  if (mcpHold) {
+    ctx.mcp!.hold = decision.hold;
+    return null;
   }
   // A held call keeps the route and the redaction its decision chose: they apply when it runs.
   return kind === 'hold' ? decision.hold : null;
