@@ -124,15 +124,19 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c));
     req.on('end', () => {
       systemSeen.push(req.url + ' ' + body);
+      // Echoes what it got, as a system that returns the record it stored would.
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
+      res.end(JSON.stringify({ ok: true, received: body }));
     });
   });
   await new Promise<void>((r) => system.listen(0, '127.0.0.1', r));
   gw = await startGateway({
     ...fakeUpstreamConfig(upstream),
     store: { kind: 'embedded', path: 'clickhouse' },
-    systems: { crm: { base_url: `http://127.0.0.1:${(system.address() as AddressInfo).port}`, methods: ['GET', 'POST'] } },
+    systems: {
+      crm: { base_url: `http://127.0.0.1:${(system.address() as AddressInfo).port}`, methods: ['GET', 'POST'] },
+      ledger: { base_url: `http://127.0.0.1:${(system.address() as AddressInfo).port}`, methods: ['POST'], redact: false },
+    },
   });
 
   for (const api of Object.keys(ROUTES) as ApiFormat[]) {
@@ -213,7 +217,7 @@ describe('PII beside the body', () => {
     expect(leaked(await storeDump())).toEqual([]);
   });
 
-  it('an API call: its query string and body are scanned and counted, and kept out of the store', async () => {
+  it('an API call: its query string and body are scanned, counted and redacted before the system gets them; the caller gets them back', async () => {
     const q = seed('api query');
     const b = seed('api body');
     const res = await fetch(`${gw.url}/api/crm/contacts?email=${encodeURIComponent(q)}`, {
@@ -223,10 +227,38 @@ describe('PII beside the body', () => {
     });
     expect(res.status).toBe(200);
     const id = res.headers.get('x-airlock-call-id')!;
-    // The system is the operator's own: it gets the call as sent (a CRM needs the customer's real address).
-    expect(systemSeen.at(-1)).toContain(encodeURIComponent(q));
+    const seen = systemSeen.at(-1)!;
+    expect(leaked(decodeURIComponent(seen.replace(/\+/g, ' ')))).toEqual([]);
+    expect(seen).toContain('EMAIL_');
+    // The system's answer echoes the placeholder; the caller reads its own value.
+    expect((await res.json()) as { received: string }).toEqual({ ok: true, received: JSON.stringify({ note: b }) });
     expect(leaked(await storeDump())).toEqual([]);
     const [row] = await gw.app.airlock.store!.db.query<{ pii: number }>("SELECT pii_counts['EMAIL'] AS pii FROM calls WHERE call_id = {id:String}", { id });
     expect(Number(row!.pii)).toBe(3);
   });
+
+  it('an API call with a text body or a top-level JSON array: redacted too', async () => {
+    const t = seed('api text body');
+    const a = seed('api array body');
+    for (const [type, body, sent] of [['text/plain', `call ${t} today`, t], ['application/json', JSON.stringify([{ to: [a] }]), a]] as const) {
+      const res = await fetch(`${gw.url}/api/crm/notes`, { method: 'POST', headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': type }, body });
+      expect(res.status).toBe(200);
+      expect(systemSeen.at(-1)).not.toContain(sent);
+      expect(((await res.json()) as { received: string }).received).toBe(body);
+    }
+    expect(leaked(await storeDump())).toEqual([]);
+  });
+
+  it('a system configured with redact: false gets the call as sent; the store still does not', async () => {
+    const b = seed('api ledger body');
+    const res = await fetch(`${gw.url}/api/ledger/entries`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.userKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ note: b }),
+    });
+    expect(res.status).toBe(200);
+    expect(systemSeen.at(-1)).toContain(b);
+    expect(leaked(await storeDump())).toEqual([]);
+  });
+
 });

@@ -17,6 +17,8 @@ export interface SystemTarget {
   readonly baseUrl: string;
   readonly methods: ReadonlySet<string>;
   readonly headers: Readonly<Record<string, string>>;
+  /** Whether PII is redacted before the system gets the call (pipeline/api-redact.ts). */
+  readonly redact: boolean;
   /** `onTimeout` is unused: the forwarder sets no timeouts of its own. */
   readonly retry: RetryOptions;
 }
@@ -204,7 +206,7 @@ export function resolveConfig(
       maxDelayMs: s.retry.max_delay_ms ?? DEFAULT_SYSTEM_RETRY.maxDelayMs,
       onTimeout: false,
     };
-    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers, retry });
+    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers, redact: s.redact, retry });
   }
 
   const mcpServers = new Map<string, McpServerTarget>();

@@ -114,6 +114,10 @@ const SystemSchema = z
       .default(['GET'])
       .describe('The methods callers may use'),
     headers: z.record(z.string(), z.string()).default({}).describe('Headers the gateway adds; values may name environment variables as ${NAME}'),
+    redact: z
+      .boolean()
+      .default(true)
+      .describe("PII in the body and query string is redacted by the call's plan before the system gets it (placeholders in its textual answer restored); false for a system that needs the real values"),
     retry: z
       .object({
         max_attempts: z.number().int().min(1).max(10).describe('Attempts in all (1 = no retry); POST and PATCH repeat only with an Idempotency-Key'),

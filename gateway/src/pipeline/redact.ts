@@ -2,8 +2,8 @@
  * Redacts PII before anything leaves, and wraps the answer on its way back: the model-call body is rewritten by the
  * redaction plan (the findings are the scan stage's), and when placeholders were used the answer (buffered or
  * streamed) gets the originals back; with `output` on, PII the model wrote is masked. API calls through
- * /api/:system are not redacted (a CRM needs the customer's real email): their list has no redact stage; what any
- * call leaves in its record is (storeScrubber).
+ * /api/:system have their own redact stage (api-redact.ts); what any call leaves in its record is scrubbed here
+ * (storeScrubber).
  */
 import { createHmac } from 'node:crypto';
 import type { ApiFormat } from '../contracts/api.js';

@@ -3,7 +3,7 @@
  * (`input.call.pii`), the redact stage reuses the findings (`ctx.piiFindings`) instead of detecting again, and the
  * trace records the counts. Scanned: the body (every string but its API's STRUCTURAL fields; the walk is the
  * redaction module's, redactBody with a plan that redacts nothing, so what is scanned and what is redacted are the
- * same strings), the workflow headers, and for API calls the query string and a text body.
+ * same strings), the workflow headers, and for API calls the query string and a text (or top-level array) body.
  */
 import { Vault, redactBody, redactText, type BodyScan, type RedactionPlan } from '../redaction/index.js';
 import type { CallContext } from './call-context.js';
@@ -14,7 +14,7 @@ import type { Next, Stage } from './stage.js';
 const UNUSED_VAULT = new Vault();
 
 /** Bodies of API calls read as text (JSON ones arrive parsed); others (images, archives, octet streams) are not. */
-const TEXT_BODY = /^(?:text\/|application\/(?:x-www-form-urlencoded|xml|[\w.+-]*\+(?:json|xml))\b)/i;
+export const TEXT_BODY = /^(?:text\/|application\/(?:x-www-form-urlencoded|xml|[\w.+-]*\+(?:json|xml))\b)/i;
 
 function count(counts: Record<string, number>, found: BodyScan['counts']): void {
   for (const [type, n] of Object.entries(found)) counts[type] = (counts[type] ?? 0) + n!;
@@ -27,6 +27,15 @@ function apiStrings(ctx: CallContext, out: string[]): void {
   if (q >= 0) for (const [name, value] of new URLSearchParams(path.slice(q + 1))) out.push(name, value);
   const type = ctx.headers['content-type'];
   if (Buffer.isBuffer(ctx.rawBody) && typeof type === 'string' && TEXT_BODY.test(type)) out.push(ctx.rawBody.toString('utf8'));
+  else if (typeof ctx.rawBody === 'string') out.push(ctx.rawBody);
+  else if (Array.isArray(ctx.rawBody)) jsonStrings(ctx.rawBody, out);
+}
+
+/** The strings of a JSON value (a body whose top level is an array: the body walk takes objects). */
+function jsonStrings(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) jsonStrings(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) jsonStrings(v, out);
 }
 
 /** Model calls scan their validated body; API calls the body as the client sent it. */

@@ -4,13 +4,14 @@
  * Model calls (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages):
  *   record → authenticate → context → resolve → scan → policy → redact → route
  * API calls (/api/:system/*):
- *   record → authenticate → target → scan → policy → forward
+ *   record → authenticate → target → scan → policy → redact → forward
  * MCP requests (/mcp/:server, /mcp):
  *   record → authenticate → message → scan → policy → redact → dispatch
  *
  * MCP has its own list rather than the API list's: its innermost stage is an MCP session, not an HTTP forward, and
  * its redaction works on tool arguments and results (both ways, per session) rather than on a model's body.
  */
+import { apiRedactStage } from './api-redact.js';
 import { authenticateStage } from './authenticate.js';
 import { contextStage } from './context.js';
 import type { StageDeps } from './deps.js';
@@ -41,7 +42,7 @@ export function modelStages(deps: StageDeps): Stage[] {
 }
 
 export function apiStages(deps: StageDeps, forwarder: Forwarder): Stage[] {
-  return [recordStage(deps), authenticateStage(deps), targetStage(deps), scanStage(deps, 'rawBody'), policyStage(deps), forwardStage(forwarder)];
+  return [recordStage(deps), authenticateStage(deps), targetStage(deps), scanStage(deps, 'rawBody'), policyStage(deps), apiRedactStage(deps), forwardStage(forwarder)];
 }
 
 export function mcpStages(deps: StageDeps): Stage[] {
