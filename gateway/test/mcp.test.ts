@@ -248,6 +248,61 @@ describe('bad input is answered with JSON-RPC errors, and loses nothing', () => 
   });
 });
 
+describe('JSON-RPC batches, per negotiated protocol version', () => {
+  const rawSession = async (version: string, key: string) => {
+    const init = await fetch(gw.url + '/mcp/tools', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'batcher', version: '0' } } }),
+    });
+    await init.text();
+    const session = init.headers.get('mcp-session-id')!;
+    const headers = { authorization: `Bearer ${key}`, 'mcp-session-id': session, ...(version >= '2025-06-18' ? { 'mcp-protocol-version': version } : {}) };
+    await post('/mcp/tools', JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), headers).catch(() => undefined);
+    return headers;
+  };
+  const events = (raw: string) => raw.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+
+  it('2025-03-26: each message of a batch is its own call through policy; the answers come back together', async () => {
+    const headers = await rawSession('2025-03-26', supportKey);
+    const before = tools.received.length;
+    const res = await fetch(gw.url + '/mcp/tools', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'echo', arguments: { text: 'batched' } } },
+        { jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'run_shell_command', arguments: { cmd: 'id' } } },
+        { jsonrpc: '2.0', method: 'notifications/roots/list_changed' },
+        { jsonrpc: '2.0', id: 'c', method: 'tools/list' },
+        { jsonrpc: '2.0', id: 'd', method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'x', version: '0' } } },
+      ]),
+    });
+    expect(res.status).toBe(200);
+    const byId = new Map(events(await res.text()).map((e) => [e.id, e]));
+    expect(byId.get('a')).toMatchObject({ result: { content: [{ type: 'text', text: 'echo: batched' }] } });
+    expect(byId.get('b')).toMatchObject({ result: { isError: true, content: [{ text: expect.stringMatching(/Denied by policy: .*risk list/) }] } });
+    expect((byId.get('c')!.result as { tools: { name: string }[] }).tools.map((t) => t.name)).not.toContain('run_shell_command');
+    expect(byId.get('d')).toMatchObject({ error: { code: -32600, message: expect.stringContaining('initialize must not be part of a JSON-RPC batch') } });
+    expect(tools.received.slice(before).map((r) => r.tool)).toEqual(['echo']);
+    const notes = await fetch(gw.url + '/mcp/tools', { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify([{ jsonrpc: '2.0', method: 'notifications/roots/list_changed' }]) });
+    expect(notes.status).toBe(202);
+    expect(await notes.text()).toBe('');
+    await new Promise((r) => setTimeout(r, 50));
+    await gw.app.airlock.store!.writer.flush();
+    const { calls } = (await gw.app.airlock.store!.calls.list('default', { limit: 500 } as never)) as { calls: Record<string, unknown>[] };
+    const denied = calls.find((c) => c.api === 'mcp' && (c.labels as Record<string, string>)['mcp.tool'] === 'run_shell_command' && c.decision === 'deny' && c.team === 'support');
+    expect(denied).toBeDefined();
+  });
+
+  it('2025-06-18 and later removed batches: refused with -32600 naming the session\'s version; the session goes on', async () => {
+    const headers = await rawSession('2025-06-18', gw.userKey);
+    const batch = await post('/mcp/tools', JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'ping' }]), headers);
+    expect(batch).toMatchObject({ status: 400, json: { error: { code: -32600, message: expect.stringContaining('protocol version 2025-06-18, negotiated for this session, has no JSON-RPC batches') } } });
+    const ping = await fetch(gw.url + '/mcp/tools', { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }) });
+    expect(events(await ping.text())[0]).toMatchObject({ id: 2, result: {} });
+  });
+});
+
 describe('malformed requests on a live session', () => {
   it('never get a 5xx or a non-JSON-RPC answer, and the session keeps working (seeded, 300 messages)', async () => {
     const client = await connect('/mcp/tools', gw.userKey);

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCRequest, Notification, RequestId, Result, ServerCapabilities, ServerNotification, ServerRequest, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { Vault } from '../redaction/index.js';
@@ -51,6 +52,8 @@ export class McpSession {
   /** Resource URIs of a merged session, to the server that listed them. */
   readonly resourceOwners = new Map<string, string>();
   lastUsed = Date.now();
+  /** The protocol version negotiated on initialize (what the session's messages may be: batches only in 2025-03-26). */
+  protocolVersion: string = LATEST_PROTOCOL_VERSION;
   server!: Server;
   transport!: WebStandardStreamableHTTPServerTransport;
 
@@ -90,6 +93,10 @@ export class McpSession {
     s.transport.onclose = () => init.onClosed(s);
     await s.server.connect(s.transport);
     return s;
+  }
+
+  negotiate(asked: string): void {
+    this.protocolVersion = SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION;
   }
 
   /** Marks a request to `server` in flight until `done` settles. */

@@ -147,6 +147,9 @@ export function mcpDispatchStage(deps: Deps): Stage {
           throw new GatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', (error as Error).message.replace(/^MCP error -?\d+: /, ''), { cause: error });
         }
         deps.mcp.sessions.add(m.session);
+        // As the SDK server answers it: the client's version when supported, else the latest.
+        const asked = (m.message.params as { protocolVersion?: unknown }).protocolVersion;
+        m.session.negotiate(typeof asked === 'string' ? asked : '');
       }
       const session = m.session!;
       ctx.labels['mcp.session'] = session.id;

@@ -41,8 +41,14 @@ export function endpointFor(ctx: CallContext, deps: Deps): Endpoint {
   return { kind: 'aggregate', servers: list };
 }
 
-function parseMessage(raw: unknown): JSONRPCMessage {
-  if (Array.isArray(raw)) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Invalid Request: JSON-RPC batches are not accepted; send one message per request.');
+/** Batches are part of protocol version 2025-03-26 only (routes/mcp-batch.ts); later versions removed them. */
+function parseMessage(raw: unknown, ctx: CallContext, deps: Deps): JSONRPCMessage {
+  if (Array.isArray(raw)) {
+    const id = ctx.headers[SESSION_HEADER];
+    const version = typeof id === 'string' ? deps.mcp.sessions.get(id, ctx.principal!.keyId)?.protocolVersion : undefined;
+    const why = version ? `protocol version ${version}, negotiated for this session, has no JSON-RPC batches` : 'JSON-RPC batches need a session of protocol version 2025-03-26';
+    throw new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid Request: ${why}; send one message per request.`);
+  }
   const parsed = JSONRPCMessageSchema.safeParse(raw);
   if (!parsed.success) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Invalid Request: the body is not a JSON-RPC 2.0 request, notification or response.');
   return parsed.data;
@@ -153,7 +159,7 @@ export function mcpMessageStage(deps: Deps): Stage {
         m.session = sessionFor(ctx, deps);
         return next();
       }
-      const message = (m.message = parseMessage(ctx.rawBody));
+      const message = (m.message = parseMessage(ctx.rawBody, ctx, deps));
       if (isJSONRPCRequest(message)) {
         m.id = message.id;
         m.method = message.method;
