@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { detect } from '../src/redaction/index.js';
+import { BOUNDED, GROWING } from '../test/fixtures/pathological-pii.js';
 import { runLoad, summarize, type LoadTarget } from './load.js';
 import { startBenchServers } from './proxy-overhead.bench.js';
 
@@ -44,6 +45,21 @@ export async function benchRedaction(): Promise<void> {
     const s = summarize(times);
     console.log(`  ${tier.padEnd(5)} p50 ${s.p50.toFixed(3)} ms   p99 ${s.p99.toFixed(3)} ms   mean ${s.mean.toFixed(3)} ms  (targets p50: fast ≤ 0.1, full ≤ 1)`);
   }
+  // The inputs that once made the tail (a backtracking pattern rescanning or re-splitting): each 2 KB, full tier.
+  const worst = Object.entries({ ...GROWING, ...BOUNDED }).map(([name, make]) => {
+    const text = make(PROMPT_BYTES);
+    detect(text, { tier: 'full' });
+    const times: number[] = [];
+    // Two texts in turn, so no per-text cache answers the call.
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      detect(i % 2 ? ' ' + text : text, { tier: 'full' });
+      times.push(performance.now() - t0);
+    }
+    return [name, summarize(times).p50] as const;
+  });
+  const [name, ms] = worst.reduce((a, b) => (b[1] > a[1] ? b : a));
+  console.log(`  full  pathological 2 KB inputs (${worst.length}): slowest p50 ${ms.toFixed(3)} ms (${name})`);
 
   const on = await startBenchServers({ BENCH_REDACTION: 'on' });
   const off = await startBenchServers({ BENCH_REDACTION: 'off' });

@@ -42,14 +42,28 @@ const UNIT = /^\s*,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|#)\
 const UNIT_ONLY = /\b(?:apt|apartment|suite|ste|unit|flat)\.?\s*#?\s*\d{1,6}[A-Za-z]?\b/gi;
 /** Number first: "4022 Oakridge Lane", "07 262 Pavlou Drandaki", "35 97 guildry street". */
 const NUMBER_FIRST = /(?<![\w-])\d{1,6}[A-Za-z]?(?:[ ,-]+\d{1,6})?[ \t]+(?:[\p{L}'’./-]+[ \t]+){0,3}[\p{L}'’./-]+(?:[ \t]+\d{1,6}[A-Za-z]?\.?)?(?![\w])/gu;
-/** Words then number: "Villacher Strasse 89", "Hersnapvej 75", "Dózsa György út 78.". */
-const WORDS_THEN_NUMBER = /(?<![\p{L}\d'’-])((?:[\p{L}][\p{L}'’./-]*[ \t]+){1,5})(\d{1,5}[A-Za-z]?\.?)(?![\p{L}\d])/gu;
-const MILITARY = /\b(?:(?:unit|psc)\s+\d{3,5},?\s+box\s+\d{3,5}|(?:uss|usns|usnv|uscgc)\s+[\p{L}'’ -]{2,30}?)\s*\n?\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b/giu;
+/**
+ * Words then number: "Villacher Strasse 89", "Hersnapvej 75", "Dózsa György út 78.". It opens only where a word does
+ * (not after a "." or "/" inside one): opening at every letter of "A.B.C…" rescanned the rest of the token each time.
+ */
+const WORDS_THEN_NUMBER = /(?<![\p{L}\d'’./-])((?:[\p{L}][\p{L}'’./-]*[ \t]+){1,5})(\d{1,5}[A-Za-z]?\.?)(?![\p{L}\d])/gu;
+/**
+ * "Unit 8310 Box 2149 DPO AE 56093", "USS Nimitz FPO AP 51424". The blanks before the APO line are one `\s*`: written
+ * `\s*\n?\s*` (the same strings), every split of a long blank run was tried, 40 ms on a 2 KB prompt of indentation.
+ */
+const MILITARY = /\b(?:(?:unit|psc)\s+\d{3,5},?\s+box\s+\d{3,5}|(?:uss|usns|usnv|uscgc)\s+[\p{L}'’ -]{2,30}?)\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b/giu;
+/** Every military address names its post office: texts without one skip MILITARY. */
+const MILITARY_OFFICE = /\b[adf]po\b/i;
 const PO_BOX = /\b(?:p\.?\s?o\.?\s*box|post office box|postfach|apartado|caixa postal)\s+\d{1,6}\b/gi;
-const NAMED_STREET = /\b(?:[\p{Lu}][\p{L}'’.-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Terrace|Crescent|Close|Highway|Parkway|Trail|Circle|Alley|Square|Place)\b\.?/gu;
+/** "Baker Street", "Old Kent Road": opens where a word does, not after a "." or "-" inside one ("A.B.C…"). */
+const NAMED_STREET = /(?<![\w'’.-])(?:[\p{Lu}][\p{L}'’.-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Terrace|Crescent|Close|Highway|Parkway|Trail|Circle|Alley|Square|Place)\b\.?/gu;
 const ZIP = /\b(?:zip|postal|post|postcode)(?:\s*code)?\s*(?:is|:|=|#)?\s*([A-Z0-9]{2,5}(?:[ -][A-Z0-9]{3,4})?)\b/gi;
-/** A line that continues an address: a place, a region code, a postcode, or all three. */
-const PLACE_LINE = /^[ \t]*(?:[\p{L}][\p{L}'’.-]*(?:[ \t-]+[\p{L}'’.-]+){0,5}|[A-Z]{2})?(?:,?[ \t]*(?:[A-Za-z]{2,3}[ \t]+)?[A-Z0-9]{2,10}(?:[ -][A-Z0-9]{3,4})?)?[ \t]*,?[ \t]*$/u;
+/**
+ * A line that continues an address: a place, a region code, a postcode, or all three. Words split at blanks only (a
+ * blank run may hold hyphens: "Stoke - on - Trent") and hold a letter, so a line splits one way: splitting at hyphens
+ * too, as `[ \t-]+` between words did, let "a-b-c-…" split every way there is (100 ms for one 60-character line).
+ */
+const PLACE_LINE = /^[ \t]*(?:[\p{L}][\p{L}'’.-]*(?:[ \t]+(?:-+[ \t]+)*-*[\p{L}'’.][\p{L}'’.-]*){0,5}|[A-Z]{2})?(?:,?[ \t]*(?:[A-Za-z]{2,3}[ \t]+)?[A-Z0-9]{2,10}(?:[ -][A-Z0-9]{3,4})?)?[ \t]*,?[ \t]*$/u;
 /** What may open a line of a formatted address block: bullets, markers. */
 const LINE_PREFIX = /^[ \t]*(?:[-*•>?]+[ \t]*)?/;
 
@@ -112,7 +126,7 @@ function streetAddresses(text: string, g: Gazetteer, out: Finding[]): void {
     const start = m.index + m[1]!.indexOf(words[first]!, offset);
     out.push({ type: 'LOCATION', start, end: addressEnd(text, m.index + m[0].length), score: 0.85 });
   }
-  for (const re of [MILITARY, PO_BOX]) {
+  for (const re of MILITARY_OFFICE.test(text) ? [MILITARY, PO_BOX] : [PO_BOX]) {
     for (const m of matches(text, re)) out.push({ type: 'LOCATION', start: m.index, end: addressEnd(text, m.index + m[0].length), score: 0.9 });
   }
   for (const m of matches(text, NAMED_STREET)) out.push({ type: 'LOCATION', start: m.index, end: m.index + m[0].length, score: 0.85 });

@@ -79,12 +79,24 @@ function growRun(text: string, tokens: readonly Token[], i: number, g: Gazetteer
 
 /**
  * Surname lists that name a firm: "Lopez, Santos and Coleman", "Craig, Palmer and Quinn". Surnames inside one are
- * not people (a first name still is).
+ * not people (a first name still is). A list is found whole and then tested for its "and" ending: one pattern for
+ * both, tried at every capital, rescanned the rest of every list (and of every all-capitals word) from each of its
+ * words, quadratic in the list's length.
  */
+const FIRM_WORD = { cased: "\\p{Lu}[\\p{L}'’-]+", caseless: "(?!and\\b)\\p{L}[\\p{L}'’-]+" };
+const FIRM = Object.fromEntries(
+  Object.entries(FIRM_WORD).map(([k, word]) => [k, { list: new RegExp(`(?<![\\p{L}'’-])${word}(?:, ${word})+`, 'gu'), ending: new RegExp(`,? (?:and|&) ${word}`, 'uy') }]),
+) as Record<keyof typeof FIRM_WORD, { list: RegExp; ending: RegExp }>;
+
 function firmSpans(text: string, caseless: boolean): [number, number][] {
-  const word = caseless ? "\\p{L}[\\p{L}'’-]+" : "\\p{Lu}[\\p{L}'’-]+";
-  const re = new RegExp(`${word}(?:, ${word})+,? (?:and|&) ${word}`, 'gu');
-  return matches(text, re).map((m) => [m.index, m.index + m[0].length]);
+  const { list, ending } = FIRM[caseless ? 'caseless' : 'cased'];
+  const out: [number, number][] = [];
+  for (const m of matches(text, list)) {
+    ending.lastIndex = m.index + m[0].length;
+    const end = ending.exec(text);
+    if (end) out.push([m.index, end.index + end[0].length]);
+  }
+  return out;
 }
 
 interface Context {
