@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['gateway', 'policies', 'clickhouse', 'sdk', 'console'],
+    projects: ['gateway', 'policies', 'clickhouse', 'sdk', 'console', 'demo'],
   },
 });

@@ -100,6 +100,9 @@ export function listingInput(base: PolicyInput, server: { name: string; external
   return { ...base, call: { ...base.call, tools: item.tool ? [item.tool.name] : [], tool_calls: [], mcp } };
 }
 
+/** An API call's body as a policy reads it: what Fastify parsed as JSON; bytes of any other type are not read. */
+const jsonBody = (raw: unknown): unknown => (raw === undefined || Buffer.isBuffer(raw) || typeof raw === 'string' ? null : raw);
+
 export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'>): PolicyInput {
   const p = ctx.principal!;
   const w = ctx.workflow;
@@ -107,7 +110,7 @@ export function buildPolicyInput(ctx: CallContext, deps: Pick<StageDeps, 'usage'
   // Resolved before policy (resolve.ts): an unknown model never gets here.
   const model = ctx.model;
   const target = ctx.target
-    ? { system: ctx.target.system.name, host: new URL(ctx.target.system.baseUrl).host, path: ctx.target.path, method: ctx.target.method }
+    ? { system: ctx.target.system.name, host: new URL(ctx.target.system.baseUrl).host, path: ctx.target.path, method: ctx.target.method, body: jsonBody(ctx.rawBody) }
     : null;
   const body = ctx.api === 'http' || ctx.api === 'mcp' ? {} : ctx.body;
   const mcp = mcpInput(ctx);

@@ -5,7 +5,8 @@
 # - a model's tool call in the response phase: input.call.tool_calls holds the one call the model just returned,
 #   before the agent can run it (tool calls in the request's history ran already: input.call.history_tool_calls,
 #   never held again);
-# - an API call through /api/:system in the request phase, before it goes out (input.call.target).
+# - an API call through /api/:system in the request phase, before it goes out (input.call.target, its JSON body in
+#   input.call.target.body).
 package airlock
 
 import rego.v1
@@ -31,6 +32,16 @@ holds contains hold_for(sprintf("tool %q sends email outside the company to %s",
 	some call in tool_calls
 	glob_any(risk.email_tools, lower(call.name))
 	some recipient in recipients(call.arguments)
+	not internal_address(recipient)
+}
+
+# The same rule for a bot's email through a mail system's API (data.governance.systems.mail): the recipients are in
+# the call's JSON body.
+holds contains hold_for(sprintf("%s to mail system %q sends email outside the company to %s", [upper(input.call.target.method), input.call.target.system, recipient])) if {
+	request_phase
+	input.call.api == "http"
+	input.call.target.system in data.governance.systems.mail
+	some recipient in recipients(object.get(input.call.target, "body", null))
 	not internal_address(recipient)
 }
 

@@ -137,3 +137,21 @@ test_read_from_system_of_record_allowed if {
 }
 
 test_write_to_other_system_allowed if allowed(http_call("httpbin", "POST"))
+
+mail_api_call(body) := object.union(base_input, {"call": object.union(base_input.call, {
+	"api": "http", "provider": "http", "model": "", "deployments": [],
+	"target": {"system": "mailer", "host": "127.0.0.1:8095", "path": "/messages", "method": "POST", "body": body},
+})})
+
+test_mail_api_call_outside_company_held if {
+	reason := held(mail_api_call({"to": "Jane <jane.doe@gmail.com>", "subject": "Your loan"}))
+	reason == `POST to mail system "mailer" sends email outside the company to jane.doe@gmail.com`
+}
+
+test_mail_api_call_inside_company_allowed if {
+	allowed(mail_api_call({"to": ["loans@example.com"], "cc": "branch@mail.example.com"}))
+}
+
+test_mail_api_call_without_json_body_allowed if {
+	allowed(mail_api_call(null))
+}

@@ -93,7 +93,16 @@ export const PolicyInputSchema = z
           .array(ToolCallSchema)
           .describe('Tool calls already in the request\'s history (assistant turns): the agent ran them before this call; context, never new actions'),
         target: z
-          .object({ system: z.string(), host: z.string(), path: z.string(), method: z.string() })
+          .object({
+            system: z.string(),
+            host: z.string(),
+            path: z.string(),
+            method: z.string(),
+            body: z
+              .unknown()
+              .optional()
+              .describe('The request body when it is JSON (an API call\'s arguments: a decision, an email, a record), else null'),
+          })
           .strict()
           .nullable()
           .describe('For API calls: where the request goes'),
