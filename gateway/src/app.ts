@@ -32,7 +32,7 @@ import { UsageTracker } from './policy/usage.js';
 import { registerV1Routes } from './routes/v1/index.js';
 import { Approvals } from './approvals/service.js';
 import { MCP_TOOL_KIND, mcpToolExecutor } from './pipeline/mcp-hold.js';
-import { collect, prepareExecution } from './approvals/hold.js';
+import { beginExecution, collect } from './approvals/hold.js';
 import { TOOL_CALL_KIND, toolCallExecutor } from './approvals/answer-hold.js';
 import { reevaluate } from './pipeline/policy.js';
 import { reevaluateToolCall } from './pipeline/response-policy.js';
@@ -139,8 +139,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const pipelines = { deps, model: stageList('model', modelStages(deps)), api: stageList('api', apiStages(deps, forwarder)), mcp: stageList('mcp', mcpStages(deps)) };
   const resumer = new Resumer(new Map([pipelines.model, pipelines.api].map((p) => [p.name, p])), deps);
   // An approved call nobody waits for here (async, a caller gone, one reloaded at start) runs from its record.
-  approvals?.register('call', async (state) => {
-    const answer = await resumer.resume(state.record.payload, { prepare: (ctx) => prepareExecution(ctx, state, (c) => reevaluate(c, deps)) });
+  approvals?.register('call', async (state, claimId) => {
+    const answer = await resumer.resume(state.record.payload, { prepare: (ctx) => beginExecution(ctx, state, claimId, approvals, (c) => reevaluate(c, deps)) });
     return collect(answer);
   });
   // An approved tool call of a model's answer whose answer has gone (async, a waiter gone): its release is the result.

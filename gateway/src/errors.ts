@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   GW_ERR_APPROVAL_TIMEOUT: { status: 408, openaiType: 'timeout', anthropicType: 'timeout_error' },
   GW_ERR_CONFLICT: { status: 409, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  GW_ERR_APPROVAL_INTERRUPTED: { status: 409, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   GW_ERR_BODY_TOO_LARGE: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large' },
   GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   GW_ERR_RATE_LIMITED: { status: 429, openaiType: 'rate_limit_exceeded', anthropicType: 'rate_limit_error' },

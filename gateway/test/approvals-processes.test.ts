@@ -1,8 +1,9 @@
 /**
  * Held calls across real gateway processes (`airlock serve`) sharing one real ClickHouse server: a decision taken on
  * one replica releases a call held on the other; racing approvers on two replicas; a SIGKILL during a hold (the
- * approval is reloaded at start) and during execution (another process re-runs it under the same idempotency key,
- * which the system of record honours, so the effect happens once).
+ * approval is reloaded at start) and during execution: a model call, or an API call to a system that does not
+ * declare idempotency keys, is reported interrupted and never sent again; a call to a system that honours them is
+ * re-run by another process under the same key, so the effect happens once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -126,7 +127,11 @@ beforeAll(async () => {
     JSON.stringify({
       providers: { openai: { kind: 'openai', base_url: upstream.openaiBaseUrl, api_key_env: 'FAKE_OPENAI_KEY' } },
       models: { 'gpt-test': { retry: { max_attempts: 1 }, deployments: [{ provider: 'openai', model: 'gpt-upstream' }] } },
-      systems: { crm: { base_url: `http://127.0.0.1:${(crm.address() as AddressInfo).port}`, methods: ['GET', 'POST'] } },
+      systems: {
+        crm: { base_url: `http://127.0.0.1:${(crm.address() as AddressInfo).port}`, methods: ['GET', 'POST'], idempotency_keys: true },
+        // The same server, not declared to honour idempotency keys.
+        ledger: { base_url: `http://127.0.0.1:${(crm.address() as AddressInfo).port}`, methods: ['GET', 'POST'] },
+      },
       store: { kind: 'server', url: clickhouse.url, start_wait_ms: 20_000 },
       policy: { bundle, watch: false },
       approvals: { poll_ms: 100, settle_ms: 100, lease_ms: LEASE_MS, max_wait_ms: 20_000 },
@@ -219,7 +224,41 @@ describe('SIGKILL', () => {
     expect(upstream.requests.length).toBe(before + 1);
   });
 
-  it('during execution: another process takes over after the lease and re-runs it under the same idempotency key; the effect happens once', async () => {
+  it('during execution of a model call and of an API call to a system without idempotency keys: reported interrupted by the other process, never sent twice', async () => {
+    const before = upstream.requests.length;
+    const body = chat('pay-kill-model');
+    const model = await holdAsync(a, 'pay-kill-model', '/v1/chat/completions', body);
+    const api = await holdAsync(a, 'ledger-kill', '/api/ledger/payments', { payee: 'ACME', amount: 700 });
+    const asked = crmAsked.length;
+    upstream.behave({ kind: 'slow', delayMs: 4_000 }, 1);
+    crmDelayMs = 4_000;
+    try {
+      for (const id of [model, api]) expect((await call(b, 'POST', `/admin/approvals/${id}/approve`, keys.alice!, { reason: 'run it' })).status).toBe(200);
+      // The holding process claims both and sends them; it dies before either answers.
+      await eventually(async () => upstream.requests.length + crmAsked.length, (n) => n >= before + asked + 2, 10_000);
+      await kill(a);
+      for (const id of [model, api]) {
+        const failed = await eventually(() => status(b, id), (r) => r.body.status === 'failed', 30_000);
+        expect(failed.body).toMatchObject({ status: 'failed', error: { code: 'GW_ERR_APPROVAL_INTERRUPTED', message: expect.stringContaining('not sent again') } });
+        expect(await clickhouseCount(`SELECT count() FROM approval_events WHERE approval_id = '${id}' AND kind = 'started'`)).toBe(1);
+        expect(await clickhouseCount(`SELECT count() FROM approval_events WHERE approval_id = '${id}' AND kind = 'executed'`)).toBe(0);
+      }
+      // Leases pass, both replicas watch: still one request each.
+      await new Promise((r) => setTimeout(r, LEASE_MS * 2));
+      expect(upstream.requests.length).toBe(before + 1);
+      expect(crmAsked.slice(asked)).toEqual([api]);
+      // The caller reconnecting (wait mode, same request) is told, in its shape, and nothing is sent.
+      const again = await call(b, 'POST', '/v1/chat/completions', keys.user!, body, { 'x-airlock-workflow': 'replicas', 'x-airlock-step': 'pay-kill-model', 'x-airlock-approval-id': model });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ error: { code: 'GW_ERR_APPROVAL_INTERRUPTED' } });
+      expect(upstream.requests.length).toBe(before + 1);
+    } finally {
+      crmDelayMs = 0;
+      a = await serve('a');
+    }
+  }, 60_000);
+
+  it('during execution to a system that honours idempotency keys: another process re-runs it under the same key after the lease; the effect happens once', async () => {
     crmDelayMs = 4_000;
     try {
       const id = await holdAsync(a, 'crm-kill', '/api/crm/payments', { payee: 'ACME', amount: 900 });

@@ -142,6 +142,15 @@ export function prepareExecution(ctx: CallContext, state: ApprovalState, reevalu
   }
 }
 
+/**
+ * Everything before an approved call leaves: `prepareExecution`, then the execution record (approvals.started). A
+ * call is repeatable only towards a system declared to act once per idempotency key: a model provider is not.
+ */
+export async function beginExecution(ctx: CallContext, state: ApprovalState, claimId: string, approvals: Approvals, reevaluate: Reevaluate | null): Promise<void> {
+  prepareExecution(ctx, state, reevaluate);
+  await approvals.started(state, claimId, ctx.api === 'http' && ctx.target?.system.idempotencyKeys === true);
+}
+
 /** Reads an answer to its end, for the approval's stored result (the caller's answer, byte for byte). */
 export async function collect(answer: Answer): Promise<ApprovalResult> {
   let body = answer.body ?? Buffer.alloc(0);
@@ -318,6 +327,7 @@ async function proceed(ctx: CallContext, state: ApprovalState, next: Next, deps:
   if (state.status === 'expired') throw timedOut(state, 'expired');
   if (state.status === 'failed') {
     const e = state.outcome?.data ?? {};
+    if (e.code === 'GW_ERR_APPROVAL_INTERRUPTED') throw new GatewayError('GW_ERR_APPROVAL_INTERRUPTED', String(e.message), { headers: approvalHeaders(state) });
     throw new GatewayError('GW_ERR_POLICY_DENIED', `The approved call was not run: ${String(e.message ?? 'it failed')} (approval ${state.id}).`, { headers: approvalHeaders(state) });
   }
   if (state.status === 'executed') return answerOf(approvals.result(state)!, state);
@@ -326,7 +336,7 @@ async function proceed(ctx: CallContext, state: ApprovalState, next: Next, deps:
   if (!claimId) return proceed(ctx, await outcomeElsewhere(approvals, state, ctx.signal), next, deps, reevaluate);
   const stop = approvals.renewing(state, claimId);
   try {
-    prepareExecution(ctx, state, reevaluate);
+    await beginExecution(ctx, state, claimId, approvals, reevaluate);
     let answer = next();
     if (isPending(answer)) answer = await answer;
     return recorded(answer, state, claimId, approvals, stop);

@@ -262,7 +262,7 @@ export class Approvals {
   async claim(state: ApprovalState): Promise<string | null> {
     return this.#locked(state.id, async () => {
       const now = await this.#read(state.id, state.tenant);
-      if (!now || now.status !== 'approved') return null;
+      if (!now || now.status !== 'approved' || now.interrupted) return null;
       if (now.claim && now.claim.lease_until_ms > Date.now()) return null;
       const claimId = `clm_${randomBytes(8).toString('hex')}`;
       await this.#append(state.tenant, state.id, 'claim', 'airlock', { claim_id: claimId, lease_ms: this.#deps.config.leaseMs });
@@ -273,6 +273,16 @@ export class Approvals {
       this.#span(after, 'approval.claimed', Date.now(), 0, { 'airlock.approval.node': this.node });
       return claimId;
     });
+  }
+
+  /**
+   * The execution record, written (straight to ClickHouse: no record, no sending) just before the claimed call
+   * leaves. From here a process that dies leaves an `interrupted` approval unless `repeatable` (the target acts
+   * once per idempotency key): whether the call took effect is unknown, so it is reported, never sent twice.
+   */
+  async started(state: ApprovalState, claimId: string, repeatable: boolean): Promise<void> {
+    await this.#append(state.tenant, state.id, 'started', 'airlock', { claim_id: claimId, repeatable });
+    this.#span(state, 'approval.started', Date.now(), 0, { 'airlock.approval.node': this.node, 'airlock.approval.repeatable': String(repeatable) });
   }
 
   /** Keeps a claim alive while a long answer streams; returns the function that stops renewing. */
@@ -367,6 +377,12 @@ export class Approvals {
     }
     if ((state.status === 'rejected' || state.status === 'approved') && !state.marked.has(state.status) && orphaned(serverMs(state.decided_at!))) {
       await this.#conclude(state);
+    }
+    if (state.interrupted && !this.#executing.has(state.id)) {
+      // Its process died with the call in flight: reported (by whichever replica sees it first), not sent again.
+      this.#executing.add(state.id);
+      await this.finish(state, state.claim!.id, { error: { code: 'GW_ERR_APPROVAL_INTERRUPTED', message: interruptedMessage(state), status: 409 } });
+      return;
     }
     if (state.status === 'approved' && !this.#hasWaiter(state.id) && !this.#executing.has(state.id)) {
       const executor = this.#executors.get(state.record.kind);
@@ -478,6 +494,10 @@ export class Approvals {
       },
     ]);
   }
+}
+
+function interruptedMessage(state: ApprovalState): string {
+  return `The gateway running approved call ${state.id} stopped after sending it (node ${state.claim?.node ?? '?'}); whether it took effect is unknown, so it was not sent again. Check the target, then ask again for a new approval.`;
 }
 
 /** An audit entry never holds the arguments' values in full, only that they changed and their new hash. */

@@ -8,7 +8,10 @@
  *   counted approvals approve. An edit (an approval that changes the arguments) restarts the count at its own vote:
  *   the others approved something else.
  * - The first claim after approval wins; a later claim wins only once the winner's lease has run out without a
- *   renewal or an outcome. The first outcome (executed, failed) ends it.
+ *   renewal or an outcome — and only if the winner had not started sending the call, or the call may be sent again
+ *   (`started` says so: a system that honours idempotency keys, or nothing sent upstream at all). A call started
+ *   and not repeatable whose lease ran out is `interrupted`: nobody sends it again, and the first replica to see it
+ *   records it failed. The first outcome (executed, failed) ends it.
  */
 import type { ApprovalEventRow } from '@airlock/clickhouse';
 import { z } from 'zod';
@@ -77,6 +80,10 @@ export interface ApprovalState {
   readonly decision_reason: string | null;
   /** The winning claim: who executes, and until when its lease runs. */
   readonly claim: { readonly id: string; readonly node: string; readonly lease_until_ms: number } | null;
+  /** The winning claim's execution record, written just before the call is sent. */
+  readonly started: { readonly at: string; readonly repeatable: boolean } | null;
+  /** Approved, started, not repeatable, and its claim's lease ran out with no outcome: it may have taken effect. */
+  readonly interrupted: boolean;
   readonly outcome: { readonly at: string; readonly data: Record<string, unknown> } | null;
   readonly delivered: boolean;
   /** True once a `rejected`/`expired`/`approved` marker was written (the poller writes the one that is missing). */
@@ -119,6 +126,7 @@ export function foldApproval(events: readonly ApprovalEventRow[], nowMs: number)
   let decidedAt: string | null = null;
   let decisionReason: string | null = null;
   let claim = null as { id: string; node: string; lease_until_ms: number } | null;
+  let started = null as { at: string; repeatable: boolean } | null;
   let outcome: ApprovalState['outcome'] = null;
   let delivered = false;
   const marked = new Set<string>();
@@ -168,9 +176,15 @@ export function foldApproval(events: readonly ApprovalEventRow[], nowMs: number)
         const lease = Number(d.lease_ms ?? 0);
         if (e.kind === 'renew') {
           if (claim && claim.id === id && at <= claim.lease_until_ms) claim = { id: claim.id, node: claim.node, lease_until_ms: at + lease };
-        } else if (!claim || at > claim.lease_until_ms) claim = { id, node: e.node, lease_until_ms: at + lease };
+        } else if (!claim || (at > claim.lease_until_ms && (!started || started.repeatable))) {
+          claim = { id, node: e.node, lease_until_ms: at + lease };
+          started = null;
+        }
         break;
       }
+      case 'started':
+        if (status === 'approved' && claim && claim.id === String(d.claim_id ?? '') && at <= claim.lease_until_ms && !started) started = { at: e.at, repeatable: d.repeatable === true };
+        break;
       case 'executed':
       case 'failed':
         if (status === 'approved' && !outcome) {
@@ -186,6 +200,7 @@ export function foldApproval(events: readonly ApprovalEventRow[], nowMs: number)
     }
   }
   if (status === 'pending' && nowMs >= expiresAt) status = 'expired';
+  const interrupted = status === 'approved' && claim !== null && started !== null && !started.repeatable && nowMs > claim.lease_until_ms;
   return {
     id: first.approval_id,
     tenant: first.tenant,
@@ -201,6 +216,8 @@ export function foldApproval(events: readonly ApprovalEventRow[], nowMs: number)
     decided_at: decidedAt,
     decision_reason: decisionReason,
     claim,
+    started,
+    interrupted,
     outcome,
     delivered,
     marked,

@@ -19,6 +19,8 @@ export interface SystemTarget {
   readonly headers: Readonly<Record<string, string>>;
   /** Whether PII is redacted before the system gets the call (pipeline/api-redact.ts). */
   readonly redact: boolean;
+  /** Acts once per Idempotency-Key: an interrupted approved call may be sent again under the same key. */
+  readonly idempotencyKeys: boolean;
   /** `onTimeout` is unused: the forwarder sets no timeouts of its own. */
   readonly retry: RetryOptions;
 }
@@ -206,7 +208,7 @@ export function resolveConfig(
       maxDelayMs: s.retry.max_delay_ms ?? DEFAULT_SYSTEM_RETRY.maxDelayMs,
       onTimeout: false,
     };
-    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers, redact: s.redact, retry });
+    systems.set(name, { name, baseUrl: s.base_url.replace(/\/+$/, ''), methods: new Set(s.methods), headers, redact: s.redact, idempotencyKeys: s.idempotency_keys, retry });
   }
 
   const mcpServers = new Map<string, McpServerTarget>();

@@ -118,6 +118,10 @@ const SystemSchema = z
       .boolean()
       .default(true)
       .describe("PII in the body and query string is redacted by the call's plan before the system gets it (placeholders in its textual answer restored); false for a system that needs the real values"),
+    idempotency_keys: z
+      .boolean()
+      .default(false)
+      .describe('The system acts once per Idempotency-Key: an approved call whose gateway died while it was in flight is sent again under the same key (otherwise it is reported as interrupted, never sent twice)'),
     retry: z
       .object({
         max_attempts: z.number().int().min(1).max(10).describe('Attempts in all (1 = no retry); POST and PATCH repeat only with an Idempotency-Key'),

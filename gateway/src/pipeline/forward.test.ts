@@ -30,7 +30,7 @@ afterAll(async () => {
 
 function apiCall(rawBody: unknown, headers: Record<string, string>, baseUrl = `${base}/v2`) {
   const ctx = callContext({ api: 'http', rawBody, headers });
-  ctx.target = { system: { name: 'crm', baseUrl, methods: new Set(['POST']), headers: { authorization: 'Bearer crm-secret' }, redact: false, retry: DEFAULT_SYSTEM_RETRY }, method: 'POST', path: '/contacts?limit=5' };
+  ctx.target = { system: { name: 'crm', baseUrl, methods: new Set(['POST']), headers: { authorization: 'Bearer crm-secret' }, redact: false, idempotencyKeys: false, retry: DEFAULT_SYSTEM_RETRY }, method: 'POST', path: '/contacts?limit=5' };
   return ctx;
 }
 

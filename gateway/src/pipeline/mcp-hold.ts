@@ -223,6 +223,8 @@ async function execute(ctx: CallContext, deps: Deps, state: ApprovalState, claim
       await approvals.finish(state, claimId, { error: { code: error.code, message: error.message, status: error.status } });
       return refusal(ctx, error, state);
     }
+    // A tool call's effect cannot be undone or deduplicated: killed from here, it is reported, never run twice.
+    await approvals.started(state, claimId, false);
     const result = await run();
     await approvals.finish(state, claimId, { result: { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(result)) } });
     return { ...result, _meta: { ...(result._meta as Record<string, unknown> | undefined), [META_APPROVAL_ID]: state.id } };
@@ -239,12 +241,13 @@ async function execute(ctx: CallContext, deps: Deps, state: ApprovalState, claim
  * an approval reloaded after a restart) on an upstream session of its own, and gives the result to be stored.
  */
 export function mcpToolExecutor(deps: Pick<StageDeps, 'mcp'> & { readonly approvals: Approvals }) {
-  return async (state: ApprovalState): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> => {
+  return async (state: ApprovalState, claimId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> => {
     const payload = state.record.payload as HeldToolPayload;
     const runtime: McpRuntime = deps.mcp;
     if (!runtime.config.servers.has(payload.server)) throw new GatewayError('GW_ERR_NOT_FOUND', `MCP server \`${payload.server}\` is no longer configured.`);
     const args = JSON.parse(deps.approvals.open(payload.arguments, sealScope(state.record.call_id))) as Record<string, unknown>;
     if (toolCallHash(payload.server, payload.tool, args) !== state.request_sha256) throw new GatewayError('GW_ERR_POLICY_DENIED', `Denied: the call is not the one approval ${state.id} was granted for.`);
+    await deps.approvals.started(state, claimId, false);
     const handle = runtime.upstreams.open(payload.server, () => undefined);
     try {
       let result = (await handle.use((c) => c.request({ method: 'tools/call', params: { name: payload.tool, arguments: args, _meta: { [META_APPROVAL_ID]: state.id } } }, CallToolResultSchema, { timeout: handle.server.timeoutMs }))) as Record<string, unknown>;

@@ -218,7 +218,7 @@ export class Resumer {
    * Runs the call on from where it stopped and gives its answer. The call ends (and is recorded) once the answer
    * has been consumed: a buffered one at once, a stream when it has been read to its end.
    */
-  async resume(record: unknown, options: { signal?: CallSignal; prepare?: (ctx: CallContext) => void } = {}): Promise<Answer> {
+  async resume(record: unknown, options: { signal?: CallSignal; prepare?: (ctx: CallContext) => void | Promise<void> } = {}): Promise<Answer> {
     const parsed = SuspendedCallSchema.safeParse(record);
     if (!parsed.success) throw unreadable(`\`${parsed.error.issues[0]!.path.join('.')}\`: ${parsed.error.issues[0]!.message}`);
     const { sealed, ...open } = parsed.data;
@@ -236,7 +236,7 @@ export class Resumer {
     let answer;
     try {
       // What the resuming side must do before the call goes on (an approval's edit and re-evaluation).
-      options.prepare?.(ctx);
+      await options.prepare?.(ctx);
       answer = pipeline.enter(ctx, 0, at);
       if (isPending(answer)) answer = await answer;
     } catch (error) {
