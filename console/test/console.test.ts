@@ -1,7 +1,8 @@
 /**
  * The console in real headless Chromium against a real gateway with seeded traffic: each role signs in and sees
  * only its pages, a compliance officer finds a call with PII and sees it redacted, an analyst reads the
- * dashboards, an admin creates and revokes a key. Screenshots of each main page go to console/test-output/.
+ * dashboards, an admin creates and revokes a key, two approvers clear a call held with the waiting OpenAI SDK client
+ * live in the queue. Screenshots of each main page go to console/test-output/.
  */
 import { createAirlock } from '@airlock/sdk';
 import { existsSync } from 'node:fs';
@@ -122,12 +123,21 @@ describe('signing in', () => {
 describe('each role sees its pages only', () => {
   it('shows an admin calls, dashboards and keys; a compliance officer or analyst no keys page, even by URL', async () => {
     const admin = await signIn(gw.keys.admin);
-    expect(await menu(admin)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks', 'Audit', 'Keys']);
+    expect(await menu(admin)).toEqual(['Calls', 'Dashboards', 'Process map', 'Bottlenecks', 'Audit', 'Approvals', 'Keys']);
     await admin.close();
     const readers = ['Calls', 'Dashboards', 'Process map', 'Bottlenecks'];
-    for (const role of ['compliance', 'analyst', 'operator'] as const) {
+    const menus = { compliance: [...readers, 'Audit', 'Approvals'], analyst: readers, operator: [...readers, 'Approvals'], approver: ['Approvals'] };
+    for (const role of ['compliance', 'analyst', 'operator', 'approver'] as const) {
       const page = await signIn(gw.keys[role]);
-      expect(await menu(page)).toEqual(role === 'compliance' ? [...readers, 'Audit'] : readers);
+      expect(await menu(page)).toEqual(menus[role]);
+      if (role === 'approver') {
+        await page.goto(`${web.url}/calls`);
+        await expect.poll(() => alert(page).textContent()).toContain('do not open /calls');
+      }
+      if (role === 'analyst') {
+        await page.goto(`${web.url}/approvals`);
+        await expect.poll(() => alert(page).textContent()).toContain('do not open /approvals');
+      }
       if (role !== 'compliance') {
         await page.goto(`${web.url}/audit`);
         await expect.poll(() => alert(page).textContent()).toContain('do not open /audit');
@@ -295,5 +305,93 @@ describe('admin', () => {
     await expect.poll(() => page.getByRole('row', { name: new RegExp(me.key_id) }).textContent()).toContain('revoked');
     await expect(createAirlock({ baseURL: gw.url, apiKey: key }).admin.me()).rejects.toMatchObject({ status: 401 });
     await page.close();
+  });
+});
+
+describe('approver', () => {
+  const TOOLS: OpenAI.Chat.ChatCompletionFunctionTool[] = [{ type: 'function', function: { name: 'delete_customer', parameters: { type: 'object', properties: {} } } }];
+  /** The support agent asks the model to delete a customer; the default bundle holds the tool call for two approvers. */
+  const agentCall = (run: string) => {
+    const openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.keys.user, maxRetries: 0, defaultHeaders: { 'x-airlock-workflow': 'support-agent', 'x-airlock-run': run, 'x-airlock-step': 'cleanup' } });
+    return openai.chat.completions.create({ model: 'demo-1', tools: TOOLS, messages: [{ role: 'user', content: `call delete_customer for ${EMAIL}, who asked to be forgotten` }] });
+  };
+  const pendingRow = (page: Page, run: string) => page.getByRole('table', { name: 'Pending approvals' }).getByRole('row').filter({ hasText: run });
+  const review = async (page: Page, run: string, reason: string, decision: 'Approve' | 'Reject') => {
+    await pendingRow(page, run).getByRole('link', { name: /^Review apr_/ }).click();
+    await page.waitForURL(/\/approvals\/apr_/);
+    await page.getByLabel('Reason').fill(reason);
+    await page.getByRole('button', { name: decision }).click();
+    // The vote is listed once the gateway counted it (the form itself goes once the call is decided).
+    await expect.poll(() => page.getByRole('list', { name: 'Votes' }).textContent()).toContain(reason);
+  };
+
+  it('sees a held tool call arrive live, redacted, with why and four-eyes progress; two approvers clear it and the waiting SDK client gets its answer', async () => {
+    const ann = await signIn(gw.keys.approver);
+    await ann.waitForURL(/\/approvals$/);
+    await expect.poll(() => ann.getByRole('status', { name: 'Queue connection' }).textContent()).toContain('Live');
+    await ann.evaluate(() => Object.assign(window, { notReloaded: true }));
+
+    let settled = false;
+    const answer = agentCall('run-forget-1').finally(() => (settled = true));
+    // The hold appears in the open queue over SSE, with no reload.
+    const row = pendingRow(ann, 'run-forget-1');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await ann.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    const text = (await row.textContent())!;
+    expect(text).toContain('tool "delete_customer" deletes data');
+    expect(text).toContain('user-user · support');
+    expect(text).toContain('support-agent · run-forget-1 · cleanup');
+    expect(text).toContain('0 of 2 approvals');
+    expect(text).toMatch(/\d+ s old/);
+    expect(text).toMatch(/expires in (59 min|1 h)/);
+    await ann.screenshot({ path: join(SHOTS, 'approvals.png'), fullPage: true });
+
+    await review(ann, 'run-forget-1', 'Customer asked to be forgotten; ticket 4411', 'Approve');
+    expect(await ann.getByTestId('tool-name').textContent()).toBe('delete_customer');
+    const held = (await ann.getByTestId('held-request').textContent())!;
+    expect(held).toContain('who asked to be forgotten');
+    expect(held).not.toContain(EMAIL);
+    expect(await ann.getByTestId('hold-reason').textContent()).toBe('tool "delete_customer" deletes data');
+    await expect.poll(() => ann.getByTestId('quorum').textContent()).toBe('1 of 2 approvals');
+    expect(await ann.getByTestId('approval-status').textContent()).toBe('pending');
+    await ann.screenshot({ path: join(SHOTS, 'approval.png'), fullPage: true });
+    // One approval of two: the client still waits, and the same person cannot add the second.
+    expect(settled).toBe(false);
+    await ann.getByLabel('Reason').fill('me again');
+    await ann.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => ann.getByTestId('quorum').textContent()).toBe('1 of 2 approvals');
+    expect(settled).toBe(false);
+
+    const ben = await signIn(gw.keys.approver2);
+    await expect.poll(() => pendingRow(ben, 'run-forget-1').textContent()).toContain('1 of 2 approvals');
+    await review(ben, 'run-forget-1', 'Second pair of eyes: verified the request', 'Approve');
+    const completion = await answer;
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(completion.choices[0]!.message.tool_calls?.map((c) => c.type === 'function' && c.function.name)).toEqual(['delete_customer']);
+    // Ann's page follows the decision live: the votes listed, the status final.
+    await expect.poll(() => ann.getByTestId('approval-status').textContent()).toMatch(/approved|executed/);
+    expect(await ann.getByRole('list', { name: 'Votes' }).getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Customer asked to be forgotten'),
+      expect.stringContaining('Second pair of eyes'),
+    ]);
+    await ben.close();
+    await ann.close();
+  });
+
+  it('rejects with a reason the waiting client reads, and the queue moves the call to the decided list live', async () => {
+    const ann = await signIn(gw.keys.approver);
+    const queue = await signIn(gw.keys.approver2);
+    const answer = agentCall('run-forget-2');
+    await expect.poll(() => pendingRow(ann, 'run-forget-2').count(), { timeout: 15_000 }).toBe(1);
+    await review(ann, 'run-forget-2', 'Wrong customer: check the ticket', 'Reject');
+    const completion = await answer;
+    expect(completion.choices[0]!.message.tool_calls ?? []).toEqual([]);
+    expect(completion.choices[0]!.message.content).toContain('Wrong customer: check the ticket');
+    const decided = queue.getByRole('table', { name: 'Decided approvals' }).getByRole('row').filter({ hasText: 'run-forget-2' });
+    await expect.poll(() => decided.textContent()).toContain('rejected');
+    expect(await decided.textContent()).toContain('Wrong customer: check the ticket');
+    expect(await pendingRow(queue, 'run-forget-2').count()).toBe(0);
+    await queue.close();
+    await ann.close();
   });
 });

@@ -120,7 +120,7 @@ const MATRIX: Record<string, Probe> = {
     check: (b, f) => expect(rows(b, 'calls').map((c) => [c.tenant, c.call_id]).sort()).toEqual(f.callIds.map((id) => [f.tenant, id]).sort()),
   },
   'GET /admin/me': {
-    roles: ['admin', 'operator', 'analyst', 'compliance'],
+    roles: ['admin', 'operator', 'analyst', 'compliance', 'approver'],
     scope: 'tenant',
     status: 200,
     foreign: 'none',

@@ -13,6 +13,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/process', label: 'Process map', roles: READERS },
   { href: '/bottlenecks', label: 'Bottlenecks', roles: READERS },
   { href: '/audit', label: 'Audit', roles: ['superadmin', 'admin', 'compliance'] },
+  { href: '/approvals', label: 'Approvals', roles: ['superadmin', 'admin', 'operator', 'compliance', 'approver'] },
   { href: '/keys', label: 'Keys', roles: ['superadmin', 'admin'] },
   { href: '/deployments', label: 'Deployments', roles: ['superadmin'] },
 ];

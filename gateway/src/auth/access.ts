@@ -30,6 +30,8 @@ export interface Access {
 export const ACCESS = {
   /** Calls, runs, traces, analytics and policy evaluation. */
   read: { scope: 'tenant', roles: [ADMIN_ROLE, 'operator', 'analyst', 'compliance'] },
+  /** Who the key is: every role with any admin access asks it (the console signs approvers in with it too). */
+  self: { scope: 'tenant', roles: [ADMIN_ROLE, 'operator', 'analyst', 'compliance', APPROVER_ROLE] },
   keys: { scope: 'tenant', roles: [ADMIN_ROLE] },
   audit: { scope: 'tenant', roles: [ADMIN_ROLE, 'compliance'] },
   /** Approving MCP servers' tool definitions (pinning). */

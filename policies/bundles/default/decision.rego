@@ -53,12 +53,13 @@ default team := {}
 
 team_setting(name) := object.get(team, name, object.get(data.governance.default_team, name, null))
 
+# `risk.quorum`: how many distinct approvers must agree (2 for four eyes).
 # `risk.editable`: approvers may change a held call's arguments (a tool call's, an API call's body); the edit is
 # shown and audited, and the bundle is asked again about the call as edited before it goes on.
 hold_for(reason) := {
 	"reason": reason,
 	"approver_role": data.governance.risk.approver_role,
-	"quorum": 1,
+	"quorum": object.get(data.governance.risk, "quorum", 1),
 	"expires_in_s": data.governance.risk.hold_expiry_seconds,
 	"editable": object.get(data.governance.risk, "editable", false),
 }

@@ -33,8 +33,13 @@ test_large_payment_held if {
 	d.allow == false
 	d.hold.reason == `payment of 5000 via "create_payment" exceeds 1000`
 	d.hold.approver_role == "approver"
-	d.hold.quorum == 1
+	d.hold.quorum == object.get(data.governance.risk, "quorum", 1)
 	d.hold.expires_in_s == 3600
+}
+
+test_four_eyes_quorum_from_data if {
+	d := airlock.decision with input as answer_call("delete_customer", {"id": 7}) with data.governance.risk.quorum as 2
+	d.hold.quorum == 2
 }
 
 test_payment_amount_as_text_held if {

@@ -264,6 +264,15 @@ export interface ApprovalQuery {
 
 /** A row of the approval queue: the SDK's `Approval` plus what an approver needs to pick the next call. */
 export interface ApprovalQueueRow extends Approval {
+  /** What is held: `call` (a request before it goes out), `tool_call` (a tool call in a model's answer), or another holder's kind. */
+  readonly kind: string;
+  readonly call_id: string;
+  readonly approver_role: string;
+  /** Distinct approvers needed, and those counted so far (four eyes: 2). */
+  readonly quorum: number;
+  readonly approvals: number;
+  readonly requested_at: string;
+  readonly expires_at: string;
   readonly tenant: string;
   readonly team: string;
   readonly user: string;

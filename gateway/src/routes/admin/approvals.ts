@@ -60,6 +60,7 @@ function parseCursor(text: string): { at: string; id: string } {
 function queueRow(s: ApprovalState): Record<string, unknown> {
   return {
     ...publicView(s),
+    kind: s.record.kind,
     tenant: s.tenant,
     team: s.record.requester.team,
     user: s.record.requester.user,

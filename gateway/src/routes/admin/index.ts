@@ -145,7 +145,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   const gateway = { config: { access: ACCESS.gateway } };
 
   // Who the key is: the console builds its menu from these roles (and the server refuses the rest anyway).
-  app.get('/admin/me', read, async (request) => {
+  app.get('/admin/me', { config: { access: ACCESS.self } }, async (request) => {
     const { keyId, tenant, team, user, roles } = request.principal!;
     return { key_id: keyId, tenant, team, user, roles };
   });
