@@ -25,7 +25,7 @@ import type { CallContext } from '../pipeline/call-context.js';
 import type { StageDeps } from '../pipeline/deps.js';
 import { canonical } from '../pipeline/suspend.js';
 import type { Verdict } from '../pipeline/tool-call-stream.js';
-import { CALLBACK_HEADER, approverMask, modeOf, outcomeElsewhere, rejected, timedOut, traceIdFor } from './hold.js';
+import { CALLBACK_HEADER, approverMask, heldBy, modeOf, outcomeElsewhere, rejected, timedOut, traceIdFor } from './hold.js';
 import { approvalId, type ApprovalResult, type Approvals, type Executor } from './service.js';
 import type { ApprovalState } from './state.js';
 import { checkCallbackUrl } from './webhook.js';
@@ -141,7 +141,6 @@ export async function holdToolCall(ctx: CallContext, deps: AnswerHoldDeps, reque
   const { approvals } = deps;
   const mode = modeOf(ctx);
   const p = ctx.principal!;
-  const w = ctx.workflow;
   const format = ctx.api as ApiFormat;
   const model = ctx.model?.name ?? ctx.requestedModel;
   const id = approvalId();
@@ -150,20 +149,13 @@ export async function holdToolCall(ctx: CallContext, deps: AnswerHoldDeps, reque
   const args = isObject(call.arguments) ? call.arguments : null;
   const state = await approvals.create(
     {
-      tenant: p.tenant,
-      call_id: ctx.id,
+      ...heldBy(ctx, hold),
       trace_id: traceIdFor(ctx),
       kind: TOOL_CALL_KIND,
       api: ctx.api,
       shape: ctx.shape === 'anthropic' ? 'anthropic' : 'openai',
       stream: ctx.stream,
       mode,
-      requester: { key_id: p.keyId, team: p.team, user: p.user },
-      workflow: w ? { id: w.id, run: w.run, step: w.step } : null,
-      reason: hold.reason,
-      approver_role: hold.approver_role,
-      quorum: hold.quorum,
-      expires_in_s: hold.expires_in_s,
       editable: hold.editable === true && args !== null,
       policy_revision: deps.revision,
       request_sha256: toolCallHash(format, model, call),

@@ -219,25 +219,17 @@ export function holdCall(ctx: CallContext, hold: Hold & { editable?: boolean }, 
     } else {
       const callbackUrl = checkCallbackUrl(ctx.headers[CALLBACK_HEADER], approvals.config.callbackHosts);
       const p = ctx.principal!;
-      const w = ctx.workflow;
       const traceId = traceIdFor(ctx);
       const record = suspend(ctx, HELD_AFTER);
       state = await approvals.create(
         {
-          tenant: p.tenant,
-          call_id: ctx.id,
+          ...heldBy(ctx, hold),
           trace_id: traceId,
           kind: 'call',
           api: ctx.api,
           shape: record.call.shape,
           stream: ctx.stream,
           mode,
-          requester: { key_id: p.keyId, team: p.team, user: p.user },
-          workflow: w ? { id: w.id, run: w.run, step: w.step } : null,
-          reason: hold.reason,
-          approver_role: hold.approver_role,
-          quorum: hold.quorum,
-          expires_in_s: hold.expires_in_s,
           editable: hold.editable === true && argumentsOf(ctx) !== null,
           policy_revision: ctx.decision?.revision ?? '',
           request_sha256: requestHash(ctx),
@@ -257,6 +249,22 @@ export function holdCall(ctx: CallContext, hold: Hold & { editable?: boolean }, 
     }
     return waitFor(ctx, state, resume, deps, reevaluate);
   })();
+}
+
+/** What every approval record takes from its call and its hold: who asks, in which workflow, and the hold's terms. */
+export function heldBy(ctx: CallContext, hold: Hold) {
+  const p = ctx.principal!;
+  const w = ctx.workflow;
+  return {
+    tenant: p.tenant,
+    call_id: ctx.id,
+    requester: { key_id: p.keyId, team: p.team, user: p.user },
+    workflow: w ? { id: w.id, run: w.run, step: w.step } : null,
+    reason: hold.reason,
+    approver_role: hold.approver_role,
+    quorum: hold.quorum,
+    expires_in_s: hold.expires_in_s,
+  };
 }
 
 /** The trace an approval's spans go to: the call's own (the record stage writes the call under the same id). */

@@ -15,7 +15,7 @@
 import { hash } from 'node:crypto';
 import type { Hold } from '@airlock/policies';
 import { CallToolResultSchema, type CallToolResult, type Result } from '@modelcontextprotocol/sdk/types.js';
-import { APPROVAL_ID_HEADER, modeOf, rejected, timedOut } from '../approvals/hold.js';
+import { APPROVAL_ID_HEADER, heldBy, modeOf, rejected, timedOut } from '../approvals/hold.js';
 import type { Approvals } from '../approvals/service.js';
 import { FINAL_STATUSES, type ApprovalState } from '../approvals/state.js';
 import { CallSignal } from '../contracts/call-signal.js';
@@ -84,23 +84,15 @@ async function createApproval(ctx: CallContext, deps: Deps, hold: Hold, mode: 'w
     arguments: deps.approvals.seal(JSON.stringify(ctx.body), sealScope(ctx.id)),
     mask_output: plan?.output ? { entities: [...plan.entities], tier: plan.tier } : null,
   };
-  const w = ctx.workflow;
   return deps.approvals.create(
     {
-      tenant: p.tenant,
-      call_id: ctx.id,
+      ...heldBy(ctx, hold),
       trace_id: traceId,
       kind: MCP_TOOL_KIND,
       api: 'mcp',
       shape: 'mcp',
       stream: false,
       mode,
-      requester: { key_id: p.keyId, team: p.team, user: p.user },
-      workflow: w ? { id: w.id, run: w.run, step: w.step } : null,
-      reason: hold.reason,
-      approver_role: hold.approver_role,
-      quorum: hold.quorum,
-      expires_in_s: hold.expires_in_s,
       // Approvers see the arguments masked; an edit would have to be checked against what the server receives.
       editable: false,
       policy_revision: ctx.decision?.revision ?? '',
