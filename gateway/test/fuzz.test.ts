@@ -8,23 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { random } from '../bench/prompts.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream/index.js';
 import { fakeUpstreamConfig, startGateway, type TestGateway } from './helpers/start-gateway.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_203);
 const CASES = Number(process.env.FUZZ_CASES ?? 3_600);
 
-/** mulberry32: small, seedable, good enough to spread cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = unknown;
 type Route = { method: string; path: string; shape: 'openai' | 'anthropic'; admin?: boolean; body?: () => Record<string, Json>; query?: Record<string, string> };
@@ -295,7 +285,7 @@ function shapeOk(route: Route, status: number, text: string): boolean {
 
 describe(`fuzz: ${CASES} malformed requests across every route (seed ${SEED})`, () => {
   it('never answers 5xx, always answers in the route\'s API shape, and keeps serving', async () => {
-    const r = prng(SEED);
+    const r = random(SEED);
     const cases = Array.from({ length: CASES }, () => makeCase(r, gw));
     const failures: string[] = [];
     const statuses = new Map<number, number>();
