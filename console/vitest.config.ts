@@ -12,5 +12,8 @@ export default defineProject({
     testTimeout: 60_000,
     // The first run on a fresh clone builds the console (next build), which takes a minute or two on 2 cores.
     hookTimeout: 600_000,
+    // After the other projects, on a machine no longer busy with them: the approver tests time a live queue and a
+    // waiting SDK client against real browsers, and with the whole suite beside them on 2 cores one of them stalled.
+    sequence: { groupOrder: 1 },
   },
 });
