@@ -10,14 +10,9 @@ import { Transform } from 'node:stream';
 import { PlaceholderRestorer, Vault, redactStrings, redactText } from '../redaction/index.js';
 import type { CallContext } from './call-context.js';
 import type { StageDeps } from './deps.js';
-import { planFor } from './redact.js';
+import { anyFound, planFor, rewritten } from './redact.js';
 import { TEXT_BODY } from './scan.js';
 import { isPending, type Answer, type Next, type Stage } from './stage.js';
-
-function anyFound(pii: Readonly<Record<string, number>>): boolean {
-  for (const _ in pii) return true;
-  return false;
-}
 
 /** The path with its query's names and values rewritten; unchanged (byte for byte) when nothing in it was. */
 function redactQuery(path: string, redact: (text: string) => string): string {
@@ -52,12 +47,9 @@ function restoreAnswer(answer: Answer, vault: Vault): Answer {
       done(null, restorer.push(decoder.end()) + restorer.flush());
     },
   });
-  const source = answer.stream;
-  source.on('error', (e) => restored.destroy(e));
-  restored.on('close', () => source.destroy());
   // The length changes with the text.
   const { 'content-length': _length, ...headers } = answer.headers;
-  return { ...answer, headers, stream: source.pipe(restored) };
+  return { ...answer, headers, stream: rewritten(answer.stream, restored) };
 }
 
 export function apiRedactStage(deps: Pick<StageDeps, 'config'>): Stage {

@@ -6,6 +6,7 @@
  * (storeScrubber).
  */
 import { createHmac } from 'node:crypto';
+import type { Readable, Transform } from 'node:stream';
 import type { ApiFormat } from '../contracts/api.js';
 import type { RedactionPlan } from '../redaction/modes.js';
 import { Vault, createRestoreTransform, redactBody, redactStrings, redactText, restoreBody, type ResponseTextOptions } from '../redaction/index.js';
@@ -37,11 +38,7 @@ function restoreAnswer(ctx: CallContext, answer: Answer, keepUpstreamText: boole
   const { plan, vault } = ctx.redaction!;
   const options = responseOptions(plan, vault);
   if (answer.stream) {
-    const source = answer.stream;
-    const restored = source.pipe(createRestoreTransform(ctx.api as ApiFormat, vault, options));
-    source.on('error', (e) => restored.destroy(e));
-    restored.on('close', () => source.destroy());
-    return { ...answer, stream: restored };
+    return { ...answer, stream: rewritten(answer.stream, createRestoreTransform(ctx.api as ApiFormat, vault, options)) };
   }
   if (!answer.body) return answer;
   try {
@@ -51,6 +48,14 @@ function restoreAnswer(ctx: CallContext, answer: Answer, keepUpstreamText: boole
   } catch {
     return answer;
   }
+}
+
+/** An answer's stream through a rewriting transform: a failure upstream ends it, a client gone ends the upstream. */
+export function rewritten(source: Readable, transform: Transform): Readable {
+  const out = source.pipe(transform);
+  source.on('error', (e) => out.destroy(e));
+  out.on('close', () => source.destroy());
+  return out;
 }
 
 type ChosenPlan = Omit<RedactionPlan, 'hashKey'>;
@@ -103,7 +108,7 @@ export function storeScrubber(ctx: CallContext, deps: Pick<StageDeps, 'config'>)
 /** Hash mode never writes to a vault. */
 const UNUSED_VAULT = new Vault();
 
-function anyFound(pii: Readonly<Record<string, number>>): boolean {
+export function anyFound(pii: Readonly<Record<string, number>>): boolean {
   for (const _ in pii) return true;
   return false;
 }
